@@ -1,0 +1,52 @@
+"""xlkpi: children's social care performance indicators for Excel scorecards.
+
+The same functions run in Python, in Excel (through xlwings) and in the headless engine;
+:mod:`xlkpi.functions` is the registry every binding is generated from.
+"""
+
+from xlkpi.calendar import REGIONS, add_working_days, bank_holidays, is_working_day, working_days
+from xlkpi.dates import parse_dates, parse_months, to_serial
+from xlkpi.errors import ExcelError, KpiError
+from xlkpi.functions import REGISTRY
+from xlkpi.measures import (
+    change_text,
+    financial_year,
+    pct,
+    rate,
+    rolling,
+    rolling_ratio,
+    year_to_date,
+    ytd_ratio,
+)
+from xlkpi.numbers import parse_numbers
+from xlkpi.timescales import TIMESCALES, due_date, edate, within
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "REGIONS",
+    "REGISTRY",
+    "TIMESCALES",
+    "ExcelError",
+    "KpiError",
+    "__version__",
+    "add_working_days",
+    "bank_holidays",
+    "change_text",
+    "due_date",
+    "edate",
+    "financial_year",
+    "is_working_day",
+    "parse_dates",
+    "parse_months",
+    "parse_numbers",
+    "pct",
+    "rate",
+    "rolling",
+    "rolling_ratio",
+    "to_serial",
+    "within",
+    "working_days",
+    "year_to_date",
+    "ytd_ratio",
+]
