@@ -118,7 +118,7 @@ def from_serial(serials: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ~np.isfinite(serials) | (whole < 1) | (whole > _LAST_SERIAL) | (whole == _FAKE_LEAP_DAY)
     )
     days = np.where(bad | blank, 1, whole).astype(np.int64)
-    days = days - (days < _FAKE_LEAP_DAY)  # Excel counts a 29 Feb 1900 that never was
+    days = days + (days < _FAKE_LEAP_DAY)  # Excel counts a 29 Feb 1900 that never was
     dates = EXCEL_EPOCH + days.astype("timedelta64[D]")
     return np.where(bad | blank, _NAT, dates), bad
 

@@ -1,0 +1,5 @@
+"""``python -m xlkpi``."""
+
+from xlkpi.cli import main
+
+main()

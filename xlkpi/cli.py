@@ -1,0 +1,169 @@
+"""The ``xlkpi`` command: working days and timescales from the shell, the function list,
+and the demo. Exit codes: 0 clean, 1 findings, 2 bad usage or unreadable input (one clear
+line, no traceback)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from xlkpi import __version__
+from xlkpi.calendar import REGIONS, bank_holidays, working_days
+from xlkpi.dates import describe_element, parse_dates
+from xlkpi.errors import KpiError
+from xlkpi.functions import REGISTRY
+from xlkpi.measures import pct
+from xlkpi.timescales import TIMESCALES, within
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    help="xlkpi: children's social care performance indicators for Excel scorecards.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+BAD_INPUT = 2
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "assessments_small.csv"
+
+
+def _fail(message: str) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    return typer.Exit(BAD_INPUT)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"xlkpi {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """xlkpi: children's social care performance indicators for Excel scorecards."""
+
+
+@app.command()
+def workdays(
+    start: Annotated[str, typer.Argument(help="Start date: 2023-05-05 or 05/05/2023.")],
+    end: Annotated[str, typer.Argument(help="End date.")],
+    convention: Annotated[
+        str, typer.Option(help="elapsed (start day is day 0) or inclusive (NETWORKDAYS).")
+    ] = "elapsed",
+    region: Annotated[str, typer.Option(help="ENG, WLS, SCT or NIR.")] = "ENG",
+) -> None:
+    """Working days between two dates, as KPI_WORKDAYS counts them."""
+    try:
+        days = working_days(start, end, convention=convention, region=region)
+    except KpiError as err:
+        raise _fail(str(err)) from None
+    console.print(days)
+
+
+@app.command("bank-holidays")
+def bank_holidays_command(
+    year: Annotated[int, typer.Argument(help="Calendar year, 2000-2040.")],
+    region: Annotated[str, typer.Option(help="ENG, WLS, SCT or NIR.")] = "ENG",
+) -> None:
+    """The bank holidays xlkpi uses for a region and year."""
+    try:
+        days = bank_holidays(region)
+    except KpiError as err:
+        raise _fail(str(err)) from None
+    chosen = days[days.astype("datetime64[Y]").astype(int) + 1970 == year]
+    if not len(chosen):
+        raise _fail(f"year: {year} is outside the calendar (2000-2040)")
+    for day in chosen.astype(object):
+        console.print(f"{day:%a %d %b %Y}")
+    console.print(f"[dim]{len(chosen)} bank holidays in {REGIONS[region.upper()].name}[/]")
+
+
+@app.command()
+def functions() -> None:
+    """List the worksheet functions, with their arguments and results."""
+    table = Table(title="xlkpi worksheet functions", show_lines=False)
+    table.add_column("Function", style="bold")
+    table.add_column("Result")
+    for fn in REGISTRY.values():
+        table.add_row(escape(fn.signature()), escape(fn.result))
+    console.print(table)
+    console.print(f"[dim]{len(REGISTRY)} functions; timescale codes: {', '.join(TIMESCALES)}[/]")
+
+
+def read_date_column(frame: pd.DataFrame, column: str, path: Path) -> np.ndarray:
+    """A CSV date column as days; a bad value is reported by file, row and column
+    (row 2 is the first data row), never with the child's identifier."""
+    if column not in frame.columns:
+        raise KpiError(f"{path.name}: missing required column {column!r}")
+    try:
+        return np.asarray(parse_dates(frame[column].to_numpy(dtype=object), column))
+    except KpiError as err:
+        where, count = describe_element(err.mask)
+        row = (where[0] if where else 0) + 2
+        value = frame[column].iloc[row - 2]
+        more = f" ({count} bad values in this column)" if count > 1 else ""
+        raise KpiError(
+            f"{path.name}, row {row}, column {column}: {value!r} is not a date{more}"
+        ) from None
+
+
+@app.command()
+def demo(
+    extract: Annotated[
+        Path, typer.Option(help="Assessments CSV: referral_date, authorised_date.")
+    ] = SAMPLE,
+    region: Annotated[str, typer.Option(help="ENG, WLS, SCT or NIR.")] = "ENG",
+) -> None:
+    """Assessments within 45 working days, month by month, from a small extract."""
+    try:
+        frame = pd.read_csv(extract, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise _fail(f"{extract}: cannot read it as CSV ({type(err).__name__})") from None
+    try:
+        referral = read_date_column(frame, "referral_date", extract)
+        authorised = read_date_column(frame, "authorised_date", extract)
+        as_of = np.nanmax(authorised.astype("datetime64[D]")) if len(frame) else None
+        taken = np.asarray(working_days(referral, authorised, region=region), dtype=float)
+        in_time = np.asarray(within(referral, authorised, "ASSESSMENT", as_of=as_of,
+                                    region=region), dtype=object)
+    except KpiError as err:
+        raise _fail(str(err)) from None
+    done = ~np.isnat(authorised)
+    month = pd.Series(authorised.astype("datetime64[M]")).dt.strftime("%b-%y")
+    table = Table(title=f"Assessments authorised within 45 working days ({region.upper()})")
+    for col in ("Month", "Authorised", "In 45 WD", "%", "Median WD"):
+        table.add_column(col, justify="right" if col != "Month" else "left")
+    summary = pd.DataFrame({"month": month[done], "ok": in_time[done] == True,  # noqa: E712
+                            "days": taken[done], "key": authorised[done].astype("datetime64[M]")})
+    for _key, group in summary.groupby("key", sort=True):
+        share = pct(int(group.ok.sum()), len(group))
+        table.add_row(group.month.iloc[0], str(len(group)), str(int(group.ok.sum())),
+                      f"{share:.1%}" if isinstance(share, float) else share,
+                      f"{np.median(group.days):.0f}")
+    console.print(table)
+    overdue = int(np.sum(~done & (in_time == False)))  # noqa: E712
+    total = pct(int(summary.ok.sum()), len(summary))
+    shown = f"{total:.1%}" if isinstance(total, float) else total
+    console.print(
+        f"{len(frame)} referrals, {int(done.sum())} assessments authorised, {shown} within "
+        f"45 working days; {overdue} open past 45 working days at {as_of}."
+    )
+
+
+def main() -> None:
+    """Entry point for ``python -m xlkpi``."""
+    app()
