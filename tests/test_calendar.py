@@ -188,7 +188,8 @@ def test_vectorised_equals_scalar() -> None:
     ends = starts + rng.integers(-40, 200, 500).astype("timedelta64[D]")
     for convention in ("elapsed", "inclusive"):
         vector = working_days(starts, ends, convention=convention)
-        scalar = [working_days(s, e, convention=convention) for s, e in zip(starts, ends)]
+        scalar = [working_days(s, e, convention=convention)
+                  for s, e in zip(starts, ends, strict=True)]
         assert vector.tolist() == scalar
     shifted = add_working_days(starts, 30)
     assert [add_working_days(s, 30) for s in starts] == shifted.astype(object).tolist()

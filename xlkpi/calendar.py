@@ -183,10 +183,11 @@ def working_days(
         s = np.where(blank, _FIRST_DAY, s)
         e = np.where(blank, _FIRST_DAY, e)
     backwards = e < s
-    lo = np.where(backwards, e, s)
-    hi = np.where(backwards, s, e)
-    counts = np.busday_count(lo + offset * _ONE_DAY, hi + _ONE_DAY, busdaycal=cal)
-    counts = np.where(backwards, -counts, counts)
+    if backwards.any():  # count the reverse span and negate it
+        s, e = np.where(backwards, e, s), np.where(backwards, s, e)
+    counts = np.busday_count(s + offset * _ONE_DAY, e + _ONE_DAY, busdaycal=cal)
+    if backwards.any():
+        counts = np.where(backwards, -counts, counts)
     return _wrap(_counts_or_blank(counts, blank), (start, end))
 
 

@@ -84,19 +84,21 @@ def bank_holidays_command(
         days = bank_holidays(region)
     except KpiError as err:
         raise _fail(str(err)) from None
-    chosen = days[days.astype("datetime64[Y]").astype(int) + 1970 == year]
+    in_year = days[days.astype("datetime64[Y]").astype(int) + 1970 == year]
+    chosen = in_year[np.is_busday(in_year)]  # a holiday on a Sunday is replaced by its substitute
     if not len(chosen):
         raise _fail(f"year: {year} is outside the calendar (2000-2040)")
     for day in chosen.astype(object):
         console.print(f"{day:%a %d %b %Y}")
-    console.print(f"[dim]{len(chosen)} bank holidays in {REGIONS[region.upper()].name}[/]")
+    console.print(f"[dim]{len(chosen)} bank holidays in {REGIONS[region.upper()].name}"
+                  " (weekdays off work)[/]")
 
 
 @app.command()
 def functions() -> None:
     """List the worksheet functions, with their arguments and results."""
     table = Table(title="xlkpi worksheet functions", show_lines=False)
-    table.add_column("Function", style="bold")
+    table.add_column("Function", style="bold", no_wrap=True)
     table.add_column("Result")
     for fn in REGISTRY.values():
         table.add_row(escape(fn.signature()), escape(fn.result))
