@@ -102,3 +102,23 @@ def test_month_labels_from_the_seeds(label: str, expected: str) -> None:
 def test_bad_month_label() -> None:
     with pytest.raises(KpiError, match="Smarch-17"):
         parse_months(["Apr-17", "Smarch-17"])
+
+
+CELLS = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-10**12, max_value=10**12),
+    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=24),
+    st.dates(), st.datetimes(),
+    st.from_regex(r"\d{1,2}/\d{1,2}/\d{4}", fullmatch=True),
+    st.from_regex(r"\d{4}-\d{1,2}-\d{1,2}", fullmatch=True),
+)
+
+
+@given(st.lists(CELLS, max_size=8))
+def test_any_cells_parse_or_raise_kpi_error(cells: list) -> None:
+    try:
+        out = parse_dates(cells, "start")
+    except KpiError as err:
+        assert err.mask is not None and err.mask.any()
+        assert "start" in str(err)
+    else:
+        assert out.shape == (len(cells),)

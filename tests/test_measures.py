@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from xlkpi import KpiError, change_text, financial_year, pct, rate, rolling, year_to_date
+from xlkpi import (
+    KpiError,
+    change_text,
+    financial_year,
+    parse_numbers,
+    pct,
+    rate,
+    rolling,
+    year_to_date,
+)
 from xlkpi.measures import rolling_ratio, ytd_ratio
 
 
@@ -97,3 +108,14 @@ def test_rolling_12_months() -> None:
 def test_monthly_series_must_be_consecutive() -> None:
     with pytest.raises(KpiError, match="consecutive"):
         year_to_date([1, 2], ["Apr-17", "Jun-17"])
+
+
+@given(st.lists(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=12),
+                          st.floats(allow_nan=True, allow_infinity=True)), max_size=8))
+def test_any_cells_give_numbers_or_kpi_error(cells: list) -> None:
+    try:
+        out = parse_numbers(cells, "numerator")
+    except KpiError as err:
+        assert err.mask is not None and err.mask.any() and "numerator" in str(err)
+    else:
+        assert out.shape == (len(cells),)

@@ -47,8 +47,9 @@ _FAKE_LEAP_DAY = 60
 _LAST_SERIAL = 2958465
 _NAT = np.datetime64("NaT", "D")
 
-_UK = r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
-_ISO = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?$"
+_TIME = r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?Z?)?"
+_UK = r"^(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})" + _TIME + "$"
+_ISO = r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})" + _TIME + "$"
 
 _DATE_TYPES = (dt.date, np.datetime64)
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
@@ -236,8 +237,8 @@ _MONTH_NAMES = {
     )
     for name in names
 }
-_PERIOD = r"^(?P<y>\d{4})-(?P<m>\d{1,2})$"
-_MONTH_LABEL = r"^(?P<name>[A-Za-z]{3,9})[-\s']*(?P<y>\d{2}|\d{4})$"
+_PERIOD = r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})$"
+_MONTH_LABEL = r"^(?P<name>[A-Za-z]{3,9})[-\s']*(?P<y>[0-9]{2}|[0-9]{4})$"
 
 
 def parse_months(values: Any, name: str = "period") -> Any:

@@ -19,7 +19,7 @@ from xlkpi.dates import as_array, bad_input
 __all__ = ["parse_numbers"]
 
 _NUMERIC_TEXT = (
-    r"^\s*(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?)"
+    r"^\s*(?P<num>[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)"
     r"\s*(?P<pct>%?)\s*$"
 )
 
