@@ -166,7 +166,8 @@ def test_add_then_count_gives_n(start: dt.date, n: int, region: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(start=DATES, n=st.integers(min_value=-400, max_value=400))
+@given(start=st.dates(min_value=dt.date(2003, 1, 1), max_value=dt.date(2038, 12, 31)),
+       n=st.integers(min_value=-400, max_value=400))
 def test_add_then_count_from_a_working_day(start: dt.date, n: int) -> None:
     # negative n round-trips only from a working day: elapsed counts the end day, not start
     if not is_working_day(start):

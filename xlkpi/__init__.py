@@ -19,7 +19,9 @@ from xlkpi.measures import (
     ytd_ratio,
 )
 from xlkpi.numbers import parse_numbers
+from xlkpi.rag import parse_bands, rag, rag_from_text, rag_target
 from xlkpi.timescales import TIMESCALES, due_date, edate, within
+from xlkpi.trend import direction, quartile, symbol, trend
 
 __version__ = "0.1.0"
 
@@ -33,18 +35,26 @@ __all__ = [
     "add_working_days",
     "bank_holidays",
     "change_text",
+    "direction",
     "due_date",
     "edate",
     "financial_year",
     "is_working_day",
+    "parse_bands",
     "parse_dates",
     "parse_months",
     "parse_numbers",
     "pct",
+    "quartile",
+    "rag",
+    "rag_from_text",
+    "rag_target",
     "rate",
     "rolling",
     "rolling_ratio",
+    "symbol",
     "to_serial",
+    "trend",
     "within",
     "working_days",
     "year_to_date",

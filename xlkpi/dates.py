@@ -75,7 +75,12 @@ def as_array(values: Any) -> np.ndarray:
         except ValueError:  # ragged
             arr = np.empty(len(values), dtype=object)
             arr[:] = values
-        if arr.dtype.kind in "U" or (arr.dtype.kind == "M" and not _all_datetime64(values)):
+        mixed_bools = arr.dtype.kind in "iufb" and arr.dtype.kind != "b" and any(
+            isinstance(v, bool | np.bool_) for v in values
+        )  # [True, 1] must not become [1, 1]: a bool cell is an error, not a number
+        if mixed_bools or arr.dtype.kind in "U" or (
+            arr.dtype.kind == "M" and not _all_datetime64(values)
+        ):
             arr = np.asarray(values, dtype=object)
         return arr
     return np.array(values, dtype=object) if not isinstance(values, _NUMBER_TYPES) else np.asarray(

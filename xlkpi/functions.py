@@ -266,3 +266,97 @@ register(KpiFunction(
     "Change text such as -5,821 (-17.1%)",
     "The difference and percentage change, as the county report's Difference rows print it.",
 ))
+
+# RAG ratings, direction of travel, trend, quartiles and symbols (issue 4). Imported here,
+# after the foundation's entries, so this block can be appended without touching the rest.
+from xlkpi.rag import rag, rag_from_text, rag_target  # noqa: E402
+from xlkpi.trend import direction, quartile, symbol, trend  # noqa: E402
+
+_POLARITY = Arg("polarity", "Which way is good: High / BIB / Higher is better, Low / SIB / "
+                "Lower is better, To Target, or Info / N/A / blank for no judgement")
+
+register(KpiFunction(
+    "KPI_RAG", rag,
+    (
+        Arg("value", "The indicator's value (43% is 0.43)"),
+        _POLARITY,
+        Arg("red", "Red tolerance: worse than this is Red"),
+        Arg("green", "Green tolerance: this or better is Green"),
+    ),
+    "Green, Amber, Red, or blank for no judgement",
+    "RAG from tolerance thresholds as the county report's Red and Green columns: when high "
+    "is better Green at or above green, Red below red, else Amber; when low is better the "
+    "mirror. Info, N/A or a blank polarity gives a blank.",
+    examples=("=KPI_RAG(78.2%, \"High\", 70%, 80%) -> Amber",),
+))
+register(KpiFunction(
+    "KPI_RAG_TARGET", rag_target,
+    (
+        Arg("value", "The indicator's value"),
+        Arg("target", "The target"),
+        _POLARITY,
+        Arg("tolerance", "Amber band as a fraction of the target (0.1 = 10%)", 0.1),
+    ),
+    "Green, Amber, Red, or blank for no judgement",
+    "RAG by distance from target: Green when the target is met, Amber within tolerance of "
+    "it, Red beyond. To Target: Green within tolerance either side, Amber within twice it.",
+    examples=("=KPI_RAG_TARGET(82%, 90%, \"BIB\") -> Amber",),
+))
+register(KpiFunction(
+    "KPI_RAG_TEXT", rag_from_text,
+    (
+        Arg("value", "The indicator's value (43% is 0.43)"),
+        Arg("text", "RAG methodology text, e.g. 90% or above Green 85%-89% Amber "
+            "84% and below Red"),
+    ),
+    "Green, Amber, Red, or blank for a blank text",
+    "RAG from the improvement board's methodology text, read at the text's own precision "
+    "(85%-89% covers 84.5% to 89.5%). A value in a gap takes the worse band; in an "
+    "overlap the band written first. Yellow means Amber.",
+    examples=("=KPI_RAG_TEXT(82%, \"90% or above Green 85%-89% Amber 84% and below Red\")"
+              " -> Red",),
+))
+register(KpiFunction(
+    "KPI_DOT", direction,
+    (
+        Arg("current", "This period's value"),
+        Arg("previous", "The value to compare with (last month, last year)"),
+        Arg("polarity", "Which way is good; blank for the raw direction", None),
+        Arg("tolerance", "Differences up to this (in the values' units) are No change", 0),
+    ),
+    "Improving / Worsening / No change, or Up / Down / No change",
+    "Direction of travel. With a polarity of high or low it judges performance; with none "
+    "(or Info, N/A, To Target) it gives the raw direction.",
+    examples=("=KPI_DOT(23.8%, 20.0%, \"Low\") -> Worsening",),
+))
+register(KpiFunction(
+    "KPI_TREND", trend,
+    (Arg("values", "The months in order, oldest first: one row or one column", kind="series"),),
+    "Increasing / Reducing / Stable / Dataset is incomplete",
+    "The sign of the least-squares slope over the values (the county report's 'Trend 13 "
+    "month linear'). Any blank or non-numeric cell gives Dataset is incomplete.",
+    examples=("=KPI_TREND(C5:C17) -> Increasing",),
+))
+register(KpiFunction(
+    "KPI_QUARTILE", quartile,
+    (
+        Arg("value", "The indicator's value"),
+        Arg("benchmarks", "Benchmark values, e.g. statistical neighbours", kind="series"),
+        _POLARITY,
+    ),
+    "1 to 4, 1 being the best quarter",
+    "Which quarter of the benchmark values the value falls in, respecting polarity; cut "
+    "points are QUARTILE.INC of the benchmarks and a value on one takes the better quarter.",
+))
+register(KpiFunction(
+    "KPI_SYMBOL", symbol,
+    (
+        Arg("status", "A status word: Green, Amber, Red, Improving, Up, Increasing, ..."),
+        Arg("set", "Symbol set: default (★ ■ ✖ ↑ ↓ ➡), double (↔), faces or words",
+            "default", "option"),
+    ),
+    "The symbol for the status",
+    "The symbol a report shows for a status: the county report's ★ Green, ■ Amber, ✖ Red "
+    "and ↑ ↓ ➡ arrows by default.",
+    examples=("=KPI_SYMBOL(\"Green\") -> ★",),
+))
