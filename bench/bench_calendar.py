@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import best_of, merge_results, peak_mb, record
+from common import best_of, peak_mb, record, report
 
 from xlkpi.calendar import busday_calendar, working_days
 
@@ -65,11 +65,7 @@ def main() -> None:
     parser.add_argument("--apply-size", type=int, default=20_000)
     args = parser.parse_args()
     records = run(args.size, args.apply_size)
-    merge_results(records)
-    for r in records:
-        print(f"{r['case']:<14} n={r['size']:>9,}  xlkpi {r['xlkpi_s']:.4f}s  "
-              f"{r['baseline']} {r['baseline_s']:.4f}s  ratio {r['ratio']:.2f}  "
-              f"peak {r['xlkpi_peak_mb']} MB")
+    report(records)
 
 
 if __name__ == "__main__":

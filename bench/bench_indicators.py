@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import best_of, merge_results, peak_mb, record
+from common import best_of, peak_mb, record, report
 
 from xlkpi.calendar import busday_calendar
 from xlkpi.indicators import Settings, indicator_table
@@ -83,11 +83,7 @@ def main() -> None:
     parser.add_argument("--assessments", type=int, default=300_000)
     args = parser.parse_args()
     records = run(args.referrals, args.assessments)
-    merge_results(records)
-    for r in records:
-        print(f"{r['case']:<12} n={r['size']:>9,}  xlkpi {r['xlkpi_s']:.3f}s  "
-              f"{r['baseline']} {r['baseline_s']:.3f}s  ratio {r['ratio']:.2f} "
-              f"(xlkpi {1 / r['ratio']:.2f}x the baseline)  peak {r['xlkpi_peak_mb']} MB")
+    report(records)
 
 
 if __name__ == "__main__":

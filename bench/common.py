@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RESULTS", "best_of", "merge_results", "peak_mb", "record"]
+__all__ = ["RESULTS", "best_of", "merge_results", "peak_mb", "record", "report"]
 
 RESULTS = Path(__file__).with_name("results.json")
 
@@ -51,3 +51,12 @@ def merge_results(records: list[dict[str, Any]], path: Path = RESULTS) -> None:
     keys = {(r["case"], r["size"], r["baseline"]) for r in records}
     kept = [r for r in old if (r["case"], r["size"], r["baseline"]) not in keys]
     path.write_text(json.dumps(kept + records, indent=2) + "\n")
+
+
+def report(records: list[dict[str, Any]]) -> None:
+    """Merge records into results.json and print one line per record."""
+    merge_results(records)
+    for r in records:
+        print(f"{r['case']:<14} n={r['size']:>9,}  xlkpi {r['xlkpi_s']:.4f}s  "
+              f"{r['baseline']} {r['baseline_s']:.4f}s  ratio {r['ratio']:.2f} "
+              f"(xlkpi {1 / r['ratio']:.2f}x the baseline)  peak {r['xlkpi_peak_mb']} MB")
