@@ -40,7 +40,9 @@ __all__ = [
     "add_working_days",
     "bank_holidays",
     "busday_calendar",
+    "count_days",
     "is_working_day",
+    "shift_days",
     "working_days",
 ]
 
@@ -182,13 +184,34 @@ def working_days(
     if blank.any():
         s = np.where(blank, _FIRST_DAY, s)
         e = np.where(blank, _FIRST_DAY, e)
-    backwards = e < s
-    if backwards.any():  # count the reverse span and negate it
-        s, e = np.where(backwards, e, s), np.where(backwards, s, e)
-    counts = np.busday_count(s + offset * _ONE_DAY, e + _ONE_DAY, busdaycal=cal)
-    if backwards.any():
-        counts = np.where(backwards, -counts, counts)
+    counts = count_days(s, e, offset, cal)
     return _wrap(_counts_or_blank(counts, blank), (start, end))
+
+
+def count_days(
+    start: np.ndarray, end: np.ndarray, offset: int, cal: np.busdaycalendar
+) -> np.ndarray:
+    """Business days of ``cal`` from ``start + offset`` days up to and including ``end``.
+
+    The numpy core of ``working_days`` and of the engine's NETWORKDAYS (``offset`` 1 is
+    ``elapsed``, 0 is ``inclusive``); end before start gives the negative reverse count.
+    Both arguments are ``datetime64[D]`` arrays without NaT.
+    """
+    backwards = end < start
+    if backwards.any():  # count the reverse span and negate it
+        start, end = np.where(backwards, end, start), np.where(backwards, start, end)
+    counts = np.busday_count(start + offset * _ONE_DAY, end + _ONE_DAY, busdaycal=cal)
+    return np.where(backwards, -counts, counts) if backwards.any() else counts
+
+
+def shift_days(start: np.ndarray, days: np.ndarray, cal: np.busdaycalendar) -> np.ndarray:
+    """Excel's WORKDAY on ``datetime64[D]`` and whole-day ``int64`` arrays (no NaT).
+
+    ``days`` 0 gives ``start`` itself, even on a non-working day.
+    """
+    forward = np.busday_offset(start, days, roll="backward", busdaycal=cal)
+    backward = np.busday_offset(start, days, roll="forward", busdaycal=cal)
+    return np.where(days > 0, forward, np.where(days < 0, backward, start))
 
 
 def add_working_days(start: Any, n: Any, region: str = "ENG", closures: Any = None) -> Any:
@@ -205,9 +228,7 @@ def add_working_days(start: Any, n: Any, region: str = "ENG", closures: Any = No
     blank = np.isnat(s) | np.isnan(days)
     s0 = np.where(blank, _FIRST_DAY, s)
     k = np.where(blank, 0, days).astype(np.int64)
-    forward = np.busday_offset(s0, k, roll="backward", busdaycal=cal)
-    backward = np.busday_offset(s0, k, roll="forward", busdaycal=cal)
-    result = np.where(k > 0, forward, np.where(k < 0, backward, s0))
+    result = shift_days(s0, k, cal)
     _in_range("result", np.where(blank, np.datetime64("NaT"), result), result)
     return _wrap(np.where(blank, np.datetime64("NaT", "D"), result), (start, n))
 

@@ -1,0 +1,219 @@
+"""The engine's Python API: ``recalc`` a workbook to a file, ``check`` it against Excel.
+
+``recalc(path, out)`` evaluates every formula and writes ``out``: the input with only the
+cached values of formula cells changed (and ``fullCalcOnLoad`` set so Excel recalculates
+on open). ``check(path)`` evaluates in memory and compares with the values Excel cached.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xlkpi.errors import ExcelError
+from xlkpi.workbook.engine import Evaluation, evaluate
+from xlkpi.workbook.package import Package
+from xlkpi.workbook.references import col_letters, parse_cell
+
+__all__ = [
+    "RAG_WORDS",
+    "REL_TOLERANCE",
+    "VOLATILE",
+    "CheckResult",
+    "Difference",
+    "RecalcResult",
+    "check",
+    "formula_cell_count",
+    "recalc",
+    "same_value",
+]
+
+#: ``check`` compares numbers to this relative tolerance (and 1e-12 absolute near zero).
+REL_TOLERANCE = 1e-9
+_ABS_TOLERANCE = 1e-12
+#: Functions whose value changes between calculations: their cells are not compared.
+VOLATILE = ("TODAY(", "NOW(", "RAND(", "RANDBETWEEN(", "RANDARRAY(")
+#: The statuses counted in a summary.
+RAG_WORDS = ("Red", "Amber", "Green")
+
+
+def _address(row: int, col: int) -> str:
+    return f"{col_letters(col)}{row}"
+
+
+def _shown(value: Any) -> Any:
+    """A value as JSON and tables show it."""
+    if isinstance(value, ExcelError):
+        return str(value)
+    return value
+
+
+@dataclass
+class RecalcResult:
+    """What a recalculation computed and how it went."""
+
+    path: Path
+    out: Path | None
+    evaluation: Evaluation
+    cells: int
+    errors: Counter[str]
+    statuses: Counter[str]
+    #: (sheet, cell, reason) for cells the engine could not evaluate
+    skipped: list[tuple[str, str, str]]
+    seconds: float
+
+    def value(self, sheet: str, address: str) -> Any:
+        """The computed value of one formula cell (``KeyError`` if it holds no formula)."""
+        row, col = parse_cell(address)
+        for name, values in self.evaluation.values.items():
+            if name.upper() == sheet.upper():
+                return values[(row, col)]
+        raise KeyError(f"no sheet {sheet!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "out": str(self.out) if self.out else None,
+            "cells": self.cells,
+            "batched_cells": self.evaluation.batched_cells,
+            "blocks": self.evaluation.blocks,
+            "errors": dict(self.errors),
+            "statuses": dict(self.statuses),
+            "skipped": [{"sheet": s, "cell": c, "reason": r} for s, c, r in self.skipped],
+            "seconds": round(self.seconds, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A formula cell whose recalculated value differs from the value Excel cached."""
+
+    sheet: str
+    cell: str
+    formula: str
+    cached: Any
+    computed: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "cell": self.cell, "formula": "=" + self.formula,
+                "cached": _shown(self.cached), "computed": _shown(self.computed)}
+
+
+@dataclass
+class CheckResult:
+    """The outcome of ``check``: differences from Excel's cached values, and more."""
+
+    recalc: RecalcResult
+    differences: list[Difference] = field(default_factory=list)
+    compared: int = 0
+    volatile: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences and not self.recalc.skipped
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.recalc.to_dict(),
+            "ok": self.ok,
+            "compared": self.compared,
+            "volatile_not_compared": self.volatile,
+            "differences": [d.to_dict() for d in self.differences],
+        }
+
+
+def same_value(cached: Any, computed: Any) -> bool:
+    """Excel's cached value and ours agree (numbers to :data:`REL_TOLERANCE`)."""
+    if isinstance(cached, ExcelError) or isinstance(computed, ExcelError):
+        return (isinstance(cached, ExcelError) and isinstance(computed, ExcelError)
+                and str(cached) == str(computed))
+    if isinstance(cached, bool) or isinstance(computed, bool):
+        return type(cached) is type(computed) and cached == computed
+    if cached in (None, "") and computed in (None, ""):
+        return True
+    if isinstance(cached, float) and isinstance(computed, float):
+        return math.isclose(cached, computed, rel_tol=REL_TOLERANCE, abs_tol=_ABS_TOLERANCE)
+    return type(cached) is type(computed) and cached == computed
+
+
+def _run(path: str | Path, progress: Callable[[int], None] | None
+         ) -> tuple[Package, RecalcResult]:
+    package = Package(path)
+    evaluation = evaluate(package, progress)
+    errors: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    for values in evaluation.values.values():
+        for value in values.values():
+            if isinstance(value, ExcelError):
+                errors[str(value)] += 1
+            elif isinstance(value, str) and value in RAG_WORDS:
+                statuses[value] += 1
+    skipped = [(sheet, _address(*cell), reason)
+               for sheet, cells in evaluation.skipped.items()
+               for cell, reason in sorted(cells.items())]
+    result = RecalcResult(Path(path), None, evaluation, evaluation.cells, errors, statuses,
+                          skipped, evaluation.seconds)
+    return package, result
+
+
+def formula_cell_count(path: str | Path) -> int:
+    """How many formula cells a workbook holds (for a progress bar's total)."""
+    package = Package(path)
+    return sum(c.formula is not None for s in package.sheets for c in s.cells.values())
+
+
+def recalc(
+    path: str | Path,
+    out: str | Path | None = None,
+    *,
+    in_place: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> RecalcResult:
+    """Recalculate ``path`` and write ``out`` (or ``path`` itself when ``in_place``).
+
+    Only cached values of formula cells change; every other part of the package is copied
+    byte for byte. The file is written to a temporary name and renamed, so an
+    interruption leaves either the old file or the new one. With neither ``out`` nor
+    ``in_place`` nothing is written.
+    """
+    if out is not None and in_place:
+        raise ValueError("give either out or in_place, not both")
+    package, result = _run(path, progress)
+    target = Path(path) if in_place else (Path(out) if out is not None else None)
+    if target is not None:
+        replaced = {package.workbook_part: package.patched_workbook_xml()}
+        for sheet in package.sheets:
+            values = result.evaluation.values.get(sheet.name)
+            if values:
+                replaced[sheet.part] = package.patched_sheet(sheet, {
+                    key: value for key, value in values.items() if key in sheet.cells
+                })
+        package.save(target, replaced)
+        result.out = target
+    return result
+
+
+def check(path: str | Path, progress: Callable[[int], None] | None = None) -> CheckResult:
+    """Recalculate in memory and compare every formula cell with Excel's cached value."""
+    package, result = _run(path, progress)
+    outcome = CheckResult(result)
+    for sheet in package.sheets:
+        computed = result.evaluation.values.get(sheet.name, {})
+        skipped = result.evaluation.skipped.get(sheet.name, {})
+        for key, value in computed.items():
+            cell = sheet.cells.get(key)
+            if cell is None or key in skipped:
+                continue
+            formula = cell.formula or ""
+            if any(v in formula.upper() for v in VOLATILE):
+                outcome.volatile += 1
+                continue
+            outcome.compared += 1
+            if not same_value(cell.value, value):
+                outcome.differences.append(Difference(
+                    sheet.name, _address(*key), formula, cell.value, value))
+    return outcome

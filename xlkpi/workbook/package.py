@@ -1,0 +1,378 @@
+"""Read an .xlsx/.xlsm package and write it back with only cached formula values changed.
+
+The workbook is never loaded into an object model and re-saved: openpyxl and friends drop
+chart caches, custom-function metadata, rich data and web-extension parts. Instead each
+sheet's XML is scanned for its cells; on writing, only the ``<v>`` value and the ``t``
+type attribute of evaluated cells are replaced, text outside those cells is kept as it
+was, and every other part of the zip is copied byte for byte. Writing goes to a temporary
+file in the target directory and is renamed over the target, so a crash never leaves a
+half-written workbook.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import posixpath
+import re
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from xlkpi.errors import ExcelError
+from xlkpi.workbook.references import parse_cell
+
+__all__ = [
+    "Cell",
+    "Package",
+    "PackageError",
+    "Sheet",
+    "format_value",
+    "write_atomically",
+]
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_EXCEL_EPOCH_ORDINAL = 693594  # date(1899, 12, 30).toordinal()
+
+_CELL = re.compile(
+    r"<(?P<p>[A-Za-z_][\w.-]*:)?c(?=[\s/>])(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?P=p)?c>)",
+    re.DOTALL,
+)
+_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_FORMULA = re.compile(
+    r"<(?:[\w.-]+:)?f(?=[\s/>])(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</(?:[\w.-]+:)?f>)",
+    re.DOTALL,
+)
+_VALUE = re.compile(r"<(?P<p>[\w.-]+:)?v(?:\s*/>|>(?P<text>.*?)</(?:[\w.-]+:)?v>)", re.DOTALL)
+_INLINE_TEXT = re.compile(r"<(?:[\w.-]+:)?t(?:\s[^>]*)?>(.*?)</(?:[\w.-]+:)?t>", re.DOTALL)
+_T_ATTR = re.compile(r"""\st\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
+class PackageError(ValueError):
+    """The file is not a workbook this engine can read (named in the message)."""
+
+
+@dataclass
+class Cell:
+    """One ``<c>`` element: its address, value and, for a formula cell, the formula."""
+
+    row: int
+    col: int
+    #: the value as stored: the constant, or the value Excel cached for a formula
+    value: Any
+    #: formula text without "=" (a shared formula's text shifted to this cell); None if none
+    formula: str | None = None
+    #: ``shared`` or ``array`` or ``normal``
+    formula_type: str = "normal"
+    #: a shared formula's group index, or an array formula's target range
+    shared_index: str | None = None
+    array_ref: str | None = None
+    #: where the element sits in the sheet XML text
+    span: tuple[int, int] = (0, 0)
+
+
+@dataclass
+class Sheet:
+    """A worksheet: its name, its part in the package and its cells by (row, col)."""
+
+    name: str
+    part: str
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+
+    @property
+    def max_row(self) -> int:
+        return max((r for r, _ in self.cells), default=0)
+
+    @property
+    def max_col(self) -> int:
+        return max((c for _, c in self.cells), default=0)
+
+
+def _attrs(text: str) -> dict[str, str]:
+    return {m.group(1): html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
+            for m in _ATTR.finditer(text)}
+
+
+def _serial_from_iso(text: str) -> float:
+    from datetime import datetime
+
+    moment = datetime.fromisoformat(text)
+    days = moment.toordinal() - _EXCEL_EPOCH_ORDINAL
+    seconds = moment.hour * 3600 + moment.minute * 60 + moment.second
+    return days + seconds / 86400
+
+
+def _value(kind: str, raw: str | None, body: str, shared: list[str]) -> Any:
+    if kind == "inlineStr":
+        return "".join(html.unescape(t) for t in _INLINE_TEXT.findall(body))
+    if raw is None:
+        return None
+    text = html.unescape(raw)
+    if kind == "s":
+        return shared[int(text)]
+    if kind in ("str", "inlineStr"):
+        return text
+    if kind == "b":
+        return text.strip() in ("1", "true")
+    if kind == "e":
+        return ExcelError(text.strip())
+    if kind == "d":
+        return _serial_from_iso(text)
+    if text == "":
+        return None
+    return float(text)
+
+
+def format_value(value: Any) -> tuple[str | None, str]:
+    """The ``t`` attribute and ``<v>`` text Excel stores for a formula result."""
+    if isinstance(value, ExcelError):
+        return "e", str(value)
+    if isinstance(value, bool):
+        return "b", "1" if value else "0"
+    if isinstance(value, str):
+        return "str", html.escape(value, quote=False)
+    if value is None:
+        return None, "0"
+    number = float(value)
+    if math.isnan(number) or math.isinf(number):
+        return "e", "#NUM!"
+    if number.is_integer() and abs(number) < 1e15:
+        return None, str(int(number))
+    return None, repr(number)
+
+
+class Package:
+    """An .xlsx/.xlsm file held in memory: its parts, sheets, shared strings, names."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                self.infos = archive.infolist()
+                self.parts = {i.filename: archive.read(i) for i in self.infos}
+        except FileNotFoundError:
+            raise PackageError(f"{self.path}: no such file") from None
+        except IsADirectoryError:
+            raise PackageError(f"{self.path}: is a directory, not a workbook") from None
+        except (zipfile.BadZipFile, OSError, EOFError) as err:
+            raise PackageError(
+                f"{self.path}: not an .xlsx/.xlsm workbook (not a readable zip: {err})"
+            ) from None
+        self.workbook_part = self._workbook_part()
+        self.shared_strings = self._shared_strings()
+        self.sheets, self.defined_names = self._sheets_and_names()
+        self.texts: dict[str, str] = {}
+        for sheet in self.sheets:
+            self._read_sheet(sheet)
+
+    # reading -----------------------------------------------------------------
+    def _xml(self, part: str) -> ElementTree.Element:
+        try:
+            return ElementTree.fromstring(self.parts[part])
+        except KeyError:
+            raise PackageError(f"{self.path}: the package has no part {part}") from None
+        except ElementTree.ParseError as err:
+            raise PackageError(f"{self.path}: part {part} is not well-formed XML ({err})") from None
+
+    def _workbook_part(self) -> str:
+        if "_rels/.rels" not in self.parts:
+            raise PackageError(f"{self.path}: not an .xlsx/.xlsm workbook (no _rels/.rels)")
+        for rel in self._xml("_rels/.rels").iter(f"{{{_PKG_REL}}}Relationship"):
+            if rel.get("Type", "").endswith("/officeDocument"):
+                return rel.get("Target", "").lstrip("/")
+        raise PackageError(f"{self.path}: not a workbook (no office document in _rels/.rels)")
+
+    def _rels(self, part: str) -> dict[str, str]:
+        folder, name = posixpath.split(part)
+        rels_part = posixpath.join(folder, "_rels", name + ".rels")
+        if rels_part not in self.parts:
+            return {}
+        targets = {}
+        for rel in self._xml(rels_part).iter(f"{{{_PKG_REL}}}Relationship"):
+            target = rel.get("Target", "")
+            resolved = (target.lstrip("/") if target.startswith("/")
+                        else posixpath.normpath(posixpath.join(folder, target)))
+            targets[rel.get("Id", "")] = resolved
+        return targets
+
+    def _shared_strings(self) -> list[str]:
+        rels = self._rels(self.workbook_part)
+        part = next((p for p in rels.values() if p.endswith("sharedStrings.xml")), None)
+        if part is None or part not in self.parts:
+            return []
+        strings = []
+        for item in self._xml(part).iter(f"{{{_MAIN}}}si"):
+            texts = [t.text or "" for t in item.iter(f"{{{_MAIN}}}t")
+                     if t not in {x for ph in item.iter(f"{{{_MAIN}}}rPh") for x in ph}]
+            strings.append("".join(texts))
+        return strings
+
+    def _sheets_and_names(self) -> tuple[list[Sheet], dict[str, str]]:
+        root = self._xml(self.workbook_part)
+        rels = self._rels(self.workbook_part)
+        sheets = []
+        for node in root.iter(f"{{{_MAIN}}}sheet"):
+            part = rels.get(node.get(f"{{{_REL}}}id", ""))
+            if part and part in self.parts and b"<sheetData" in self.parts[part][:2_000_000]:
+                sheets.append(Sheet(node.get("name", ""), part))
+        names = {}
+        for node in root.iter(f"{{{_MAIN}}}definedName"):
+            if node.get("localSheetId") is None and node.text:
+                names[node.get("name", "").upper()] = node.text
+        if not sheets:
+            raise PackageError(f"{self.path}: the workbook has no worksheets")
+        return sheets, names
+
+    def _read_sheet(self, sheet: Sheet) -> None:
+        try:
+            text = self.parts[sheet.part].decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise PackageError(f"{self.path}: sheet {sheet.name!r} is not UTF-8 ({err})") from None
+        self.texts[sheet.part] = text
+        anchors: dict[str, tuple[str, int, int]] = {}
+        pending: list[tuple[Cell, str]] = []
+        previous = (0, 0)
+        for match in _CELL.finditer(text):
+            attrs = _attrs(match.group("attrs"))
+            body = match.group("body") or ""
+            address = attrs.get("r")
+            try:
+                row, col = parse_cell(address) if address else (previous[0], previous[1] + 1)
+            except ValueError:
+                raise PackageError(f"{self.path}: sheet {sheet.name!r} has a cell with a "
+                                   f"bad address {address!r}") from None
+            previous = (row, col)
+            value_match = _VALUE.search(body)
+            raw = value_match.group("text") if value_match else None
+            try:
+                value = _value(attrs.get("t", "n"), raw, body, self.shared_strings)
+            except (ValueError, IndexError):
+                raise PackageError(f"{self.path}: sheet {sheet.name!r} cell {address}: "
+                                   f"unreadable value {raw!r}") from None
+            cell = Cell(row, col, value, span=match.span())
+            formula = _FORMULA.search(body)
+            if formula:
+                f_attrs = _attrs(formula.group("attrs"))
+                f_text = html.unescape(formula.group("text") or "")
+                cell.formula_type = f_attrs.get("t", "normal")
+                cell.array_ref = f_attrs.get("ref") if cell.formula_type == "array" else None
+                if cell.formula_type == "shared":
+                    cell.shared_index = f_attrs.get("si")
+                    if f_text:
+                        anchors[cell.shared_index or ""] = (f_text, row, col)
+                        cell.formula = f_text
+                    else:
+                        pending.append((cell, cell.shared_index or ""))
+                else:
+                    cell.formula = f_text
+            sheet.cells[(row, col)] = cell
+        for cell, index in pending:
+            if index in anchors:
+                text_, row, col = anchors[index]
+                cell.formula = _SharedText(text_, cell.row - row, cell.col - col)
+            else:
+                raise PackageError(f"{self.path}: sheet {sheet.name!r} cell "
+                                   f"R{cell.row}C{cell.col} uses shared formula {index} "
+                                   "that has no anchor")
+
+    # writing -----------------------------------------------------------------
+    def patched_sheet(self, sheet: Sheet, results: Mapping[tuple[int, int], Any]) -> bytes:
+        """The sheet part with the given cells' cached values replaced; the rest as it was."""
+        text = self.texts[sheet.part]
+        out, last = [], 0
+        for key in sorted(results, key=lambda k: sheet.cells[k].span[0]):
+            cell = sheet.cells[key]
+            start, end = cell.span
+            out.append(text[last:start])
+            out.append(_patch_cell(text[start:end], results[key]))
+            last = end
+        out.append(text[last:])
+        return "".join(out).encode("utf-8")
+
+    def patched_workbook_xml(self) -> bytes:
+        """workbook.xml with ``fullCalcOnLoad="1"`` so Excel recalculates on open."""
+        text = self.parts[self.workbook_part].decode("utf-8")
+        calc = re.search(r"<(?:[\w.-]+:)?calcPr\b[^>]*?/?>", text)
+        if calc:
+            tag = calc.group()
+            if "fullCalcOnLoad" in tag:
+                new = re.sub(r"""fullCalcOnLoad\s*=\s*["'][^"']*["']""",
+                             'fullCalcOnLoad="1"', tag)
+            else:
+                new = re.sub(r"\s*(/?>)$", r' fullCalcOnLoad="1"\1', tag)
+            text = text[: calc.start()] + new + text[calc.end():]
+        else:
+            prefix = re.match(r"[\s\S]*?<([\w.-]+:)?workbook\b", text)
+            ns = (prefix.group(1) or "") if prefix else ""
+            anchor = re.search(rf"</{ns}definedNames>|</{ns}sheets>", text)
+            if anchor:
+                text = (text[: anchor.end()] + f'<{ns}calcPr fullCalcOnLoad="1"/>'
+                        + text[anchor.end():])
+        return text.encode("utf-8")
+
+    def save(self, out: str | Path, replaced: Mapping[str, bytes]) -> None:
+        """Write the package to ``out`` atomically, with ``replaced`` parts swapped in."""
+        def write(handle: Any) -> None:
+            with zipfile.ZipFile(handle, "w") as archive:
+                for info in self.infos:
+                    data = replaced.get(info.filename, self.parts[info.filename])
+                    archive.writestr(info, data, compress_type=info.compress_type)
+
+        write_atomically(Path(out), write)
+
+
+class _SharedText(str):
+    """A shared formula's text at a cell, shifted from its anchor when first read."""
+
+    def __new__(cls, anchor_text: str, rows: int, cols: int) -> _SharedText:
+        from xlkpi.workbook.references import shift_formula
+
+        obj = super().__new__(cls, shift_formula(anchor_text, rows, cols))
+        return obj
+
+
+def _patch_cell(element: str, value: Any) -> str:
+    kind, text = format_value(value)
+    head_end = element.index(">") + 1
+    self_closing = element[head_end - 2] == "/"
+    head = element[: head_end - 2] if self_closing else element[: head_end - 1]
+    head = _T_ATTR.sub("", head)
+    if kind:
+        head += f' t="{kind}"'
+    prefix = re.match(r"<([\w.-]+:)?c", element).group(1) or ""
+    new_value = f"<{prefix}v>{text}</{prefix}v>"
+    if self_closing:
+        return f"{head}>{new_value}</{prefix}c>"
+    body = element[head_end:]
+    found = _VALUE.search(body)
+    if found:
+        body = body[: found.start()] + new_value + body[found.end():]
+    else:
+        formula_end = _FORMULA.search(body)
+        at = formula_end.end() if formula_end else 0
+        body = body[:at] + new_value + body[at:]
+    return head + ">" + body
+
+
+def write_atomically(target: Path, write: Any) -> None:
+    """Call ``write(handle)`` on a temp file beside ``target``, then rename it over target."""
+    target = Path(target)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                dir=target.parent if str(target.parent) else ".")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
