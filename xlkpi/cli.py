@@ -13,17 +13,18 @@ from typing import Annotated
 import numpy as np
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from xlkpi import __version__
 from xlkpi.calendar import REGIONS, bank_holidays, working_days
+from xlkpi.console import console, fail
 from xlkpi.dates import describe_element, parse_dates
 from xlkpi.errors import KpiError
 from xlkpi.functions import REGISTRY
 from xlkpi.measures import pct
 from xlkpi.timescales import TIMESCALES, within
+from xlkpi.workbook_commands import check_command, recalc_command
 
 __all__ = ["app", "main"]
 
@@ -33,16 +34,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
-
-BAD_INPUT = 2
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "assessments_small.csv"
 
 
-def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(BAD_INPUT)
+_fail = fail
 
 
 def _version(value: bool) -> None:
@@ -286,6 +281,10 @@ def indicators(
     rows = sum(len(t) for t in extract.tables.values())
     console.print(f"{table['code'].nunique()} indicators over {months} month(s) from {rows:,} "
                   f"rows in {len(extract.tables)} file(s){skipped}.")
+
+
+app.command("recalc")(recalc_command)
+app.command("check")(check_command)
 
 
 def main() -> None:

@@ -140,7 +140,7 @@ def same_value(cached: Any, computed: Any) -> bool:
     return type(cached) is type(computed) and cached == computed
 
 
-def _run(path: str | Path, progress: Callable[[int], None] | None
+def _run(path: str | Path, progress: Callable[[int, int], None] | None
          ) -> tuple[Package, RecalcResult]:
     package = Package(path)
     evaluation = evaluate(package, progress)
@@ -171,7 +171,7 @@ def recalc(
     out: str | Path | None = None,
     *,
     in_place: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RecalcResult:
     """Recalculate ``path`` and write ``out`` (or ``path`` itself when ``in_place``).
 
@@ -197,7 +197,7 @@ def recalc(
     return result
 
 
-def check(path: str | Path, progress: Callable[[int], None] | None = None) -> CheckResult:
+def check(path: str | Path, progress: Callable[[int, int], None] | None = None) -> CheckResult:
     """Recalculate in memory and compare every formula cell with Excel's cached value."""
     package, result = _run(path, progress)
     outcome = CheckResult(result)

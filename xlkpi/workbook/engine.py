@@ -199,9 +199,9 @@ def _array_block(sheet: str, row: int, col: int, cell: Any) -> Block:
 
 
 class _Engine:
-    def __init__(self, package: Package, progress: Callable[[int], None] | None) -> None:
+    def __init__(self, package: Package, progress: Callable[[int, int], None] | None) -> None:
         self.package = package
-        self.progress = progress or (lambda n: None)
+        self.progress = progress or (lambda done, total: None)
         self.grids = {s.name.upper(): _Grid(s) for s in package.sheets}
         self.names = {s.name.upper(): s.name for s in package.sheets}
         self.compiled: dict[str, Any] = {}
@@ -467,7 +467,7 @@ def _split_self_references(blocks: list[Block], engine: _Engine) -> list[Block]:
     return out
 
 
-def evaluate(package: Package, progress: Callable[[int], None] | None = None) -> Evaluation:
+def evaluate(package: Package, progress: Callable[[int, int], None] | None = None) -> Evaluation:
     """Evaluate every formula cell of the package; nothing is written."""
     started = time.perf_counter()
     engine = _Engine(package, progress)
@@ -477,6 +477,7 @@ def evaluate(package: Package, progress: Callable[[int], None] | None = None) ->
     values: dict[str, dict[tuple[int, int], Any]] = {s.name: {} for s in package.sheets}
     skipped: dict[str, dict[tuple[int, int], str]] = {s.name: {} for s in package.sheets}
     cells = 0
+    total = sum(len(list(b.cells())) if b.array else b.rows for b in ordered)
     for block in ordered:
         result = engine.evaluate(block)
         name = engine.names[block.sheet]
@@ -495,7 +496,7 @@ def evaluate(package: Package, progress: Callable[[int], None] | None = None) ->
             if isinstance(value, _CellError):
                 skipped[name][(row, col)] = value.message
         cells += len(result)
-        engine.progress(len(result))
+        engine.progress(cells, total)
     for block in circular:
         for cell in block.cells():
             skipped[engine.names[block.sheet]][cell] = "circular reference"

@@ -1,0 +1,172 @@
+"""``xlkpi recalc`` and ``xlkpi check``: the headless engine from the shell and from CI."""
+
+from __future__ import annotations
+
+import glob
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+
+from xlkpi.console import FINDINGS, console, fail
+
+__all__ = ["check_command", "recalc_command"]
+
+#: Below this many formula cells a recalculation is quick enough to need no progress bar.
+_PROGRESS_FROM = 20_000
+#: Differences listed per file before "... and N more".
+_SHOWN = 50
+
+
+class _Bar:
+    """A progress callback that draws a bar only for long work and only on a terminal."""
+
+    def __init__(self, label: str, quiet: bool) -> None:
+        self.label, self.quiet = label, quiet
+        self.progress: Progress | None = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.quiet or total < _PROGRESS_FROM:
+            return
+        if self.progress is None:
+            self.progress = Progress("[progress.description]{task.description}", BarColumn(),
+                                     MofNCompleteColumn(), TimeElapsedColumn(),
+                                     console=console, transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task(self.label, total=total)
+        self.progress.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _summary(result: Any) -> str:
+    errors = ", ".join(f"{n} {code}" for code, n in sorted(result.errors.items())) or "none"
+    statuses = ", ".join(f"{result.statuses.get(s, 0)} {s}" for s in ("Red", "Amber", "Green"))
+    return (f"{result.cells:,} formula cells evaluated ({result.evaluation.batched_cells:,} "
+            f"in whole-column calls) in {result.seconds:.2f} s; errors: {errors}; "
+            f"RAG: {statuses}")
+
+
+def _open_error(path: Path, err: Exception) -> typer.Exit:
+    return fail(str(err) if str(path) in str(err) else f"{path}: {err}")
+
+
+def recalc_command(
+    path: Annotated[Path, typer.Argument(help="The workbook (.xlsx or .xlsm) to recalculate.")],
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Where to write the "
+                   "recalculated copy.")] = None,
+    in_place: Annotated[bool, typer.Option("--in-place", help="Replace the input file "
+                        "itself (atomically).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Recalculate every formula (native Excel and KPI_*) and write the cached values.
+
+    The output is the input with only the cached values of formula cells changed: charts,
+    styles, defined names, macros and custom-function metadata are kept byte for byte, and
+    Excel recalculates on open. The input is never written unless --in-place is given.
+    """
+    from xlkpi.workbook import PackageError, recalc
+
+    if out is None and not in_place:
+        raise fail("say where to write: -o OUT.xlsx, or --in-place to replace the input")
+    if out is not None and in_place:
+        raise fail("give either -o OUT or --in-place, not both")
+    if out is not None and out.resolve() == path.resolve():
+        raise fail(f"{out} is the input file; use --in-place to replace it")
+    if out is not None and not out.parent.exists():
+        raise fail(f"{out.parent}: no such folder for the output")
+    bar = _Bar(f"recalculating {path.name}", as_json)
+    try:
+        result = recalc(path, out, in_place=in_place, progress=bar)
+    except PackageError as err:
+        raise _open_error(path, err) from None
+    except OSError as err:
+        raise fail(f"{out or path}: cannot write ({err.strerror or err})") from None
+    finally:
+        bar.close()
+    if as_json:
+        console.print_json(json.dumps(result.to_dict()))
+        return
+    for sheet, cell, reason in result.skipped[:_SHOWN]:
+        console.print(f"[yellow]not evaluated[/] {escape(sheet)}!{cell}: {escape(reason)}")
+    console.print(f"{escape(str(result.out))}: {_summary(result)}")
+
+
+def _expand(patterns: list[str]) -> list[Path]:
+    """Files named or matched by glob patterns (for shells that do not expand them)."""
+    paths: list[Path] = []
+    for pattern in patterns:
+        matches = sorted(glob.glob(pattern, recursive=True)) if glob.has_magic(pattern) else [
+            pattern]
+        if not matches:
+            raise fail(f"{pattern}: no workbook matches")
+        paths.extend(Path(m) for m in matches)
+    return paths
+
+
+def check_command(
+    paths: Annotated[list[str], typer.Argument(help="Workbooks or glob patterns "
+                     "('scorecards/**/*.xlsx').")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Recalculate in memory and compare with the values Excel cached (a CI gate).
+
+    Numbers must agree to a relative tolerance of 1e-9; text, booleans and error values
+    exactly. Cells using TODAY(), NOW() or RAND() are not compared. Exit 1 when any file
+    has a difference or a formula that cannot be evaluated; 2 when a file is unreadable.
+    """
+    from xlkpi.workbook import PackageError, check
+
+    outcomes = []
+    for path in _expand(paths):
+        bar = _Bar(f"checking {path.name}", as_json)
+        try:
+            outcomes.append(check(path, progress=bar))
+        except PackageError as err:
+            raise _open_error(path, err) from None
+        finally:
+            bar.close()
+    failed = [o for o in outcomes if not o.ok]
+    if as_json:
+        console.print_json(json.dumps({"ok": not failed,
+                                       "files": [o.to_dict() for o in outcomes]}))
+    else:
+        for outcome in outcomes:
+            _print_check(outcome)
+        console.print(f"{len(outcomes)} workbook(s) checked, {len(failed)} with differences.")
+    if failed:
+        raise typer.Exit(FINDINGS)
+
+
+def _print_check(outcome: Any) -> None:
+    result = outcome.recalc
+    if outcome.differences or result.skipped:
+        table = Table("sheet", "cell", "formula", "Excel cached", "recalculated",
+                      title=str(result.path), title_justify="left")
+        for diff in outcome.differences[:_SHOWN]:
+            shown = diff.to_dict()
+            table.add_row(escape(diff.sheet), diff.cell, escape(shown["formula"]),
+                          escape(_cell_text(shown["cached"])), escape(_cell_text(shown["computed"])))
+        for sheet, cell, reason in result.skipped[:_SHOWN]:
+            table.add_row(escape(sheet), cell, "", "", escape(f"not evaluated: {reason}"))
+        console.print(table)
+        more = len(outcome.differences) + len(result.skipped) - 2 * _SHOWN
+        if more > 0:
+            console.print(f"... and {more} more")
+    verdict = "[green]OK[/]" if outcome.ok else (
+        f"[red]{len(outcome.differences)} difference(s), {len(result.skipped)} not "
+        "evaluated[/]")
+    volatile = f", {outcome.volatile} volatile not compared" if outcome.volatile else ""
+    console.print(f"{escape(str(result.path))}: {verdict}; {outcome.compared:,} cells "
+                  f"compared{volatile}; {_summary(result)}")
+
+
+def _cell_text(value: Any) -> str:
+    return "(no cached value)" if value is None else repr(value)
