@@ -153,7 +153,8 @@ def _print_check(outcome: Any) -> None:
         for diff in outcome.differences[:_SHOWN]:
             shown = diff.to_dict()
             table.add_row(escape(diff.sheet), diff.cell, escape(shown["formula"]),
-                          escape(_cell_text(shown["cached"])), escape(_cell_text(shown["computed"])))
+                          escape(_cell_text(shown["cached"])),
+                          escape(_cell_text(shown["computed"])))
         for sheet, cell, reason in result.skipped[:_SHOWN]:
             table.add_row(escape(sheet), cell, "", "", escape(f"not evaluated: {reason}"))
         console.print(table)

@@ -8,7 +8,9 @@ formula is parsed) puts into ``formulas``' function table:
   and ``_XLDUDF_KPI_DEV_RAG`` (the ``KPI_DEV`` namespace of a development add-in);
 - vectorised NETWORKDAYS, NETWORKDAYS.INTL, WORKDAY, WORKDAY.INTL, EDATE and DATEDIF on
   :mod:`xlkpi.calendar`: ``formulas`` runs those one element at a time (0.5 s per 20,000
-  rows for NETWORKDAYS) and refuses DATEDIF units written in lower case.
+  rows for NETWORKDAYS) and refuses DATEDIF units written in lower case;
+- COUNTIF(S), SUMIF(S), AVERAGEIF(S) from :mod:`xlkpi.workbook.criteria`: ``formulas``
+  miscounts the ``"<>"`` (non-blank) criterion.
 
 Values arrive as ``formulas`` passes them: numbers, text, booleans, ``XlError`` and the
 ``EMPTY`` marker for a blank cell, alone or in 2-D arrays. An error in an input gives the
@@ -69,6 +71,10 @@ ELEMENTWISE: dict[str, frozenset[int] | None] = {
     "WORKDAY.INTL": frozenset({0, 1, 2}),
     "COUNTIF": frozenset({1}),
     "SUMIF": frozenset({1}),
+    "AVERAGEIF": frozenset({1}),
+    "COUNTIFS": frozenset(range(1, 255, 2)),
+    "SUMIFS": frozenset(range(2, 255, 2)),
+    "AVERAGEIFS": frozenset(range(2, 255, 2)),
 }
 
 #: Functions whose result depends on the cell they are in or on the clock: never batched.
@@ -354,14 +360,17 @@ def _ymd(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return years, months, days
 
 
-def register() -> None:
-    """Put the KPI functions and the vectorised natives into ``formulas``' table."""
+def register(natives: bool = True) -> None:
+    """Put the KPI functions (and, unless ``natives`` is False, the vectorised natives)
+    into ``formulas``' function table."""
     for function in REGISTRY.values():
         short = function.name.removeprefix("KPI_")
         evaluate = _kpi(function)
         for name in (function.name, f"_XLDUDF_KPI_{short}", f"_XLDUDF_KPI_DEV_{short}",
                      f"KPI.{short}"):
             FUNCTIONS[name] = evaluate
+    if not natives:
+        return
     FUNCTIONS["NETWORKDAYS"] = _workday_native(0, intl=False)
     FUNCTIONS["NETWORKDAYS.INTL"] = FUNCTIONS["_XLFN.NETWORKDAYS.INTL"] = _workday_native(
         0, intl=True)
@@ -369,4 +378,7 @@ def register() -> None:
     FUNCTIONS["WORKDAY.INTL"] = FUNCTIONS["_XLFN.WORKDAY.INTL"] = _workday_native(
         None, intl=True)
     FUNCTIONS["EDATE"] = _edate
+    from xlkpi.workbook.criteria import FUNCTIONS as CONDITIONAL
+
+    FUNCTIONS.update(CONDITIONAL)
     FUNCTIONS["DATEDIF"] = _datedif
