@@ -206,6 +206,7 @@ class _Engine:
         self.names = {s.name.upper(): s.name for s in package.sheets}
         self.compiled: dict[str, Any] = {}
         self.batched = 0
+        self.batch = True
 
     # ------------------------------------------------------------ references
     def rect(self, name: str, sheet: str) -> Rect | None:
@@ -262,7 +263,8 @@ class _Engine:
             result = np.asarray(self.call(function, self.args(rects)), dtype=object)
             return _spill(result, block.array)
         motion = _motion(block, rects)
-        if block.rows > 1 and motion is not None and _batchable(block, rects, motion):
+        if (self.batch and block.rows > 1 and motion is not None
+                and _batchable(block, rects, motion)):
             args = self.args([_moved(rect, ref, 0, block.rows) for rect, ref in
                               zip(rects, motion, strict=True)])
             result = np.asarray(self.call(function, args), dtype=object)
@@ -467,10 +469,15 @@ def _split_self_references(blocks: list[Block], engine: _Engine) -> list[Block]:
     return out
 
 
-def evaluate(package: Package, progress: Callable[[int, int], None] | None = None) -> Evaluation:
-    """Evaluate every formula cell of the package; nothing is written."""
+def evaluate(package: Package, progress: Callable[[int, int], None] | None = None,
+             batch: bool = True) -> Evaluation:
+    """Evaluate every formula cell of the package; nothing is written.
+
+    ``batch=False`` evaluates every cell alone (slow; the tests' reference path).
+    """
     started = time.perf_counter()
     engine = _Engine(package, progress)
+    engine.batch = batch
     blocks = [b for sheet in package.sheets for b in _blocks(sheet)]
     blocks = _split_self_references(blocks, engine)
     ordered, circular = _order(blocks, engine)
