@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-slow lint bench bench-quick clean
+.PHONY: demo test test-slow test-libreoffice libreoffice lint bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,10 +19,18 @@ lint: $(STAMP)
 	$(BIN)/ruff check xlkpi tests bench samples
 
 test: lint
-	$(BIN)/pytest -q -m "not slow"
+	$(BIN)/pytest -q -m "not slow and not libreoffice"
 
 test-slow: $(STAMP)
 	$(BIN)/pytest -q -m slow
+
+# LibreOffice headless, the independent oracle for native Excel functions (Debian package).
+libreoffice:
+	command -v soffice >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null; }
+
+test-libreoffice: $(STAMP) libreoffice
+	$(BIN)/pytest -q -m libreoffice
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --full

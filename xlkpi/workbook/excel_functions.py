@@ -93,6 +93,11 @@ _is_error = np.frompyfunc(lambda v: isinstance(v, XlError), 1, 1)
 _is_empty = np.frompyfunc(lambda v: v is EMPTY, 1, 1)
 
 
+def _error_cells(code: str) -> np.ndarray:
+    """An error as a 0-d object array: ``np.where`` would turn the bare value into text."""
+    return np.array(xl_error(code), dtype=object)
+
+
 def _mask(test: Any, arr: np.ndarray) -> np.ndarray:
     """A boolean mask of ``test`` over an object array (0-d included)."""
     return np.asarray(test(arr), dtype=bool)
@@ -296,7 +301,7 @@ def _workday_native(offset: int | None, intl: bool) -> Callable[..., Any]:
             s, e = np.broadcast_arrays(np.where(bad_s, EXCEL_EPOCH, s),
                                        np.where(bad_e, EXCEL_EPOCH, e))
             result = count_days(s, e, offset, cal).astype(np.float64)
-        out = np.where(bad, xl_error("#VALUE!"), result.astype(object))
+        out = np.where(bad, _error_cells("#VALUE!"), result.astype(object))
         return _result(out, errors)
 
     return evaluate
@@ -313,7 +318,7 @@ def _edate(start: Any, months: Any) -> Any:
     moved = edate(np.where(np.broadcast_to(bad, shape), EXCEL_EPOCH,
                            np.broadcast_to(s, shape)),
                   np.where(bad, 0, np.broadcast_to(n, shape)))
-    out = np.where(bad, xl_error("#VALUE!"), _serials(moved).astype(object))
+    out = np.where(bad, _error_cells("#VALUE!"), _serials(moved).astype(object))
     return _result(out, errors)
 
 
@@ -346,9 +351,9 @@ def _datedif(start: Any, end: Any, unit: Any) -> Any:
              "YD": yd}
     result = np.select([units == k for k in _UNITS], [table[k] for k in _UNITS], np.nan)
     out = result.astype(object)
-    out = np.where(np.isnan(result), xl_error("#NUM!"), out)
-    out = np.where(e < s, xl_error("#NUM!"), out)
-    out = np.where(bad_s | bad_e, xl_error("#VALUE!"), out)
+    out = np.where(np.isnan(result), _error_cells("#NUM!"), out)
+    out = np.where(e < s, _error_cells("#NUM!"), out)
+    out = np.where(bad_s | bad_e, _error_cells("#VALUE!"), out)
     return _result(out, errors)
 
 

@@ -52,6 +52,7 @@ _FORMULA = re.compile(
 )
 _VALUE = re.compile(r"<(?P<p>[\w.-]+:)?v(?:\s*/>|>(?P<text>.*?)</(?:[\w.-]+:)?v>)", re.DOTALL)
 _INLINE_TEXT = re.compile(r"<(?:[\w.-]+:)?t(?:\s[^>]*)?>(.*?)</(?:[\w.-]+:)?t>", re.DOTALL)
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
 _T_ATTR = re.compile(r"""\st\s*=\s*(?:"[^"]*"|'[^']*')""")
 
 
@@ -220,7 +221,7 @@ class Package:
         sheets = []
         for node in root.iter(f"{{{_MAIN}}}sheet"):
             part = rels.get(node.get(f"{{{_REL}}}id", ""))
-            if part and part in self.parts and b"<sheetData" in self.parts[part][:2_000_000]:
+            if part and part in self.parts and _SHEET_DATA.search(self.parts[part]):
                 sheets.append(Sheet(node.get("name", ""), part))
         names = {}
         for node in root.iter(f"{{{_MAIN}}}definedName"):

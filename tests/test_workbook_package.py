@@ -1,0 +1,163 @@
+"""The engine on packages written by hand the way Excel writes them: shared formulas,
+array formulas, prefixed XML, running totals and circular references."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from xlkpi.cli import app
+from xlkpi.errors import ExcelError
+from xlkpi.workbook import check, recalc
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+    'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+    'worksheet+xml"/></Types>'
+)
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<x:sheets><x:sheet name="Data" sheetId="1" r:id="rId1"/></x:sheets>'
+    '<x:calcPr calcId="191029"/></x:workbook>'
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
+
+
+def _package(path: Path, rows: str) -> Path:
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+             '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+             f'main"><x:sheetData>{rows}</x:sheetData></x:worksheet>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _ROOT_RELS)
+        archive.writestr("xl/workbook.xml", _WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return path
+
+
+def _row(r: int, cells: str) -> str:
+    return f'<x:row r="{r}">{cells}</x:row>'
+
+
+# 45016 = Fri 31 Mar 2023; 45030 = Fri 14 Apr 2023 (Good Friday 7 Apr, Easter Monday 10 Apr)
+SHARED = "".join([
+    _row(1, '<x:c r="A1"><x:v>45016</x:v></x:c><x:c r="B1"><x:v>45030</x:v></x:c>'
+            '<x:c r="C1"><x:f t="shared" ref="C1:C3" si="0">KPI_WORKDAYS(A1,B1)</x:f>'
+            '<x:v>8</x:v></x:c><x:c r="D1"><x:f>A1+1</x:f><x:v>45017</x:v></x:c>'),
+    _row(2, '<x:c r="A2"><x:v>45030</x:v></x:c><x:c r="B2"><x:v>45040</x:v></x:c>'
+            '<x:c r="C2"><x:f t="shared" si="0"/><x:v>6</x:v></x:c>'
+            '<x:c r="D2"><x:f>D1+1</x:f><x:v>45018</x:v></x:c>'),
+    _row(3, '<x:c r="A3" t="inlineStr"><x:is><x:t>31/02/2023</x:t></x:is></x:c>'
+            '<x:c r="B3"><x:v>45040</x:v></x:c>'
+            '<x:c r="C3" t="e"><x:f t="shared" si="0"/><x:v>#VALUE!</x:v></x:c>'
+            '<x:c r="D3"><x:f>D2+1</x:f><x:v>45019</x:v></x:c>'),
+    _row(5, '<x:c r="A5"><x:f t="array" ref="A5:A7">_xldudf_KPI_WORKDAYS(A1:A3,B1:B3)'
+            '</x:f><x:v>8</x:v></x:c><x:c r="B5"><x:f>SUM(C1:C2)</x:f><x:v>14</x:v></x:c>'),
+    _row(6, '<x:c r="A6"><x:v>6</x:v></x:c>'),
+    _row(7, '<x:c r="A7" t="e"><x:v>#VALUE!</x:v></x:c>'),
+])
+
+
+def test_excel_written_package_recalculates_and_checks_clean(tmp_path):
+    source = _package(tmp_path / "shared.xlsx", SHARED)
+    outcome = check(source)
+    assert outcome.differences == []
+    assert outcome.ok
+    result = outcome.recalc
+    # elapsed working days 31 Mar -> 14 Apr 2023 over Easter: 8; 14 Apr -> 24 Apr: 6
+    assert [result.value("Data", a) for a in ("C1", "C2")] == [8.0, 6.0]
+    bad = result.value("Data", "C3")
+    assert isinstance(bad, ExcelError) and str(bad) == "#VALUE!"
+    # a running total reads the cell above it: evaluated in order, not batched
+    assert [result.value("Data", a) for a in ("D1", "D2", "D3")] == [45017.0, 45018.0, 45019.0]
+    # the array formula spills over A5:A7, the error in its third element only
+    assert result.value("Data", "A5") == 8.0 and result.value("Data", "A6") == 6.0
+    assert str(result.value("Data", "A7")) == "#VALUE!"
+
+
+def test_prefixed_xml_is_patched_in_place(tmp_path):
+    stale = SHARED.replace("<x:v>8</x:v></x:c><x:c r=\"D1\"", "<x:v>1</x:v></x:c><x:c r=\"D1\"")
+    source = _package(tmp_path / "stale.xlsx", stale)
+    assert not check(source).ok
+    out = tmp_path / "out.xlsx"
+    recalc(source, out)
+    with zipfile.ZipFile(out) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+        workbook = archive.read("xl/workbook.xml").decode()
+    assert '<x:c r="C1"><x:f t="shared" ref="C1:C3" si="0">KPI_WORKDAYS(A1,B1)</x:f>' \
+           "<x:v>8</x:v></x:c>" in sheet
+    assert '<x:calcPr calcId="191029" fullCalcOnLoad="1"/>' in workbook
+    assert check(out).ok
+
+
+def test_circular_references_are_reported_not_evaluated(tmp_path):
+    rows = _row(1, '<x:c r="A1"><x:f>B1+1</x:f><x:v>0</x:v></x:c>'
+                   '<x:c r="B1"><x:f>A1+1</x:f><x:v>0</x:v></x:c>')
+    outcome = check(_package(tmp_path / "circular.xlsx", rows))
+    assert not outcome.ok
+    assert outcome.recalc.skipped == [("Data", "A1", "circular reference"),
+                                      ("Data", "B1", "circular reference")]
+
+
+runner = CliRunner()
+
+
+def test_cli_check_exit_codes_and_json(tmp_path):
+    good = _package(tmp_path / "good.xlsx", SHARED)
+    _package(tmp_path / "stale.xlsx", SHARED.replace(
+        '<x:c r="C2"><x:f t="shared" si="0"/><x:v>6</x:v>',
+        '<x:c r="C2"><x:f t="shared" si="0"/><x:v>7</x:v>'))
+    assert runner.invoke(app, ["check", str(good)]).exit_code == 0
+    result = runner.invoke(app, ["check", str(tmp_path / "*.xlsx"), "--json"])
+    assert result.exit_code == 1
+    assert '"cell": "C2"' in result.stdout and '"cached": 7.0' in result.stdout
+    assert '"computed": 6.0' in result.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["recalc", "{missing}", "-o", "{out}"],
+    ["recalc", "{text}", "-o", "{out}"],
+    ["recalc", "{good}"],
+    ["recalc", "{good}", "-o", "{good}"],
+    ["check", "{text}"],
+    ["check", "{folder}/nothing-*.xlsx"],
+])
+def test_cli_refuses_bad_usage_with_exit_2(tmp_path, args):
+    good = _package(tmp_path / "good.xlsx", SHARED)
+    (tmp_path / "text.xlsx").write_text("not a workbook")
+    names = {"missing": tmp_path / "missing.xlsx", "out": tmp_path / "out.xlsx",
+             "text": tmp_path / "text.xlsx", "good": good, "folder": tmp_path}
+    result = runner.invoke(app, [a.format(**names) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_cli_recalc_writes_and_summarises(tmp_path):
+    good = _package(tmp_path / "good.xlsx", SHARED)
+    result = runner.invoke(app, ["recalc", str(good), "-o", str(tmp_path / "out.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "formula cells evaluated" in result.output
+    assert check(tmp_path / "out.xlsx").ok
