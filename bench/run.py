@@ -14,13 +14,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_calendar
+import bench_recalc
 from common import RESULTS, merge_results
 from rich.console import Console
 from rich.table import Table
 
 SIZES = {
-    "quick": {"calendar": (100_000, 5_000)},
-    "full": {"calendar": (1_000_000, 20_000)},
+    "quick": {"calendar": (100_000, 5_000), "recalc": 2_000},
+    "full": {"calendar": (1_000_000, 20_000), "recalc": 20_000},
 }
 
 
@@ -34,6 +35,8 @@ def main() -> None:
     console = Console()
     with console.status("working days ..."):
         records = bench_calendar.run(*sizes["calendar"])
+    with console.status("recalculating a scorecard (formulas takes minutes) ..."):
+        records += bench_recalc.run(sizes["recalc"])
     RESULTS.unlink(missing_ok=True)
     merge_results(records)
     table = Table(title=f"xlkpi benchmarks ({platform.machine()}, Python "

@@ -22,3 +22,26 @@ def test_indicators_bench_runs_small() -> None:
     records = bench_indicators.run(2_000, 600)
     assert [r["baseline"] for r in records] == ["pandas.read_csv+numpy.busday_count"]
     assert all(r["xlkpi_s"] > 0 and r["ratio"] > 0 and r["xlkpi_peak_mb"] > 0 for r in records)
+
+
+def test_recalc_bench_workbook_is_computed_right(tmp_path) -> None:
+    import datetime as dt
+
+    import numpy as np
+    import openpyxl
+    from bench_recalc import build
+
+    from xlkpi.workbook import recalc
+
+    path = build(tmp_path / "cases.xlsx", 300)
+    result = recalc(path)
+    sheet = openpyxl.load_workbook(path)["Cases"]
+    starts = np.array([sheet[f"A{r}"].value.date() for r in range(2, 302)], "datetime64[D]")
+    ends = np.array([sheet[f"B{r}"].value.date() for r in range(2, 302)], "datetime64[D]")
+    # NETWORKDAYS: weekdays from start to end inclusive, no holidays given
+    expected = np.busday_count(starts, ends + np.timedelta64(1, "D"))
+    got = [result.value("Cases", f"C{r}") for r in range(2, 302)]
+    assert got == expected.astype(float).tolist()
+    assert result.value("Summary", "B1") == float((expected <= 45).sum())
+    assert result.value("Summary", "B2") == 300.0
+    assert isinstance(sheet["A2"].value, dt.datetime)
