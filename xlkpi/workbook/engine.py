@@ -1,9 +1,7 @@
 """Evaluate every formula of a workbook, a filled-down column at a time.
 
-Formula cells are grouped into *blocks*: consecutive rows of one column holding the same
-formula in R1C1 form (a column filled down), a single cell, or an array formula with its
-spill range. Blocks are ordered by their dependencies (a block waits for every block whose
-cells its references touch) and evaluated with the ``formulas`` package, each distinct
+Formula cells are grouped into blocks and ordered by their dependencies
+(:mod:`xlkpi.workbook.blocks`), then evaluated with the ``formulas`` package, each distinct
 formula compiled once. A block whose moving references are single cells in element-by-
 element positions (see :data:`~xlkpi.workbook.excel_functions.ELEMENTWISE`) is evaluated in
 one call over whole columns; any other block runs cell by cell with the same compiled
@@ -12,66 +10,26 @@ formula. Full-column references (``A:A``) are cut to the rows the sheet uses.
 
 from __future__ import annotations
 
-import bisect
 import re
 import time
-from collections import defaultdict, deque
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import formulas
 import numpy as np
-from formulas.functions import Array
 from formulas.tokens.operand import XlError
 
-from xlkpi.errors import ExcelError
 from xlkpi.functions import get as get_kpi_function
+from xlkpi.workbook.blocks import Block, blocks_of, order, reads, split_running
 from xlkpi.workbook.excel_functions import ELEMENTWISE, EMPTY, POSITIONAL, xl_error
-from xlkpi.workbook.package import Package, Sheet
-from xlkpi.workbook.references import (
-    MAX_ROW,
-    Rect,
-    Reference,
-    parse_cell,
-    parse_range,
-    r1c1_key,
-    references,
-    shift_formula,
-)
+from xlkpi.workbook.grid import Grid, to_python
+from xlkpi.workbook.package import Package
+from xlkpi.workbook.references import MAX_ROW, Rect, Reference, parse_range, shift_formula
 
-__all__ = ["Block", "Evaluation", "evaluate"]
+__all__ = ["Evaluation", "evaluate"]
 
 _PARSER = formulas.Parser()
-
-
-@dataclass
-class Block:
-    """Formula cells evaluated together: rows ``row1..row2`` of one column, one formula."""
-
-    sheet: str  # upper case
-    col: int
-    row1: int
-    row2: int
-    formula: str  # the first cell's formula text
-    refs: list[Reference]
-    #: an array formula's result range (the block writes all of it)
-    array: Rect | None = None
-    inputs: list[Rect] = field(default_factory=list)
-
-    @property
-    def rows(self) -> int:
-        return self.row2 - self.row1 + 1
-
-    @property
-    def output(self) -> Rect:
-        return self.array or Rect(self.sheet, self.row1, self.col, self.row2, self.col)
-
-    def cells(self) -> Iterator[tuple[int, int]]:
-        out = self.output
-        for row in range(out.row1, out.row2 + 1):
-            for col in range(out.col1, out.col2 + 1):
-                yield row, col
 
 
 @dataclass
@@ -88,121 +46,11 @@ class Evaluation:
     seconds: float
 
 
-class _Grid:
-    """A sheet's values by column, as ``formulas`` wants them (``EMPTY`` for blanks)."""
-
-    def __init__(self, sheet: Sheet) -> None:
-        self.max_row = max(sheet.max_row, 1)
-        self.columns: dict[int, np.ndarray] = {}
-        for (row, col), cell in sheet.cells.items():
-            self.column(col)[row] = _to_formulas(cell.value)
-
-    def column(self, col: int) -> np.ndarray:
-        if col not in self.columns:
-            column = np.empty(self.max_row + 1, dtype=object)
-            column[:] = EMPTY
-            self.columns[col] = column
-        return self.columns[col]
-
-    def read(self, rect: Rect) -> np.ndarray:
-        row2 = min(rect.row2, self.max_row) if rect.row2 == MAX_ROW else rect.row2
-        col2 = min(rect.col2, max(self.columns, default=1)) if rect.col1 == 1 and \
-            rect.col2 >= 16384 else rect.col2
-        rows = max(row2 - rect.row1 + 1, 0)
-        out = np.empty((rows, col2 - rect.col1 + 1), dtype=object)
-        out[:] = EMPTY
-        top = min(row2, self.max_row)
-        for col in range(rect.col1, col2 + 1):
-            column = self.columns.get(col)
-            if column is not None and top >= rect.row1:
-                out[: top - rect.row1 + 1, col - rect.col1] = column[rect.row1: top + 1]
-        return out.view(Array)
-
-    def write(self, rows: range, col: int, values: np.ndarray) -> None:
-        column = self.column(col)
-        if rows.stop - 1 > self.max_row:
-            grown = {c: np.concatenate([v, np.full(rows.stop - 1 - self.max_row, EMPTY,
-                                                   dtype=object)])
-                     for c, v in self.columns.items()}
-            self.columns.update(grown)
-            self.max_row = rows.stop - 1
-            column = self.columns[col]
-        column[rows.start: rows.stop] = values
-
-
-def _to_formulas(value: Any) -> Any:
-    if value is None:
-        return EMPTY
-    if isinstance(value, ExcelError):
-        return xl_error(str(value))
-    return value
-
-
-def _to_python(value: Any) -> Any:
-    """A ``formulas`` result element as a cell value (errors as ExcelError)."""
-    if isinstance(value, XlError):
-        return ExcelError(str(value))
-    if value is EMPTY:
-        return 0.0
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, float) and not np.isfinite(value):
-        return ExcelError("#NUM!")
-    return value
-
-
-def _blocks(sheet: Sheet) -> list[Block]:
-    """Group a sheet's formula cells into filled-down runs, single cells and arrays."""
-    name = sheet.name.upper()
-    by_column: dict[int, list[tuple[int, Any]]] = defaultdict(list)
-    for (row, col), cell in sheet.cells.items():
-        if cell.formula is not None:
-            by_column[col].append((row, cell))
-    blocks: list[Block] = []
-    for col, cells in by_column.items():
-        cells.sort(key=lambda item: item[0])
-        current: Block | None = None
-        current_key = None
-        shared_key = None
-        for row, cell in cells:
-            if cell.formula_type == "array":
-                blocks.append(_array_block(name, row, col, cell))
-                current = None
-                continue
-            if (cell.formula_type == "shared" and current is not None and shared_key is not None
-                    and cell.shared_index == shared_key and row == current.row2 + 1):
-                current.row2 = row
-                continue
-            key = r1c1_key(cell.formula, row, col)
-            if current is not None and key == current_key and row == current.row2 + 1:
-                current.row2 = row
-                continue
-            current = Block(name, col, row, row, str(cell.formula), list(references(
-                cell.formula)))
-            current_key = key
-            shared_key = cell.shared_index if cell.formula_type == "shared" else None
-            blocks.append(current)
-    return blocks
-
-
-def _array_block(sheet: str, row: int, col: int, cell: Any) -> Block:
-    target = Rect(sheet, row, col, row, col)
-    if cell.array_ref:
-        first, _, last = cell.array_ref.partition(":")
-        r1, c1 = parse_cell(first)
-        r2, c2 = parse_cell(last or first)
-        target = Rect(sheet, r1, c1, r2, c2)
-    return Block(sheet, col, row, row, cell.formula, list(references(cell.formula)),
-                 array=target)
-
-
 class _Engine:
     def __init__(self, package: Package, progress: Callable[[int, int], None] | None) -> None:
         self.package = package
         self.progress = progress or (lambda done, total: None)
-        self.grids = {s.name.upper(): _Grid(s) for s in package.sheets}
+        self.grids = {s.name.upper(): Grid(s) for s in package.sheets}
         self.names = {s.name.upper(): s.name for s in package.sheets}
         self.compiled: dict[str, Any] = {}
         self.batched = 0
@@ -226,25 +74,12 @@ class _Engine:
             return xl_error("#REF!")
         return grid.read(rect)
 
-    def input_rects(self, block: Block) -> list[Rect]:
-        """Every cell the block reads, as rectangles (moving references over all rows)."""
-        rects = []
-        for ref in block.refs:
-            rect = ref.resolve(block.sheet)
-            r1, c1, r2, c2 = rect.row1, rect.col1, rect.row2, rect.col2
-            if not ref.fixed[0]:
-                r2 = max(r2, r1 + block.rows - 1) if ref.fixed[2] else r2
-            if not ref.fixed[2]:
-                r2 = r2 + block.rows - 1
-            if r2 == MAX_ROW and rect.sheet in self.grids:
-                r2 = self.grids[rect.sheet].max_row
-            rects.append(Rect(rect.sheet, r1, c1, min(r2, MAX_ROW), c2))
-        for name in _names(block.formula):
-            target = self.package.defined_names.get(name)
-            rect = parse_range(target.lstrip("="), block.sheet) if target else None
-            if rect is not None:
-                rects.append(self.rect(name, block.sheet) or rect)
-        return rects
+    def reads(self, block: Block) -> list[Rect]:
+        return reads(block, self.rect, self.used_rows)
+
+    def used_rows(self, sheet: str) -> int | None:
+        grid = self.grids.get(sheet)
+        return grid.max_row if grid is not None else None
 
     # ------------------------------------------------------------ evaluation
     def compile(self, formula: str) -> Any:
@@ -381,15 +216,6 @@ def _elementwise(ref: Reference) -> bool:
     return True
 
 
-def _names(formula: str) -> list[str]:
-    return [m.upper() for m in re.findall(r"(?<![\w.$!'\"])([A-Za-z_][\w.]*)(?![\w.(!])",
-                                          _strip_strings(formula))]
-
-
-def _strip_strings(formula: str) -> str:
-    return re.sub(r'"(?:[^"]|"")*"', '""', formula)
-
-
 def _filled(block: Block, code: str, message: str) -> np.ndarray:
     error = _CellError(code, message)
     return np.full(len(list(block.cells())) if block.array else block.rows, error,
@@ -408,67 +234,6 @@ def _spill(result: np.ndarray, target: Rect) -> np.ndarray:
     return out.ravel()
 
 
-def _order(blocks: list[Block], engine: _Engine) -> tuple[list[Block], list[Block]]:
-    """Blocks in dependency order, and the blocks caught in a circular reference."""
-    index: dict[tuple[str, int], list[tuple[int, int, int]]] = defaultdict(list)
-    for i, block in enumerate(blocks):
-        out = block.output
-        for col in range(out.col1, out.col2 + 1):
-            index[(out.sheet, col)].append((out.row1, out.row2, i))
-    starts = {}
-    for key, spans in index.items():
-        spans.sort()
-        starts[key] = [s[0] for s in spans]
-    columns_by_sheet: dict[str, list[int]] = defaultdict(list)
-    for sheet, col in index:
-        columns_by_sheet[sheet].append(col)
-    waits_for: list[set[int]] = [set() for _ in blocks]
-    for i, block in enumerate(blocks):
-        for rect in engine.input_rects(block):
-            cols = [c for c in columns_by_sheet.get(rect.sheet, ())
-                    if rect.col1 <= c <= rect.col2]
-            for col in cols:
-                spans = index[(rect.sheet, col)]
-                stop = bisect.bisect_right(starts[(rect.sheet, col)], rect.row2)
-                for _row1, row2, j in spans[:stop]:
-                    if row2 >= rect.row1:
-                        waits_for[i].add(j)
-    ready = deque(i for i, deps in enumerate(waits_for) if not deps - {i})
-    users: list[list[int]] = [[] for _ in blocks]
-    for i, deps in enumerate(waits_for):
-        for j in deps - {i}:
-            users[j].append(i)
-    remaining = [len(deps - {i}) for i, deps in enumerate(waits_for)]
-    order = []
-    while ready:
-        i = ready.popleft()
-        order.append(i)
-        for user in users[i]:
-            remaining[user] -= 1
-            if remaining[user] == 0:
-                ready.append(user)
-    done = set(order)
-    return [blocks[i] for i in order], [b for i, b in enumerate(blocks) if i not in done]
-
-
-def _split_self_references(blocks: list[Block], engine: _Engine) -> list[Block]:
-    """A filled-down block that reads its own column (a running total) runs cell by cell."""
-    out = []
-    for block in blocks:
-        if block.rows > 1 and block.array is None and any(
-            rect.sheet == block.sheet and rect.col1 <= block.col <= rect.col2
-            and rect.row1 <= block.row2 and rect.row2 >= block.row1
-            for rect in engine.input_rects(block)
-        ):
-            for offset in range(block.rows):
-                text = shift_formula(block.formula, offset)
-                out.append(Block(block.sheet, block.col, block.row1 + offset,
-                                 block.row1 + offset, text, list(references(text))))
-        else:
-            out.append(block)
-    return out
-
-
 def evaluate(package: Package, progress: Callable[[int, int], None] | None = None,
              batch: bool = True) -> Evaluation:
     """Evaluate every formula cell of the package; nothing is written.
@@ -478,9 +243,9 @@ def evaluate(package: Package, progress: Callable[[int, int], None] | None = Non
     started = time.perf_counter()
     engine = _Engine(package, progress)
     engine.batch = batch
-    blocks = [b for sheet in package.sheets for b in _blocks(sheet)]
-    blocks = _split_self_references(blocks, engine)
-    ordered, circular = _order(blocks, engine)
+    blocks = [b for sheet in package.sheets for b in blocks_of(sheet)]
+    blocks = split_running(blocks, engine.reads)
+    ordered, circular = order(blocks, engine.reads)
     values: dict[str, dict[tuple[int, int], Any]] = {s.name: {} for s in package.sheets}
     skipped: dict[str, dict[tuple[int, int], str]] = {s.name: {} for s in package.sheets}
     cells = 0
@@ -499,7 +264,7 @@ def evaluate(package: Package, progress: Callable[[int, int], None] | None = Non
                                                 grid[:, c - out.col1])
         sheet_values = values[name]
         for (row, col), value in zip(block.cells(), result, strict=True):
-            sheet_values[(row, col)] = _to_python(value)
+            sheet_values[(row, col)] = to_python(value)
             if isinstance(value, _CellError):
                 skipped[name][(row, col)] = value.message
         cells += len(result)

@@ -210,9 +210,10 @@ class Package:
             return []
         strings = []
         for item in self._xml(part).iter(f"{{{_MAIN}}}si"):
-            texts = [t.text or "" for t in item.iter(f"{{{_MAIN}}}t")
-                     if t not in {x for ph in item.iter(f"{{{_MAIN}}}rPh") for x in ph}]
-            strings.append("".join(texts))
+            # plain text, or rich-text runs; phonetic hints (rPh) are not part of the value
+            runs = [item, *item.findall(f"{{{_MAIN}}}r")]
+            strings.append("".join(t.text or "" for run in runs
+                                   for t in run.findall(f"{{{_MAIN}}}t")))
         return strings
 
     def _sheets_and_names(self) -> tuple[list[Sheet], dict[str, str]]:
@@ -239,17 +240,18 @@ class Package:
         self.texts[sheet.part] = text
         anchors: dict[str, tuple[str, int, int]] = {}
         pending: list[tuple[Cell, str]] = []
-        previous = (0, 0)
         for match in _CELL.finditer(text):
             attrs = _attrs(match.group("attrs"))
             body = match.group("body") or ""
             address = attrs.get("r")
+            if address is None:
+                raise PackageError(f"{self.path}: sheet {sheet.name!r} has a cell without an "
+                                   "address (r attribute); save it from Excel and try again")
             try:
-                row, col = parse_cell(address) if address else (previous[0], previous[1] + 1)
+                row, col = parse_cell(address)
             except ValueError:
                 raise PackageError(f"{self.path}: sheet {sheet.name!r} has a cell with a "
                                    f"bad address {address!r}") from None
-            previous = (row, col)
             value_match = _VALUE.search(body)
             raw = value_match.group("text") if value_match else None
             try:

@@ -1,0 +1,201 @@
+"""Formula cells grouped into blocks, and blocks put in the order they can be computed.
+
+A block is consecutive rows of one column holding the same formula in R1C1 form (a
+column filled down, or an Excel shared formula), a single cell, or an array formula with
+its spill range. A block waits for every block whose cells its references touch.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from xlkpi.workbook.package import Sheet
+from xlkpi.workbook.references import (
+    MAX_ROW,
+    Rect,
+    Reference,
+    parse_cell,
+    r1c1_key,
+    references,
+    shift_formula,
+)
+
+__all__ = ["Block", "blocks_of", "order", "reads", "split_running"]
+
+
+@dataclass
+class Block:
+    """Formula cells evaluated together: rows ``row1..row2`` of one column, one formula."""
+
+    sheet: str  # upper case
+    col: int
+    row1: int
+    row2: int
+    formula: str  # the first cell's formula text
+    refs: list[Reference]
+    #: an array formula's result range (the block writes all of it)
+    array: Rect | None = None
+
+    @property
+    def rows(self) -> int:
+        return self.row2 - self.row1 + 1
+
+    @property
+    def output(self) -> Rect:
+        return self.array or Rect(self.sheet, self.row1, self.col, self.row2, self.col)
+
+    def cells(self) -> Iterator[tuple[int, int]]:
+        out = self.output
+        for row in range(out.row1, out.row2 + 1):
+            for col in range(out.col1, out.col2 + 1):
+                yield row, col
+
+
+def blocks_of(sheet: Sheet) -> list[Block]:
+    """Group a sheet's formula cells into filled-down runs, single cells and arrays."""
+    name = sheet.name.upper()
+    by_column: dict[int, list[tuple[int, Any]]] = defaultdict(list)
+    for (row, col), cell in sheet.cells.items():
+        if cell.formula is not None:
+            by_column[col].append((row, cell))
+    blocks: list[Block] = []
+    for col, cells in by_column.items():
+        cells.sort(key=lambda item: item[0])
+        current: Block | None = None
+        current_key = None
+        shared_key = None
+        for row, cell in cells:
+            if cell.formula_type == "array":
+                blocks.append(_array_block(name, row, col, cell))
+                current = None
+                continue
+            if (cell.formula_type == "shared" and current is not None and shared_key is not None
+                    and cell.shared_index == shared_key and row == current.row2 + 1):
+                current.row2 = row
+                continue
+            key = r1c1_key(cell.formula, row, col)
+            if current is not None and key == current_key and row == current.row2 + 1:
+                current.row2 = row
+                continue
+            current = Block(name, col, row, row, str(cell.formula), list(references(
+                cell.formula)))
+            current_key = key
+            shared_key = cell.shared_index if cell.formula_type == "shared" else None
+            blocks.append(current)
+    return blocks
+
+
+def _array_block(sheet: str, row: int, col: int, cell: Any) -> Block:
+    target = Rect(sheet, row, col, row, col)
+    if cell.array_ref:
+        first, _, last = cell.array_ref.partition(":")
+        r1, c1 = parse_cell(first)
+        r2, c2 = parse_cell(last or first)
+        target = Rect(sheet, r1, c1, r2, c2)
+    return Block(sheet, col, row, row, cell.formula, list(references(cell.formula)),
+                 array=target)
+
+
+def reads(block: Block, rect_of: Callable[[str, str], Rect | None],
+      used_rows: Callable[[str], int | None]) -> list[Rect]:
+    """Every cell the block reads, as rectangles (moving references over all its rows).
+
+    ``rect_of`` resolves a defined name; ``used_rows`` gives a sheet's last used row.
+    """
+    rects = []
+    for ref in block.refs:
+        rect = ref.resolve(block.sheet)
+        r1, c1, r2, c2 = rect.row1, rect.col1, rect.row2, rect.col2
+        if not ref.fixed[0]:
+            r2 = max(r2, r1 + block.rows - 1) if ref.fixed[2] else r2
+        if not ref.fixed[2]:
+            r2 = r2 + block.rows - 1
+        if r2 == MAX_ROW and used_rows(rect.sheet) is not None:
+            r2 = max(used_rows(rect.sheet) or 1, r1)
+        rects.append(Rect(rect.sheet, r1, c1, min(r2, MAX_ROW), c2))
+    for name in _names(block.formula):
+        rect = rect_of(name, block.sheet)
+        if rect is not None:
+            rects.append(rect)
+    return rects
+
+
+def _names(formula: str) -> list[str]:
+    return [m.upper() for m in re.findall(r"(?<![\w.$!'\"])([A-Za-z_][\w.]*)(?![\w.(!])",
+                                          _strip_strings(formula))]
+
+
+def _strip_strings(formula: str) -> str:
+    return re.sub(r'"(?:[^"]|"")*"', '""', formula)
+
+
+def order(blocks: list[Block], inputs: Callable[[Block], list[Rect]]
+          ) -> tuple[list[Block], list[Block]]:
+    """Blocks in dependency order, and the blocks caught in a circular reference.
+
+    A block waits for every block whose cells it reads; one that reads its own cells
+    (``=A1+1`` in A1) is circular.
+    """
+    index: dict[tuple[str, int], list[tuple[int, int, int]]] = defaultdict(list)
+    for i, block in enumerate(blocks):
+        out = block.output
+        for col in range(out.col1, out.col2 + 1):
+            index[(out.sheet, col)].append((out.row1, out.row2, i))
+    starts = {}
+    for key, spans in index.items():
+        spans.sort()
+        starts[key] = [s[0] for s in spans]
+    columns_by_sheet: dict[str, list[int]] = defaultdict(list)
+    for sheet, col in index:
+        columns_by_sheet[sheet].append(col)
+    waits_for: list[set[int]] = [set() for _ in blocks]
+    for i, block in enumerate(blocks):
+        for rect in inputs(block):
+            cols = [c for c in columns_by_sheet.get(rect.sheet, ())
+                    if rect.col1 <= c <= rect.col2]
+            for col in cols:
+                spans = index[(rect.sheet, col)]
+                stop = bisect.bisect_right(starts[(rect.sheet, col)], rect.row2)
+                for _row1, row2, j in spans[:stop]:
+                    if row2 >= rect.row1:
+                        waits_for[i].add(j)
+    ready = deque(i for i, deps in enumerate(waits_for) if not deps)
+    users: list[list[int]] = [[] for _ in blocks]
+    for i, deps in enumerate(waits_for):
+        for j in deps:
+            users[j].append(i)
+    remaining = [len(deps) for deps in waits_for]
+    order = []
+    while ready:
+        i = ready.popleft()
+        order.append(i)
+        for user in users[i]:
+            remaining[user] -= 1
+            if remaining[user] == 0:
+                ready.append(user)
+    done = set(order)
+    return [blocks[i] for i in order], [b for i, b in enumerate(blocks) if i not in done]
+
+
+def split_running(blocks: list[Block], inputs: Callable[[Block], list[Rect]]
+                  ) -> list[Block]:
+    """A filled-down block that reads its own column (a running total) runs cell by cell."""
+    out = []
+    for block in blocks:
+        if block.rows > 1 and block.array is None and any(
+            rect.sheet == block.sheet and rect.col1 <= block.col <= rect.col2
+            and rect.row1 <= block.row2 and rect.row2 >= block.row1
+            for rect in inputs(block)
+        ):
+            for offset in range(block.rows):
+                text = shift_formula(block.formula, offset)
+                out.append(Block(block.sheet, block.col, block.row1 + offset,
+                                 block.row1 + offset, text, list(references(text))))
+        else:
+            out.append(block)
+    return out
