@@ -161,3 +161,69 @@ def test_cli_recalc_writes_and_summarises(tmp_path):
     assert result.exit_code == 0, result.output
     assert "formula cells evaluated" in result.output
     assert check(tmp_path / "out.xlsx").ok
+
+
+def test_a_raising_function_gives_value_errors_that_are_reported(tmp_path, monkeypatch):
+    from formulas.functions import get_functions
+
+    def boom(value):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(get_functions(), "XLKPI_TEST_BOOM", boom)
+    rows = "".join(_row(r, f'<x:c r="A{r}"><x:v>{r}</x:v></x:c>'
+                           f'<x:c r="B{r}"><x:f>XLKPI_TEST_BOOM(A{r})</x:f><x:v>0</x:v></x:c>'
+                           f'<x:c r="C{r}"><x:f>A{r}*2</x:f><x:v>{2 * r}</x:v></x:c>')
+                   for r in (1, 2, 3))
+    result = recalc(_package(tmp_path / "boom.xlsx", rows))
+    assert [str(result.value("Data", f"B{r}")) for r in (1, 2, 3)] == ["#VALUE!"] * 3
+    assert [result.value("Data", f"C{r}") for r in (1, 2, 3)] == [2.0, 4.0, 6.0]
+    assert [(s, c) for s, c, _ in result.skipped] == [("Data", "B1"), ("Data", "B2"),
+                                                       ("Data", "B3")]
+    assert all("boom" in reason for _, _, reason in result.skipped), result.skipped
+
+
+def test_input_errors_pass_through_kpi_functions_element_by_element(tmp_path):
+    rows = "".join([
+        _row(1, '<x:c r="A1"><x:v>0.9</x:v></x:c><x:c r="B1"><x:f>KPI_RAG(A1:A3,"High",'
+                '0.8,0.85)</x:f><x:v>0</x:v></x:c>'),
+        _row(2, '<x:c r="A2" t="e"><x:v>#N/A</x:v></x:c>'),
+        _row(3, '<x:c r="A3"><x:v>0.82</x:v></x:c>'),
+    ])
+    result = recalc(_package(tmp_path / "na.xlsx", rows))
+    # not an array formula: the cell shows the first element of the result (Green); the
+    # whole array is checked through the registry in test_functions
+    assert result.value("Data", "B1") == "Green"
+    rows = rows.replace('<x:f>KPI_RAG(A1:A3,"High",0.8,0.85)</x:f>',
+                        '<x:f t="array" ref="B1:B3">KPI_RAG(A1:A3,"High",0.8,0.85)</x:f>')
+    result = recalc(_package(tmp_path / "na_array.xlsx", rows))
+    assert [str(result.value("Data", f"B{r}")) for r in (1, 2, 3)] == [
+        "Green", "#N/A", "Amber"]
+
+
+def test_defined_names_and_rich_text_shared_strings(tmp_path):
+    source = _package(tmp_path / "names.xlsx", "".join([
+        _row(1, '<x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1"><x:v>36100</x:v></x:c>'
+                '<x:c r="C1"><x:f>KPI_RATE(245,Population)</x:f><x:v>0</x:v></x:c>'
+                '<x:c r="D1"><x:f>A1&amp;"!"</x:f><x:v>0</x:v></x:c>'),
+    ]))
+    shared = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxml'
+              'formats.org/spreadsheetml/2006/main"><si><r><t>Gre</t></r><r><t>en</t></r>'
+              '<rPh><t>ignored</t></rPh></si></sst>')
+    workbook = _WORKBOOK.replace("</x:sheets>", '</x:sheets><x:definedNames><x:definedName '
+                                 'name="Population">Data!$B$1</x:definedName>'
+                                 "</x:definedNames>")
+    rels = _WORKBOOK_RELS.replace("</Relationships>", '<Relationship Id="rId2" Type="http://'
+                                  "schemas.openxmlformats.org/officeDocument/2006/"
+                                  'relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                  "</Relationships>")
+    target = tmp_path / "names2.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = {"xl/workbook.xml": workbook.encode(),
+                    "xl/_rels/workbook.xml.rels": rels.encode()}.get(info.filename)
+            new.writestr(info, data or old.read(info))
+        new.writestr("xl/sharedStrings.xml", shared)
+    result = recalc(target)
+    # 245 children per 10,000 of 36,100 (seed 001's CP rate arithmetic): 67.867...
+    assert result.value("Data", "C1") == pytest.approx(245 / 36100 * 10000, rel=1e-12)
+    assert result.value("Data", "D1") == "Green!"

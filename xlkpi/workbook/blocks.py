@@ -20,7 +20,6 @@ from xlkpi.workbook.references import (
     Rect,
     Reference,
     parse_cell,
-    r1c1_key,
     references,
     shift_formula,
 )
@@ -56,37 +55,69 @@ class Block:
                 yield row, col
 
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
+class _FillPattern:
+    """Recognises the same formula filled down: the text the first cell's formula takes
+    ``k`` rows further down (its moving row numbers plus ``k``) is exactly the text of a
+    cell that continues the block, so the R1C1 forms are then equal."""
+
+    def __init__(self, block: Block) -> None:
+        self.block = block
+        moving = {at for ref in block.refs for at, moves in ref.row_digits if moves}
+        self.pieces: list[str] = []
+        self.rows: list[int] = []
+        last = 0
+        for run in _DIGITS.finditer(block.formula):
+            if run.start() in moving:
+                self.pieces.append(block.formula[last:run.start()])
+                self.rows.append(int(run.group()))
+                last = run.end()
+        self.pieces.append(block.formula[last:])
+
+    def extends(self, formula: str, row: int) -> bool:
+        if row != self.block.row2 + 1:
+            return False
+        if not self.rows:
+            return formula == self.block.formula
+        offset = row - self.block.row1
+        parts = [self.pieces[0]]
+        for number, piece in zip(self.rows, self.pieces[1:], strict=True):
+            parts.append(str(number + offset))
+            parts.append(piece)
+        return formula == "".join(parts)
+
+
 def blocks_of(sheet: Sheet) -> list[Block]:
     """Group a sheet's formula cells into filled-down runs, single cells and arrays."""
     name = sheet.name.upper()
     by_column: dict[int, list[tuple[int, Any]]] = defaultdict(list)
     for (row, col), cell in sheet.cells.items():
-        if cell.formula is not None:
+        if cell.has_formula:
             by_column[col].append((row, cell))
     blocks: list[Block] = []
     for col, cells in by_column.items():
         cells.sort(key=lambda item: item[0])
-        current: Block | None = None
-        current_key = None
+        pattern: _FillPattern | None = None
         shared_key = None
         for row, cell in cells:
             if cell.formula_type == "array":
                 blocks.append(_array_block(name, row, col, cell))
-                current = None
+                pattern = None
                 continue
-            if (cell.formula_type == "shared" and current is not None and shared_key is not None
-                    and cell.shared_index == shared_key and row == current.row2 + 1):
-                current.row2 = row
+            if pattern is not None and row == pattern.block.row2 + 1 and (
+                (cell.formula_type == "shared" and shared_key is not None
+                 and cell.shared_index == shared_key)
+                or pattern.extends(cell.formula, row)
+            ):
+                pattern.block.row2 = row
                 continue
-            key = r1c1_key(cell.formula, row, col)
-            if current is not None and key == current_key and row == current.row2 + 1:
-                current.row2 = row
-                continue
-            current = Block(name, col, row, row, str(cell.formula), list(references(
+            block = Block(name, col, row, row, str(cell.formula), list(references(
                 cell.formula)))
-            current_key = key
+            pattern = _FillPattern(block)
             shared_key = cell.shared_index if cell.formula_type == "shared" else None
-            blocks.append(current)
+            blocks.append(block)
     return blocks
 
 

@@ -142,7 +142,7 @@ class _Engine:
         try:
             return function(*args)
         except Exception as err:  # a function that raises gives #VALUE! in its cell
-            return _CellError("#VALUE!", f"{type(err).__name__}: {err}")
+            return _CellError("#VALUE!", _reason(err))
 
 
 class _CellError(XlError):
@@ -154,6 +154,15 @@ class _CellError(XlError):
         obj = super().__new__(cls, code)
         obj.message = message
         return obj
+
+
+def _reason(err: Exception) -> str:
+    """What went wrong inside a function, without ``formulas``' dispatch wrapper."""
+    inner = next((a for a in reversed(err.args) if isinstance(a, BaseException)), None)
+    if inner is not None:
+        name = next((a for a in err.args[1:] if isinstance(a, str)), "a function")
+        return f"{name} failed: {type(inner).__name__}: {inner}"
+    return f"{type(err).__name__}: {err}"
 
 
 def _motion(block: Block, rects: list[Rect | None]) -> list[Reference | None] | None:

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 import schedula as sh
-from formulas.functions import FUNCTIONS, Array, Error
+from formulas.functions import FUNCTIONS, Array, Error, get_functions
 from formulas.tokens.operand import XlError
 
 from xlkpi.calendar import count_days, shift_days
@@ -367,23 +367,37 @@ def _ymd(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def register(natives: bool = True) -> None:
     """Put the KPI functions (and, unless ``natives`` is False, the vectorised natives)
-    into ``formulas``' function table."""
+    into ``formulas``' function table.
+
+    ``formulas`` caches its table on first use (``get_functions`` is an ``lru_cache``), so
+    each entry goes both into the cached table and into the module table it is built from:
+    registering works whether or not a formula has been parsed before.
+    """
+    table = get_functions()
+
+    def put(name: str, function: Callable[..., Any]) -> None:
+        FUNCTIONS[name] = table[name] = function
+
     for function in REGISTRY.values():
         short = function.name.removeprefix("KPI_")
         evaluate = _kpi(function)
         for name in (function.name, f"_XLDUDF_KPI_{short}", f"_XLDUDF_KPI_DEV_{short}",
                      f"KPI.{short}"):
-            FUNCTIONS[name] = evaluate
+            put(name, evaluate)
     if not natives:
         return
-    FUNCTIONS["NETWORKDAYS"] = _workday_native(0, intl=False)
-    FUNCTIONS["NETWORKDAYS.INTL"] = FUNCTIONS["_XLFN.NETWORKDAYS.INTL"] = _workday_native(
-        0, intl=True)
-    FUNCTIONS["WORKDAY"] = _workday_native(None, intl=False)
-    FUNCTIONS["WORKDAY.INTL"] = FUNCTIONS["_XLFN.WORKDAY.INTL"] = _workday_native(
-        None, intl=True)
-    FUNCTIONS["EDATE"] = _edate
     from xlkpi.workbook.criteria import FUNCTIONS as CONDITIONAL
 
-    FUNCTIONS.update(CONDITIONAL)
-    FUNCTIONS["DATEDIF"] = _datedif
+    natives_table: dict[str, Callable[..., Any]] = {
+        "NETWORKDAYS": _workday_native(0, intl=False),
+        "NETWORKDAYS.INTL": _workday_native(0, intl=True),
+        "WORKDAY": _workday_native(None, intl=False),
+        "WORKDAY.INTL": _workday_native(None, intl=True),
+        "EDATE": _edate,
+        "DATEDIF": _datedif,
+        **CONDITIONAL,
+    }
+    for name, function in natives_table.items():
+        put(name, function)
+        if name.endswith(".INTL"):
+            put(f"_XLFN.{name}", function)

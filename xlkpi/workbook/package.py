@@ -11,6 +11,7 @@ half-written workbook.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import os
@@ -25,7 +26,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from xlkpi.errors import ExcelError
-from xlkpi.workbook.references import parse_cell
+from xlkpi.workbook.references import col_number, shift_formula
 
 __all__ = [
     "Cell",
@@ -53,6 +54,9 @@ _FORMULA = re.compile(
 _VALUE = re.compile(r"<(?P<p>[\w.-]+:)?v(?:\s*/>|>(?P<text>.*?)</(?:[\w.-]+:)?v>)", re.DOTALL)
 _INLINE_TEXT = re.compile(r"<(?:[\w.-]+:)?t(?:\s[^>]*)?>(.*?)</(?:[\w.-]+:)?t>", re.DOTALL)
 _SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
+_R_ATTR = re.compile(r"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_T_TYPE = re.compile(r"""(?:^|\s)t\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ADDRESS = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
 _T_ATTR = re.compile(r"""\st\s*=\s*(?:"[^"]*"|'[^']*')""")
 
 
@@ -60,7 +64,7 @@ class PackageError(ValueError):
     """The file is not a workbook this engine can read (named in the message)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One ``<c>`` element: its address, value and, for a formula cell, the formula."""
 
@@ -68,8 +72,8 @@ class Cell:
     col: int
     #: the value as stored: the constant, or the value Excel cached for a formula
     value: Any
-    #: formula text without "=" (a shared formula's text shifted to this cell); None if none
-    formula: str | None = None
+    #: formula text without "="; None if none (see ``formula``)
+    text: str | None = None
     #: ``shared`` or ``array`` or ``normal``
     formula_type: str = "normal"
     #: a shared formula's group index, or an array formula's target range
@@ -77,6 +81,23 @@ class Cell:
     array_ref: str | None = None
     #: where the element sits in the sheet XML text
     span: tuple[int, int] = (0, 0)
+    #: a shared formula's anchor text and this cell's offset from the anchor
+    shared_from: tuple[str, int, int] | None = None
+    #: a formula cell's ``t`` attribute and where its ``<v>`` text sits (for patching)
+    kind: str | None = None
+    value_at: tuple[int, int] | None = None
+
+    @property
+    def formula(self) -> str | None:
+        """The formula text at this cell (a shared formula shifted from its anchor)."""
+        if self.text is None and self.shared_from is not None:
+            text, rows, cols = self.shared_from
+            self.text = shift_formula(text, rows, cols)
+        return self.text
+
+    @property
+    def has_formula(self) -> bool:
+        return self.text is not None or self.shared_from is not None
 
 
 @dataclass
@@ -99,6 +120,25 @@ class Sheet:
 def _attrs(text: str) -> dict[str, str]:
     return {m.group(1): html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
             for m in _ATTR.finditer(text)}
+
+
+def _attribute(pattern: re.Pattern[str], head: str) -> str | None:
+    """An attribute's value in a start tag (fast path for Excel's ` r="A1"` form)."""
+    name = ' r="' if pattern is _R_ATTR else ' t="'
+    at = head.find(name)
+    if at >= 0:
+        return head[at + 4: head.index('"', at + 4)]
+    if "=" not in head:
+        return None
+    found = pattern.search(head)
+    if not found:
+        return None
+    return found.group(1) if found.group(1) is not None else found.group(2)
+
+
+@functools.cache
+def _column(letters: str) -> int:
+    return col_number(letters)
 
 
 def _serial_from_iso(text: str) -> float:
@@ -241,49 +281,54 @@ class Package:
         anchors: dict[str, tuple[str, int, int]] = {}
         pending: list[tuple[Cell, str]] = []
         for match in _CELL.finditer(text):
-            attrs = _attrs(match.group("attrs"))
+            head = match.group("attrs")
             body = match.group("body") or ""
-            address = attrs.get("r")
+            address = _attribute(_R_ATTR, head)
             if address is None:
                 raise PackageError(f"{self.path}: sheet {sheet.name!r} has a cell without an "
                                    "address (r attribute); save it from Excel and try again")
-            try:
-                row, col = parse_cell(address)
-            except ValueError:
+            found = _ADDRESS.match(address)
+            if not found:
                 raise PackageError(f"{self.path}: sheet {sheet.name!r} has a cell with a "
-                                   f"bad address {address!r}") from None
-            value_match = _VALUE.search(body)
+                                   f"bad address {address!r}")
+            row, col = int(found.group(2)), _column(found.group(1))
+            value_match = _VALUE.search(body) if body else None
             raw = value_match.group("text") if value_match else None
+            kind = _attribute(_T_TYPE, head)
             try:
-                value = _value(attrs.get("t", "n"), raw, body, self.shared_strings)
+                value = _value(kind or "n", raw, body, self.shared_strings)
             except (ValueError, IndexError):
                 raise PackageError(f"{self.path}: sheet {sheet.name!r} cell {address}: "
                                    f"unreadable value {raw!r}") from None
             cell = Cell(row, col, value, span=match.span())
-            formula = _FORMULA.search(body)
+            formula = _FORMULA.search(body) if ("<f" in body or ":f" in body) else None
             if formula:
-                f_attrs = _attrs(formula.group("attrs"))
-                f_text = html.unescape(formula.group("text") or "")
+                cell.kind = kind
+                if raw is not None:
+                    at = match.start("body") + value_match.start("text")
+                    cell.value_at = (at, at + len(raw))
+                f_attrs = _attrs(formula.group("attrs")) if formula.group("attrs") else {}
+                f_text = formula.group("text") or ""
+                f_text = html.unescape(f_text) if "&" in f_text else f_text
                 cell.formula_type = f_attrs.get("t", "normal")
                 cell.array_ref = f_attrs.get("ref") if cell.formula_type == "array" else None
                 if cell.formula_type == "shared":
                     cell.shared_index = f_attrs.get("si")
                     if f_text:
                         anchors[cell.shared_index or ""] = (f_text, row, col)
-                        cell.formula = f_text
+                        cell.text = f_text
                     else:
                         pending.append((cell, cell.shared_index or ""))
                 else:
-                    cell.formula = f_text
+                    cell.text = f_text
             sheet.cells[(row, col)] = cell
         for cell, index in pending:
-            if index in anchors:
-                text_, row, col = anchors[index]
-                cell.formula = _SharedText(text_, cell.row - row, cell.col - col)
-            else:
+            if index not in anchors:
                 raise PackageError(f"{self.path}: sheet {sheet.name!r} cell "
                                    f"R{cell.row}C{cell.col} uses shared formula {index} "
                                    "that has no anchor")
+            text_, row, col = anchors[index]
+            cell.shared_from = (text_, cell.row - row, cell.col - col)
 
     # writing -----------------------------------------------------------------
     def patched_sheet(self, sheet: Sheet, results: Mapping[tuple[int, int], Any]) -> bytes:
@@ -292,9 +337,15 @@ class Package:
         out, last = [], 0
         for key in sorted(results, key=lambda k: sheet.cells[k].span[0]):
             cell = sheet.cells[key]
-            start, end = cell.span
-            out.append(text[last:start])
-            out.append(_patch_cell(text[start:end], results[key]))
+            kind, value = format_value(results[key])
+            if cell.value_at is not None and kind == cell.kind:
+                start, end = cell.value_at  # same type: only the value text changes
+                out.append(text[last:start])
+                out.append(value)
+            else:
+                start, end = cell.span
+                out.append(text[last:start])
+                out.append(_patch_cell(text[start:end], kind, value))
             last = end
         out.append(text[last:])
         return "".join(out).encode("utf-8")
@@ -331,18 +382,8 @@ class Package:
         write_atomically(Path(out), write)
 
 
-class _SharedText(str):
-    """A shared formula's text at a cell, shifted from its anchor when first read."""
-
-    def __new__(cls, anchor_text: str, rows: int, cols: int) -> _SharedText:
-        from xlkpi.workbook.references import shift_formula
-
-        obj = super().__new__(cls, shift_formula(anchor_text, rows, cols))
-        return obj
-
-
-def _patch_cell(element: str, value: Any) -> str:
-    kind, text = format_value(value)
+def _patch_cell(element: str, kind: str | None, text: str) -> str:
+    """A ``<c>`` element with a new ``t`` attribute and ``<v>`` value."""
     head_end = element.index(">") + 1
     self_closing = element[head_end - 2] == "/"
     head = element[: head_end - 2] if self_closing else element[: head_end - 1]

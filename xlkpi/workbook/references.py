@@ -111,6 +111,8 @@ class Reference:
     kind: str  # "cell", "range", "columns" or "rows"
     #: enclosing function calls, innermost last: (FUNCTION NAME, argument index)
     calls: tuple[tuple[str, int], ...]
+    #: where each row number is written in the formula, and whether it moves on a fill
+    row_digits: tuple[tuple[int, bool], ...] = ()
 
     @property
     def row_relative(self) -> bool:
@@ -152,8 +154,10 @@ def _reference(match: re.Match[str], calls: tuple[tuple[str, int], ...]) -> Refe
         kind = "rows"
     r1, r2 = sorted((r1, r2))
     c1, c2 = sorted((c1, c2))
+    digits = tuple((match.start(group), not g[group + "a"])
+                   for group in ("r1", "r2", "w1", "w2") if g[group] is not None)
     return Reference(match.start("ref"), match.end("ref"), sheet, (r1, c1, r2, c2),
-                     (fixed1[0], fixed1[1], fixed2[0], fixed2[1]), kind, calls)
+                     (fixed1[0], fixed1[1], fixed2[0], fixed2[1]), kind, calls, digits)
 
 
 def references(formula: str) -> Iterator[Reference]:
