@@ -28,6 +28,7 @@ from formulas.functions import FUNCTIONS, Array, Error, get_functions
 from formulas.tokens.operand import XlError
 
 from xlkpi.calendar import count_days, shift_days
+from xlkpi.cells import call_cells
 from xlkpi.dates import EXCEL_EPOCH, parse_dates, to_serial
 from xlkpi.errors import ExcelError, KpiError
 from xlkpi.functions import REGISTRY, KpiFunction
@@ -160,32 +161,8 @@ def _result(values: np.ndarray, errors: np.ndarray | None) -> Any:
 # ----------------------------------------------------------------- KPI functions
 def _kpi(function: KpiFunction) -> Callable[..., Any]:
     def evaluate(*args: Any) -> Any:
-        values: list[Any] = []
-        element_args: list[np.ndarray] = []
-        for arg, spec in zip(args, function.args, strict=False):
-            arr = from_excel(arg)
-            if spec.kind == "series":
-                values.append(arr.ravel())
-            elif spec.kind == "option":  # one setting, or a list of dates (closures)
-                flat = arr.ravel()
-                values.append(flat[0] if flat.size == 1 else (flat if flat.size else None))
-            else:
-                element_args.append(arr)
-                values.append(arr[()] if arr.ndim == 0 else arr)
-        if len(args) > len(function.args):
-            values.extend(args[len(function.args):])
-        try:
-            shape = np.broadcast_shapes(*(a.shape for a in element_args))
-        except ValueError:
-            return xl_error("#VALUE!")
-        errors = _first_error(element_args, shape)
-        if errors is not None:  # compute the rest with the bad elements blank
-            values = [np.where(_mask(_is_error, v), None, v)
-                      if isinstance(v, np.ndarray) and v.dtype == object and v.ndim else v
-                      for v in values]
-        result = function.call(*values)
-        if isinstance(result, ExcelError) and shape and errors is None:
-            return np.full(shape, xl_error(str(result)), dtype=object).view(Array)
+        result, errors, _ = call_cells(function, args, lambda v: isinstance(v, XlError),
+                                       lambda v: v is EMPTY)
         return _result(_to_excel(np.asarray(result, dtype=object)), errors)
 
     evaluate.__name__ = function.name
