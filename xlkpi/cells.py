@@ -48,12 +48,13 @@ def call_cells(
         arr = np.asarray(arg, dtype=object)
         if arr.size:
             arr = np.where(_mask(is_blank, arr), None, arr)
-        if spec.kind == "series":
-            values.append(arr.ravel())
+        if spec.kind == "series":  # one row or one column, in order; a block stays a block
+            values.append(arr.ravel() if arr.ndim < 2 or min(arr.shape) == 1 else arr)
         elif spec.kind == "option":
             flat = arr.ravel()
             values.append(flat[0] if flat.size == 1 else (flat if flat.size else None))
-        else:
+        else:  # one cell is a scalar: it broadcasts the same, and codes stay plain text
+            arr = arr.reshape(()) if arr.size == 1 else arr
             element_args.append(arr)
             values.append(arr[()] if arr.ndim == 0 else arr)
     values.extend(args[len(function.args):])

@@ -1,0 +1,202 @@
+"""`xlkpi serve`: the Office.js add-in, called exactly as Office.js calls it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from fastapi.testclient import TestClient
+
+from xlkpi.functions import REGISTRY
+from xlkpi.server import NAMESPACE, create_app
+
+GOLDEN = Path(__file__).parent / "data" / "golden.xlsx"
+ERROR = {"type": "Error", "basicValue": "#N/A"}
+VALUE = {"type": "Error", "errorType": "Value"}
+NOT_AVAILABLE = {"type": "Error", "errorType": "NotAvailable"}
+
+
+def _date(serial: float) -> dict:
+    return {"type": "FormattedNumber", "basicValue": serial, "numberFormat": "dd/mm/yyyy"}
+
+
+# name: (scalar args, result), (range args, result), (bad args, result). Every cell
+# argument arrives as Office.js sends it: a 2-D list. 45051 = Fri 5 May 2023,
+# 45056 = Wed 10 May 2023 (SPEC.md's Coronation example).
+CASES = {
+    "workdays": (([[45051]], [[45056]]), [[2.0]],
+                 ([[45051], [45049]], [[45056]]), [[2.0], [4.0]],
+                 ([["31/02/2023"], [ERROR]], [[45056]]), [[VALUE], [NOT_AVAILABLE]]),
+    "workday": (([[45051]], [[2]]), [[_date(45056.0)]],
+                ([[45051, 45051]], [[0, 2]]), [[_date(45051.0), _date(45056.0)]],
+                ([["soon"]], [[2]]), [[VALUE]]),
+    # assessment 45 working days from 5 May 2023: 11 Jul 2023 (tests/test_timescales.py)
+    "due": (([[45051]], "ASSESSMENT"), [[_date(45118.0)]],
+            ([[45051], [None]], "ASSESSMENT"), [[_date(45118.0)], [""]],
+            ([[45051]], "NO_SUCH_TIMESCALE"), [[VALUE]]),
+    "within": (([[45051]], [[45056]], "ASSESSMENT"), [[True]],
+               ([[45051], [45051]], [[45056], [None]], "ICPC"), [[True], [""]],
+               ([[45056]], [[45051]], "ICPC"), [[VALUE]]),
+    "pct": (([[14]], [[16]]), [[0.875]], ([[14, 5]], [[16, 0]]), [[0.875, "N/A"]],
+            ([["many"]], [[16]]), [[VALUE]]),
+    "rate": (([[245]], [[36100]]), [[pytest.approx(67.867036, rel=1e-6)]],
+             ([[245], [0]], [[36100]]), [[pytest.approx(67.867036, rel=1e-6)], [0.0]],
+             ([[245]], [[0]]), [["N/A"]]),
+    "change": (([[28208]], [[34029]]), [["-5,821 (-17.1%)"]],  # seed 003, contacts YTD
+               ([[28208], [6738]], [[34029], [7154]]), [["-5,821 (-17.1%)"],
+                                                        ["-416 (-5.8%)"]],
+               ([["lots"]], [[34029]]), [[VALUE]]),
+    "rag": (([[0.782]], "High", [[0.7]], [[0.8]]), [["Amber"]],
+            ([[0.9], [0.6]], "High", [[0.7]], [[0.8]]), [["Green"], ["Red"]],
+            ([[0.9]], "Sideways", [[0.7]], [[0.8]]), [[VALUE]]),
+    "rag_target": (([[0.82]], [[0.9]], "BIB"), [["Amber"]],
+                   ([[0.95], [0.5]], [[0.9]], "BIB"), [["Green"], ["Red"]],
+                   ([[ERROR]], [[0.9]], "BIB"), [[NOT_AVAILABLE]]),
+    "rag_text": (([[0.82]], "90% or above Green 85%-89% Amber 84% and below Red"), [["Red"]],
+                 ([[0.9], [0.87]], "90% or above Green 85%-89% Amber 84% and below Red"),
+                 [["Green"], ["Amber"]],
+                 ([[0.9]], "mostly fine"), [[VALUE]]),
+    "dot": (([[0.238]], [[0.2]], "Low"), [["Worsening"]],
+            ([[0.238], [0.1]], [[0.2]], "Low"), [["Worsening"], ["Improving"]],
+            ([[ERROR]], [[0.2]], "Low"), [[NOT_AVAILABLE]]),
+    "trend": (([[1, 2, 4, 3, 5]],), [["Increasing"]],
+              ([[5], [4], [3]],), [["Reducing"]],
+              ([[1, 2], [3, 4]],), [[VALUE]]),
+    "quartile": (([[95]], [[70, 75, 76, 78, 80, 82, 90, 92, 93, 99]], "High"), [[1]],
+                 ([[95], [60]], [[70, 75, 76, 78, 80, 82, 90, 92, 93, 99]], "High"),
+                 [[1], [4]],
+                 ([[95]], [[70, 75, 76, 78, 80, 82, 90, 92, 93, 99]], "To Target"),
+                 [[VALUE]]),
+    "symbol": (([["Green"]],), [["★"]], ([["Green"], ["Red"]],), [["★"], ["✖"]],
+               ([["Purple"]],), [[VALUE]]),
+}
+
+
+def test_every_registry_function_is_exposed_and_tested():
+    assert set(CASES) == {f.python_name for f in REGISTRY.values()}
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app())
+
+
+def _body(name: str, args: list) -> dict:
+    """A call as the add-in's JavaScript sends it (the body xlwings' helpers read)."""
+    return {"func_name": name, "args": list(args), "caller_address": "[Book1]Sheet1!B2",
+            "culture_info_name": "en-GB", "date_format": "dd/mm/yyyy", "runtime": "1.4",
+            "version": "0.37.8"}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("form", ["scalar", "range", "bad"])
+def test_custom_functions_call(client, name, form):
+    index = {"scalar": 0, "range": 2, "bad": 4}[form]
+    args, expected = CASES[name][index], CASES[name][index + 1]
+    response = client.post("/xlwings/custom-functions-call", json=_body(name, args))
+    assert response.status_code == 200, response.text
+    assert response.json()["result"] == expected
+
+
+def test_meta_describes_every_function_in_the_registry(client):
+    meta = client.get("/xlwings/custom-functions-meta").json()
+    functions = {f["id"]: f for f in meta["functions"]}
+    assert set(functions) == {f.python_name.upper() for f in REGISTRY.values()}
+    rag = functions["RAG"]
+    assert [p["name"] for p in rag["parameters"]] == ["value", "polarity", "red", "green"]
+    assert rag["description"] == REGISTRY["KPI_RAG"].help + "\n\nExample: " + \
+        REGISTRY["KPI_RAG"].examples[0]
+    assert [p.get("optional", False) for p in functions["WORKDAYS"]["parameters"]] == [
+        False, False, True, True, True]
+
+
+def test_code_associates_every_function(client):
+    code = client.get("/xlwings/custom-functions-code").text
+    for function in REGISTRY.values():
+        upper = function.python_name.upper()
+        assert f'CustomFunctions.associate("{upper}", xlkpiFunction("{function.python_name}"))' \
+            in code
+    assert "/xlwings/custom-functions-call" in code
+
+
+def test_manifest_is_well_formed_and_points_at_this_server(client):
+    text = client.get("/manifest.xml").text
+    root = ElementTree.fromstring(text)
+    strings = {e.get("id"): e.get("DefaultValue") for e in root.iter()
+               if e.get("id") and e.get("DefaultValue")}
+    assert strings["Functions.Namespace"] == NAMESPACE == "KPI"
+    assert strings["Functions.Metadata.Url"] == "http://testserver/xlwings/custom-functions-meta"
+    assert strings["Functions.Script.Url"] == "http://testserver/xlwings/custom-functions-code"
+    page = client.get("/taskpane.html").text
+    assert "Check this workbook" in page and "http://testserver/taskpane.js" in page
+    assert client.get("/icon-32.png").content.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ({"func_name": "nope", "args": []}, "'nope' is not an xlkpi function"),
+    ({"func_name": "rag", "args": [[[1]]]}, "missing 3 required positional arguments"),
+    ({"args": []}, "needs func_name"),
+])
+def test_bad_calls_get_a_readable_400(client, body, message):
+    response = client.post("/xlwings/custom-functions-call", json=body)
+    assert response.status_code == 400
+    assert message in response.text and "Traceback" not in response.text
+
+
+def test_check_endpoint(client):
+    from xlkpi.workbook import check
+
+    result = client.post("/xlkpi/check", content=GOLDEN.read_bytes()).json()
+    # the golden workbook was never calculated by Excel: no cached values to agree with
+    assert result["ok"] is False and result["compared"] == 142
+    assert all(d["cached"] is None for d in result["differences"])
+    expected = check(GOLDEN).to_dict()
+    assert [d["cell"] for d in result["differences"]] == [
+        d["cell"] for d in expected["differences"]]
+    bad = client.post("/xlkpi/check", content=b"not a workbook")
+    assert bad.status_code == 400 and "not a readable zip" in bad.text
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_runs_as_a_real_process():
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
+    process = subprocess.Popen([sys.executable, "-m", "xlkpi", "serve", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                               text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        else:
+            pytest.fail("xlkpi serve did not start")
+        request = urllib.request.Request(
+            f"{base}/xlwings/custom-functions-call",
+            data=json.dumps(_body("workdays", ([[45051]], [[45056]]))).encode(),
+            headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert json.loads(response.read())["result"] == [[2.0]]
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+    assert "PolyForm Noncommercial" in output  # the licence line, once, at start-up
+    assert f"manifest: {base}/manifest.xml" in output

@@ -1,0 +1,186 @@
+"""``xlkpi serve``: the KPI functions as an Office.js add-in (Excel on Windows, Mac, web).
+
+A FastAPI app built on xlwings' own server helpers. Every registry function is exposed
+in the add-in's namespace ``KPI`` (``=KPI.RAG(...)``, stored in files as
+``_xldudf_KPI_RAG``, which ``xlkpi recalc`` reads); the Python function behind
+``KPI.RAG`` is ``rag``. Endpoints:
+
+- ``GET /xlwings/custom-functions-meta``: the functions' JSON metadata for Excel;
+- ``GET /xlwings/custom-functions-code``: the JavaScript that forwards each call;
+- ``POST /xlwings/custom-functions-call``: one call, as Office.js makes it;
+- ``GET /manifest.xml``, ``/taskpane.html``, ``/taskpane.js``: the add-in itself;
+- ``POST /xlkpi/check``: the task pane's "Check this workbook" (the file's bytes in).
+
+``xlwings.server`` is part of xlwings PRO (PolyForm Noncommercial 1.0.0 or a paid
+licence); a council, a charity or a school may use it under the noncommercial licence,
+so without ``XLWINGS_LICENSE_KEY`` this process sets the key ``noncommercial`` for itself.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import types
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+
+__all__ = ["ADDIN", "LICENCE_NOTE", "NAMESPACE", "create_app", "functions_module"]
+
+#: The add-in's custom-function namespace: =KPI.RAG(...).
+NAMESPACE = "KPI"
+#: Templates of the add-in's pages and manifest.
+ADDIN = Path(__file__).resolve().parent / "addin"
+LICENCE_NOTE = ("xlwings PRO server helpers run under the PolyForm Noncommercial licence "
+                "(XLWINGS_LICENSE_KEY=noncommercial): fine for councils, charities and "
+                "schools; commercial users need an xlwings licence key.")
+
+
+def ensure_licence() -> bool:
+    """Set the noncommercial xlwings key for this process if none is set; True if set."""
+    if os.environ.get("XLWINGS_LICENSE_KEY"):
+        return False
+    os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
+    return True
+
+
+def functions_module() -> types.ModuleType:
+    """The registry's functions as an xlwings Server module (``rag``, ``workdays``, ...)."""
+    from xlkpi.bindings import render_officejs
+
+    ensure_licence()
+    source = render_officejs("", python_names=True,
+                             decorator_import="from xlwings.server import arg, func",
+                             title="xlkpi functions for the Office.js add-in.")
+    module = types.ModuleType("xlkpi_officejs")
+    # the source is rendered from our own registry, never from a request
+    exec(compile(source, "<xlkpi officejs functions>", "exec"), module.__dict__)
+    from xlkpi.functions import REGISTRY
+
+    for entry in REGISTRY.values():  # Excel's description: one paragraph, then examples
+        function = getattr(module, entry.python_name)
+        function.__xlfunc__["ret"]["doc"] = "\n\n".join(
+            [entry.help, *(f"Example: {e}" for e in entry.examples)])
+    return module
+
+
+def _page(name: str, base_url: str) -> str:
+    from xlwings import __version__ as xlwings_version
+
+    text = (ADDIN / name).read_text(encoding="utf-8")
+    return (text.replace("{{BASE_URL}}", base_url.rstrip("/"))
+            .replace("{{NAMESPACE}}", NAMESPACE)
+            .replace("{{XLWINGS_VERSION}}", xlwings_version))
+
+
+def create_app(public_url: str | None = None) -> FastAPI:
+    """The FastAPI application (``public_url``: where Excel reaches it, for the manifest)."""
+    ensure_licence()
+    from xlwings import XlwingsError
+    from xlwings import server as xlserver
+
+    from xlkpi.functions import REGISTRY
+
+    module = functions_module()
+    known = {f.python_name for f in REGISTRY.values()}
+    app = FastAPI(title="xlkpi", description="KPI functions for Excel (Office.js add-in)")
+
+    def base(request: Request) -> str:
+        return public_url or str(request.base_url)
+
+    @app.exception_handler(Exception)
+    async def readable_error(request: Request, exc: Exception) -> PlainTextResponse:
+        return PlainTextResponse(f"xlkpi: {type(exc).__name__}: {exc}", status_code=400)
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/xlwings/custom-functions-meta")
+    async def meta() -> dict[str, Any]:
+        return xlserver.custom_functions_meta(module)
+
+    associations = "".join(
+        f'CustomFunctions.associate("{name.upper()}", xlkpiFunction("{name}"));\n'
+        for name in sorted(known))
+
+    @app.get("/xlwings/custom-functions-code")
+    async def code(request: Request) -> Response:
+        return Response(_page("custom-functions.js", base(request)) + associations,
+                        media_type="text/javascript")
+
+    @app.post("/xlwings/custom-functions-call")
+    async def call(request: Request) -> JSONResponse:
+        try:
+            data = await request.json()
+        except ValueError:
+            raise HTTPException(400, "the body is not JSON") from None
+        if not isinstance(data, dict) or not isinstance(data.get("func_name"), str) or \
+                not isinstance(data.get("args"), list):
+            raise HTTPException(400, "the body needs func_name (text) and args (a list)")
+        if data["func_name"] not in known:
+            raise HTTPException(400, f"{data['func_name']!r} is not an xlkpi function; "
+                                     f"use one of {', '.join(sorted(known))}")
+        data.setdefault("client", "Office.js")
+        data.setdefault("version", "")
+        data.setdefault("runtime", "1.4")
+        try:
+            result = await xlserver.custom_functions_call(data, module)
+        except (TypeError, XlwingsError) as err:
+            raise HTTPException(400, f"{data['func_name']}: {err}") from None
+        return JSONResponse({"result": result})
+
+    @app.post("/xlkpi/check")
+    async def check_workbook(request: Request) -> dict[str, Any]:
+        from xlkpi.workbook import PackageError, check
+
+        body = await request.body()
+        if not body:
+            raise HTTPException(400, "send the workbook's bytes")
+        with tempfile.TemporaryDirectory(prefix="xlkpi-check-") as folder:
+            path = Path(folder) / "workbook.xlsx"
+            path.write_bytes(body)
+            try:
+                outcome = check(path)
+            except PackageError as err:
+                raise HTTPException(400, str(err).replace(str(path), "the workbook")) from None
+        result = outcome.to_dict()
+        result.pop("path", None)
+        return result
+
+    def serve_page(name: str, media: str) -> None:
+        async def page(request: Request) -> Response:
+            return Response(_page(name, base(request)), media_type=media)
+
+        app.get(f"/{name}")(page)
+
+    for name, media in (("manifest.xml", "application/xml"), ("taskpane.html", "text/html"),
+                        ("taskpane.js", "text/javascript")):
+        serve_page(name, media)
+
+    @app.get("/icon-{size}.png")
+    async def icon(size: int) -> Response:
+        if size not in (16, 32, 64, 80):
+            raise HTTPException(404, "no such icon")
+        return Response(_icon(size), media_type="image/png")
+
+    return app
+
+
+def _icon(size: int) -> bytes:
+    """A plain square icon in the add-in's colour (Office requires icons)."""
+    import struct
+    import zlib
+
+    row = b"\x00" + bytes((0x1F, 0x6F, 0x5F)) * size
+    raw = row * size
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
