@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from xlkpi.calendar import working_days
 from xlkpi.cli import app
 from xlkpi.indicators import INDICATORS, SOURCES, Settings, indicator_table
+from xlkpi.timescales import TIMESCALES
 
 runner = CliRunner()
 SECRET = "SECRET-4711"
@@ -38,6 +39,9 @@ def test_definitions_are_data_with_sources() -> None:
     for ind in INDICATORS.values():
         assert ind.source in SOURCES and ind.description and ind.reference
         assert ind.start in SOURCES[ind.source].columns
+        if ind.secondary:  # two-file kinds: the event date is a column of the second file
+            assert ind.event in SOURCES[ind.secondary].columns
+            assert all(code in TIMESCALES for code in ind.timescales)
 
 
 def test_rereferrals_leap_day_month_end_and_same_day_duplicates(tmp_path: Path) -> None:
@@ -179,6 +183,15 @@ BAD_CASES = [
     ("cla.csv", "", "cla.csv, row 1: empty file"),
     ("s47.csv", f"child_id,strategy_date,icpc_date\n{SECRET},,\n",
      "s47.csv, row 2, column strategy_date: '' is blank"),
+    ("cp_visits.csv", f"child_id,visit_date\nX1,2024-01-05\n{SECRET},\n",
+     "cp_visits.csv, row 3, column visit_date: '' is blank"),
+    ("cp_visits.csv", f"child_id\n{SECRET}\n",
+     "cp_visits.csv, row 1: missing required column 'visit_date'"),
+    ("cla_reviews.csv", f"child_id,review_date\n{SECRET},2024-13-01\n",
+     "cla_reviews.csv, row 2, column review_date: '2024-13-01' is not a date"),
+    ("cla.csv", f"child_id,start_date,end_date\nX1,1990-01-01,1995-01-01\n"
+     f"{SECRET},1999-05-01,\n",
+     "cla.csv, row 3, column start_date: '1999-05-01' is outside the working-day calendar"),
 ]
 
 
@@ -237,3 +250,192 @@ def test_cla_with_three_placements_in_twelve_months(tmp_path: Path) -> None:
            "L3,2024-03-01,2024-03-10\nL3,2024-03-10,2024-03-20\nL3,2024-03-20,2024-03-31\n")
     got = _figures(tmp_path, "2024-03")
     assert got[("2024-03", "CLA3PLACE")] == (1, 2, 0.5)  # L2 of L1 and L2 (L3 has left care)
+
+
+# --- CPVISITS: children on a plan at month end visited within N working days ----------
+
+# Month end Wed 31 May 2023. May 2023 has 23 weekdays and three bank holidays (Mon 1 May,
+# Mon 8 May the Coronation, Mon 29 May): 20 working days. Elapsed working days to 31 May:
+#   Fri 28 Apr -> 20 (29-30 Apr is a weekend); without the Coronation it would be 21
+#   Thu 27 Apr -> 21
+#   Fri 28 Apr as a plan start -> 20, not fewer than 20: due
+#   Wed  3 May -> 4-5 May (2), 9-12 (4), 15-19 (5), 22-26 (5), 30-31 (2) = 18
+#   Tue 30 May -> 1
+_VISIT_PLANS = ("child_id,start_date,end_date,team\n"
+                "V1,2023-01-05,,North\n"
+                "V2,2023-01-05,,North\n"
+                "V3,2023-01-05,,South\n"
+                "V4,2023-05-03,,South\n"              # started 18 WD before: not yet due
+                "V5,2023-04-28,,South\n"              # started 20 WD before, never visited
+                "V6,2023-01-05,2023-05-20,North\n"    # closed before month end: excluded
+                "V7,2023-01-05,2023-05-31,North\n"    # ends on month end: not open, excluded
+                "V9,2022-01-03,2022-06-01,North\n"    # an old plan of V9 ...
+                "V9,2023-05-30,,North\n")             # ... and a new one 1 WD old: not yet due
+_VISITS = ("child_id,visit_date\n"
+           "V1,2023-03-01\nV1,28/04/2023\n"           # latest 28 Apr: 20 WD, in time
+           "V2,2023-03-01\nV2,2023-04-27\n"           # latest 27 Apr: 21 WD, late
+           "V3,2023-04-27\nV3,2023-06-02\n"           # 2 Jun is after month end: 27 Apr, late
+           "V6,2023-05-19\nV7,2023-05-30\n"
+           "V8,2023-05-30\n")                         # no plan: not counted anywhere
+
+
+def _visit_extract(folder: Path) -> None:
+    _write(folder, "cp_plans.csv", _VISIT_PLANS)
+    _write(folder, "cp_visits.csv", _VISITS)
+
+
+def test_visit_days_hand_checks() -> None:
+    assert working_days("2023-04-28", "2023-05-31") == 20
+    assert working_days("2023-04-27", "2023-05-31") == 21
+    assert working_days("2023-05-03", "2023-05-31") == 18
+    assert working_days("2024-04-02", "2024-04-30") == 20
+    assert working_days("2024-04-01", "2024-04-30") == 21
+    assert working_days("2024-03-28", "2024-04-30") == 21
+
+
+# denominator V1 V2 V3 V4 V5 V9 (6).
+# N=20: V1 (20 WD), V4 (18 < 20), V9 (1 < 20) -> 3/6.
+# N=21: V1, V2 (21), V3 (21), V4, V5 (20 < 21 not yet due), V9 -> 6/6.
+# N=19: V1 late (20 > 19), V4 (18 < 19), V5 due and never visited, V9 -> 2/6.
+# N=0: only a visit on 31 May itself would do; none -> 0/6.
+VISIT_CASES = [(None, (3, 6, 0.5)), (20, (3, 6, 0.5)), (21, (6, 6, 1.0)),
+               (19, (2, 6, pytest.approx(1 / 3))), (0, (0, 6, 0.0))]
+
+
+@pytest.mark.parametrize(("visit_days", "expected"), VISIT_CASES)
+def test_cp_visits_within_n_working_days(tmp_path: Path, visit_days: int | None,
+                                         expected: tuple) -> None:
+    _visit_extract(tmp_path)
+    got = _figures(tmp_path, "2023-05", visit_days=visit_days)
+    assert got[("2023-05", "CPVISITS")] == expected
+
+
+def test_cp_visits_over_easter_and_by_team(tmp_path: Path) -> None:
+    # Month end Tue 30 Apr 2024; Good Friday 29 Mar and Easter Monday 1 Apr are holidays.
+    # E1 Tue 2 Apr: 20 WD, in time. E2 Easter Monday: 21 WD, late. E3 Thu 28 Mar: 21, late.
+    _write(tmp_path, "cp_plans.csv", "child_id,start_date,end_date,team\n"
+           "E1,2024-01-10,,North\nE2,2024-01-10,,North\nE3,2024-01-10,,South\n")
+    _write(tmp_path, "cp_visits.csv", "child_id,visit_date\n"
+           "E1,2024-04-02\nE2,2024-04-01\nE3,2024-03-28\n")
+    assert _figures(tmp_path, "2024-04")[("2024-04", "CPVISITS")] == (
+        1, 3, pytest.approx(1 / 3))
+    table = indicator_table(tmp_path, Settings(np.datetime64("2024-04", "M"), by="team"))
+    rows = {r.breakdown: (r.numerator, r.denominator) for r in table.itertuples()
+            if r.code == "CPVISITS"}
+    assert rows == {"All": (1, 3), "North": (1, 2), "South": (0, 1)}
+
+
+def test_cp_visits_needs_both_files(tmp_path: Path) -> None:
+    _write(tmp_path, "cp_plans.csv", _VISIT_PLANS)
+    assert not any(code == "CPVISITS" for _, code in _figures(tmp_path, "2023-05"))
+    (tmp_path / "cp_plans.csv").unlink()
+    _write(tmp_path, "cp_visits.csv", _VISITS)
+    assert _figures(tmp_path, "2023-05") == {}
+
+
+# --- CLAREVIEWS: every review due by month end held on time ---------------------------
+
+# First reviews: WORKDAY(entry, 20).
+#   Mon 3 Jun 2024 -> Jun 4-7 (4), 10-14 (9), 17-21 (14), 24-28 (19), Mon 1 Jul (20)
+#   Wed 1 May 2024 -> May 2-3 (2), 7-10 (6; 6 May holiday), 13-17 (11), 20-24 (16),
+#                     28-31 (20; 27 May holiday): Fri 31 May (29 May without the holidays)
+#   Wed 3 Jan 2024 -> Jan 4-5 (2), 8-12 (7), 15-19 (12), 22-26 (17), 29-31 (20): 31 Jan
+#   Mon 2 Jan 2023 (a bank holiday) -> Jan 3-6 (4), ..., 23-27 (19), Mon 30 Jan (20)
+#   Thu 1 Feb 2024 -> Feb 2 (1), 5-9 (6), 12-16 (11), 19-23 (16), 26-29 (20): 29 Feb
+#   Mon 15 Jul 2024 -> Mon 12 Aug: after 31 Jul, not yet due
+# Second review: EDATE(first, 3); EDATE(31 Jan 2024, 3) = 30 Apr 2024 (April has 30 days).
+# Later reviews: EDATE(previous, 6).
+_EPISODES = ("child_id,start_date,end_date\n"
+             "R1,2024-06-03,\nR2,2024-06-03,\nR3,2024-06-03,\n"
+             "R4,2024-07-15,\n"                     # first review due 12 Aug: excluded
+             "R5,2024-02-01,2024-07-20\n"           # left care in July: June only
+             "R6,2024-01-03,\nR7,2024-01-03,\n"
+             "R8,2023-01-02,\nR9,2023-01-02,\nR10,2023-01-02,\n"
+             "R11,2022-01-03,2023-06-30\nR11,2024-06-03,\n"  # a new episode from 3 Jun
+             "R13,2024-05-01,\nR14,2024-05-01,\n")
+_REVIEWS = ("child_id,review_date\n"
+            "R1,2024-07-01\n"                       # day 20: in time
+            "R2,2024-07-02\n"                       # day 21: late
+            # R3: none held, due 1 Jul: late
+            "R6,2024-01-31\nR6,2024-04-30\n"        # day 20, then EDATE(31 Jan, 3): in time
+            "R7,2024-01-31\nR7,2024-05-01\n"        # second a day after 30 Apr: late
+            "R8,2023-01-20\nR8,2023-04-20\nR8,2023-10-16\nR8,2024-04-16\n"
+            # R8: due 30 Jan; EDATE(20 Jan 23, 3) = 20 Apr; EDATE(20 Apr, 6) = 20 Oct
+            # (held 16 Oct); EDATE(16 Oct 23, 6) = 16 Apr 24 (held that day); next 16 Oct 24
+            "R9,2023-01-20\nR9,2023-04-20\nR9,2023-10-16\nR9,2024-04-17\n"  # 4th a day late
+            "R10,2023-01-20\nR10,2023-04-20\nR10,2023-10-16\n"  # 4th due 16 Apr 24, not held
+            "R11,2022-01-20\nR11,2024-07-01\n"      # the 2022 review is another episode's
+            "R13,2024-05-31\n"                      # day 20 thanks to two bank holidays
+            "R14,2024-06-03\n"                      # day 21: late
+            "R99,2024-06-03\n")                     # not looked after: ignored
+
+
+def test_cla_review_hand_checks() -> None:
+    from xlkpi.calendar import add_working_days
+    assert add_working_days("2024-06-03", 20).isoformat() == "2024-07-01"
+    assert add_working_days("2024-05-01", 20).isoformat() == "2024-05-31"
+    assert add_working_days("2024-01-03", 20).isoformat() == "2024-01-31"
+    assert add_working_days("2023-01-02", 20).isoformat() == "2023-01-30"
+    assert add_working_days("2024-02-01", 20).isoformat() == "2024-02-29"
+    assert add_working_days("2024-07-15", 20).isoformat() == "2024-08-12"
+
+
+def test_cla_reviews_first_second_and_later(tmp_path: Path) -> None:
+    _write(tmp_path, "cla.csv", _EPISODES)
+    _write(tmp_path, "cla_reviews.csv", _REVIEWS)
+    got = _figures(tmp_path, "2024-07", months=2)
+    # 31 Jul 2024: due R1 R2 R3 R6 R7 R8 R9 R10 R11 R13 R14 (11; R4 not due, R5 left);
+    # in time R1 R6 R8 R11 R13 (5).
+    assert got[("2024-07", "CLAREVIEWS")] == (5, 11, pytest.approx(5 / 11))
+    # 30 Jun 2024: R1-R3 and R11 first due 1 Jul, not yet; R5 due 29 Feb, never reviewed.
+    # due R5 R6 R7 R8 R9 R10 R13 R14 (8); in time R6 R8 R13 (3).
+    assert got[("2024-06", "CLAREVIEWS")] == (3, 8, 0.375)
+    # 31 Jan 2024: R6 and R7 reviewed on day 20 (due 31 Jan); R8-R10 all in time so far
+    # (third review 16 Oct 2023, fourth due 16 Apr 2024). R5 not yet looked after.
+    jan = _figures(tmp_path, "2024-01")
+    assert jan[("2024-01", "CLAREVIEWS")] == (5, 5, 1.0)
+
+
+def test_cla_reviews_needs_both_files_and_old_episodes_are_fine(tmp_path: Path) -> None:
+    _write(tmp_path, "cla.csv", "child_id,start_date,end_date\n"
+           "A,1995-03-01,1998-01-01\n"          # before the calendar but long closed: fine
+           "A,2024-06-03,\n")
+    got = _figures(tmp_path, "2024-07")
+    assert ("2024-07", "CLAREVIEWS") not in got and ("2024-07", "CLARATE") in got
+    _write(tmp_path, "cla_reviews.csv", "child_id,review_date\nA,2024-07-01\n")
+    assert _figures(tmp_path, "2024-07")[("2024-07", "CLAREVIEWS")] == (1, 1, 1.0)
+
+
+def test_command_with_visits_and_reviews(tmp_path: Path) -> None:
+    extract = tmp_path / "extract"
+    extract.mkdir()
+    _visit_extract(extract)
+    _write(extract, "cla.csv", _EPISODES)
+    _write(extract, "cla_reviews.csv", _REVIEWS)
+    out = tmp_path / "table.csv"
+    base = ["indicators", str(extract), "--month", "2023-05", "--population", "100", "-o",
+            str(out)]
+    figures = {}
+    for extra in ([], ["--visit-days", "21"]):
+        result = runner.invoke(app, base + extra)
+        assert result.exit_code == 0, result.output
+        csv = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("code")
+        figures[tuple(extra)] = tuple(csv.loc["CPVISITS", ["numerator", "denominator"]])
+        # 31 May 2023: R8-R10 (from 2 Jan 2023) were reviewed on 20 Jan (due 30 Jan) and
+        # on 20 Apr (due EDATE(20 Jan, 3) = 20 Apr): in time. R11's first episode (3 Jan
+        # 2022 to 30 Jun 2023) is open: reviewed 20 Jan 2022, second due 20 Apr 2022 never
+        # held: late. 3 of 4.
+        assert tuple(csv.loc["CLAREVIEWS", ["numerator", "denominator", "value"]]) == (
+            "3", "4", "0.75")
+    assert figures == {(): ("3", "6"), ("--visit-days", "21"): ("6", "6")}
+    shown = runner.invoke(app, ["indicators", str(extract), "--month", "2023-05",
+                                "--population", "100", "--visit-days", "19"])
+    assert shown.exit_code == 0 and "CPVISITS" in shown.output and "33.3%" in shown.output
+    assert "cp_visits.csv" not in shown.output and "cla_reviews.csv" not in shown.output
+    (extract / "cp_visits.csv").unlink()
+    without = runner.invoke(app, ["indicators", str(extract), "--month", "2023-05",
+                                  "--population", "100"])
+    assert without.exit_code == 0 and "CPVISITS" not in without.output
+    assert "cp_visits.csv" in " ".join(without.output.split())  # named as left out
+    bad = runner.invoke(app, [*base, "--visit-days", "-1"])
+    assert bad.exit_code == 2 and not out.with_name("x").exists()

@@ -23,6 +23,7 @@ from xlkpi.dates import describe_element, parse_dates
 from xlkpi.errors import KpiError
 from xlkpi.functions import REGISTRY
 from xlkpi.measures import pct
+from xlkpi.serve_command import serve_command
 from xlkpi.timescales import TIMESCALES, within
 from xlkpi.workbook_commands import check_command, recalc_command
 
@@ -231,6 +232,11 @@ def indicators(
     out: Annotated[
         Path | None, typer.Option("-o", "--out", help="Write OUT.csv or OUT.xlsx.")
     ] = None,
+    visit_days: Annotated[
+        int | None, typer.Option("--visit-days", min=0, max=366,
+                                 help="CP visit frequency in working days (CPVISITS; "
+                                 "default the CP_VISIT timescale, 20).")
+    ] = None,
 ) -> None:
     """Monthly indicator table (REREF12, ASSESS45, ICPC15, CPRATE, CP2YRS, CLARATE, ...)
     from case-level extracts."""
@@ -253,11 +259,11 @@ def indicators(
         extract = read_extract(directory)
         settings = Settings(np.datetime64(month.strip(), "M"), months, population,
                             region.strip().upper(), closed,
-                            by.strip().lower() if by else None)
+                            by.strip().lower() if by else None, visit_days)
         table = compute(extract, settings)
     except KpiError as err:
         raise _fail(str(err)) from None
-    missing = sorted({i.source for i in INDICATORS.values()} - set(extract.tables))
+    missing = sorted({f for i in INDICATORS.values() for f in i.files} - set(extract.tables))
     skipped = f"; no {', '.join(missing)} so their indicators are left out" if missing else ""
     if out is not None:
         try:
@@ -285,6 +291,7 @@ def indicators(
 
 app.command("recalc")(recalc_command)
 app.command("check")(check_command)
+app.command("serve")(serve_command)
 
 
 def main() -> None:

@@ -41,9 +41,26 @@ LICENCE_NOTE = ("xlwings PRO server helpers run under the PolyForm Noncommercial
 def ensure_licence() -> bool:
     """Set the noncommercial xlwings key for this process if none is set; True if set."""
     if os.environ.get("XLWINGS_LICENSE_KEY"):
+        _register_officejs_engine()
         return False
     os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
+    _register_officejs_engine()
     return True
+
+
+def _register_officejs_engine() -> None:
+    """xlwings registers its Office.js engine at import, only if a key was set by then;
+    when xlwings was imported earlier in this process, register it now."""
+    import xlwings
+
+    if getattr(xlwings, "__pro__", False):
+        return
+    from xlwings.main import Engine
+    from xlwings.pro import _xlofficejs, _xlremote
+
+    xlwings.engines.add(Engine(impl=_xlremote.engine))
+    xlwings.engines.add(Engine(impl=_xlofficejs.engine))
+    xlwings.__pro__ = True
 
 
 def functions_module() -> types.ModuleType:

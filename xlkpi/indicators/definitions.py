@@ -20,6 +20,26 @@ turns declarations into monthly figures. Kinds (the engine has one rule per kind
 - ``frequent``: distinct children open at month end (denominator); numerator those with at
   least ``limit`` rows open at some time in the ``months`` months to month end (rows that
   end on or before ``EDATE(month end, -months)`` are outside the window).
+- ``visited`` (two files): distinct children with a row of ``source`` open at month end
+  (denominator); numerator those in time: the child's most recent ``event`` in the
+  ``secondary`` file dated on or before month end is no more than N elapsed working days
+  before month end (``working_days(visit, month end) <= N``), or the earliest start of the
+  child's open rows is fewer than N working days before month end (``working_days(start,
+  month end) < N``: not yet due). N is the setting ``Settings.visit_days``, by default the
+  amount of the indicator's timescale (``CP_VISIT``, 20 working days).
+- ``reviewed`` (two files): distinct children with a row of ``source`` open at month end
+  (the current episode is the open row with the latest start) whose first review is due
+  by month end (denominator); numerator those whose every review due by month end was held
+  on or before its due date. Reviews are the child's distinct ``event`` dates in the
+  ``secondary`` file from the episode start to month end, in date order. The first is due
+  on ``due_date(start, timescales[0])`` (``CLA_REVIEW_FIRST``: WORKDAY(start, 20)), the
+  second on ``due_date(first review held, timescales[1])`` (``CLA_REVIEW_SECOND``:
+  EDATE(first, 3)), each later one on ``due_date(previous review held, timescales[2])``
+  (``CLA_REVIEW``: EDATE(previous, 6)). A review due by month end and not held by then is
+  late.
+
+Two-file kinds name the second file in ``secondary``; an indicator is computed only when
+both of its files are present.
 """
 
 from __future__ import annotations
@@ -67,6 +87,17 @@ class Indicator:
     #: per 10,000 of the population (rates) rather than a fraction
     per_population: bool = False
     reference: str = ""
+    #: a second extract file the indicator also reads (``visited``, ``reviewed``)
+    secondary: str = ""
+    #: the date column of ``secondary`` (a visit, a review)
+    event: str = ""
+    #: timescale codes (:data:`xlkpi.timescales.TIMESCALES`) giving due dates or limits
+    timescales: tuple[str, ...] = ()
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Every extract file the indicator reads."""
+        return (self.source, self.secondary) if self.secondary else (self.source,)
 
 
 #: What each kind means, for help text and the README.
@@ -79,6 +110,9 @@ KINDS: dict[str, str] = {
     "event_rate": "events started in the month per 10,000 of the population",
     "progressed": "share of events in the month that progressed to the next stage",
     "frequent": "share of children open at month end with N or more episodes in the window",
+    "visited": "share of children open at month end seen within N working days (or not yet due)",
+    "reviewed": "share of children open at month end, a review due, with every due review on "
+                "time",
 }
 
 _CIN = "DfE Children in Need census"
@@ -103,6 +137,8 @@ SOURCES: dict[str, Source] = {
                ("contact_date",), ("referral_date",), (("contact_date", "referral_date"),)),
         Source("placements.csv", ("child_id", "start_date", "end_date"), ("start_date",),
                ("end_date",), (("start_date", "end_date"),)),
+        Source("cp_visits.csv", ("child_id", "visit_date"), ("visit_date",)),
+        Source("cla_reviews.csv", ("child_id", "review_date"), ("review_date",)),
     )
 }
 
@@ -158,5 +194,24 @@ INDICATORS: dict[str, Indicator] = {
                   "start_date", "end_date", limit=3, months=12,
                   reference=f"{_CLA}: placement stability, children looked after with three "
                   "or more placements during the year (placements open at any time in it)"),
+        Indicator("CPVISITS", "Children on a child protection plan at month end visited "
+                  "within the visit frequency (20 working days unless set)", "cp_plans.csv",
+                  "visited", "start_date", "end_date", secondary="cp_visits.csv",
+                  event="visit_date", timescales=("CP_VISIT",),
+                  reference="Local practice standard (seed 003: 4-weekly, 20 working days; "
+                  "--visit-days N): children on a plan at month end (distinct) whose latest "
+                  "visit on or before month end is no more than N elapsed working days before "
+                  "it, or whose plan started fewer than N working days before it (not yet "
+                  "due)"),
+        Indicator("CLAREVIEWS", "Children looked after at month end with every review due "
+                  "held on time", "cla.csv", "reviewed", "start_date", "end_date",
+                  secondary="cla_reviews.csv", event="review_date",
+                  timescales=("CLA_REVIEW_FIRST", "CLA_REVIEW_SECOND", "CLA_REVIEW"),
+                  reference="Care Planning, Placement and Case Review (England) Regulations "
+                  "2010, reg. 33: children looked after at month end whose first review is "
+                  "due by then (WORKDAY(entry, 20) <= month end); in time when, in the current "
+                  "episode, the first review is held by WORKDAY(entry, 20), the second by "
+                  "EDATE(first, 3) and each later one by EDATE(previous, 6), counting each "
+                  "from the review actually held, for every review due by month end"),
     )
 }

@@ -5,6 +5,26 @@ figures are taken at the last day of the month. Working days are ``elapsed`` (th
 day is day 0) in the chosen region with the council's closures. Everything is computed
 over whole columns with numpy: no Python loop runs over rows (only over the K months of
 a snapshot).
+
+Two-file kinds (``visited``, ``reviewed``) match children across the files by
+``child_id`` and work per child at each month end:
+
+- ``visited`` (CPVISITS): children with a plan open at month end ``e`` (``start <= e`` and
+  ``end`` blank or after ``e``) are the denominator. A child is in time when the latest
+  visit dated on or before ``e`` has ``working_days(visit, e) <= N``, or when the earliest
+  start of the child's open plans has ``working_days(start, e) < N`` (not yet due). Both
+  tests are date comparisons against the N-th and (N+1)-th working days counted back from
+  ``e`` (the k-th working day on or before ``e`` is the last start day with ``k`` elapsed
+  working days to ``e``), so visit and plan dates need not be in the calendar. N is
+  ``Settings.visit_days``, by default the ``CP_VISIT`` timescale (20 working days).
+- ``reviewed`` (CLAREVIEWS): the current episode is the child's open row with the latest
+  start. Reviews are the child's distinct review dates from that start to ``e``, in order.
+  Due dates follow :mod:`xlkpi.timescales`: first ``due_date(start, "CLA_REVIEW_FIRST")``
+  (WORKDAY(start, 20)), second ``due_date(first, "CLA_REVIEW_SECOND")`` (EDATE(first, 3)),
+  later ``due_date(previous, "CLA_REVIEW")`` (EDATE(previous, 6)), each from the review
+  actually held. Denominator: children whose first review is due on or before ``e``;
+  numerator: those where every review was held on or before its due date and the review
+  after the last one held is not yet due (due after ``e``).
 """
 
 from __future__ import annotations
@@ -15,11 +35,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xlkpi.calendar import working_days
+from xlkpi.calendar import FIRST_YEAR, LAST_YEAR, busday_calendar, working_days
+from xlkpi.errors import KpiError
 from xlkpi.indicators.definitions import INDICATORS, Indicator
 from xlkpi.indicators.loader import Extract, Table
 from xlkpi.measures import NOT_APPLICABLE, pct, rate
-from xlkpi.timescales import edate
+from xlkpi.timescales import due_date, edate, timescale
 
 __all__ = ["ALL", "COLUMNS", "Settings", "compute", "month_ends", "periods_ending"]
 
@@ -40,6 +61,9 @@ class Settings:
     region: str = "ENG"
     closures: Any = None
     by: str | None = None
+    #: the visit frequency of ``visited`` indicators in working days (``None``: the
+    #: indicator's timescale, ``CP_VISIT`` 20 working days)
+    visit_days: int | None = None
 
 
 def periods_ending(month: np.datetime64, months: int) -> np.ndarray:
@@ -179,9 +203,146 @@ def _snapshot(ind: Indicator, table: Table, periods: np.ndarray, group: np.ndarr
     return num, den
 
 
+_NO_DAY = np.iinfo(np.int64).min  # "no date" in the integer per-child arrays
+
+
+def _per_child(children: np.ndarray, day: np.ndarray, size: int, latest: bool) -> np.ndarray:
+    """The latest (or earliest) ``day`` of each of ``size`` child codes, NaT for a child
+    without a row."""
+    fill = _NO_DAY if latest else np.iinfo(np.int64).max
+    out = np.full(size, fill, dtype=np.int64)
+    (np.maximum if latest else np.minimum).at(out, children, day.astype(np.int64))
+    out[out == fill] = _NO_DAY
+    return out.view("datetime64[D]")  # _NO_DAY is NaT
+
+
+def _matched(table: Table, other: Table, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``other`` as (child code of ``table``, date), sorted by child then date,
+    without same-day repeats; children not in ``table`` are dropped."""
+    codes = pd.Index(table.ids).get_indexer(other.ids)[other.children]
+    day = other.dates[column]
+    keep = np.flatnonzero(codes >= 0)
+    order = keep[np.lexsort((day[keep], codes[keep]))]
+    c, d = codes[order], day[order]
+    repeat = np.zeros(len(c), dtype=bool)
+    repeat[1:] = (c[1:] == c[:-1]) & (d[1:] == d[:-1])
+    return c[~repeat], d[~repeat]
+
+
+def _check_month_end(ind: Indicator, day: np.datetime64) -> None:
+    if not np.datetime64(f"{FIRST_YEAR}-01-01") <= day <= np.datetime64(f"{LAST_YEAR}-12-31"):
+        raise KpiError(f"indicator {ind.code}: month end {day} is outside the working-day "
+                       f"calendar ({FIRST_YEAR}-{LAST_YEAR})")
+
+
+def _visit_days(ind: Indicator, settings: Settings) -> int:
+    """N, the visit frequency in working days: the setting, else the indicator's timescale."""
+    if settings.visit_days is not None:
+        if settings.visit_days < 0:
+            raise KpiError(f"visit days: {settings.visit_days} must be 0 or more")
+        return int(settings.visit_days)
+    scale = timescale(ind.timescales[0])
+    if scale.unit != "WD":
+        raise ValueError(f"indicator {ind.code}: timescale {scale.code} is not in working days")
+    return int(scale.amount)
+
+
+def _nth_working_day_back(day: np.datetime64, n: int, cal: np.busdaycalendar) -> np.datetime64:
+    """The n-th working day on or before ``day`` (n >= 1): the latest start date with at
+    least ``n`` elapsed working days to ``day``."""
+    return np.busday_offset(day, -(n - 1), roll="backward", busdaycal=cal)
+
+
+def _visited(ind: Indicator, table: Table, day: np.datetime64, rows: np.ndarray,
+             visits: tuple[np.ndarray, np.ndarray], n: int,
+             cal: np.busdaycalendar) -> np.ndarray:
+    """Per child: on a plan at ``day`` and visited within ``n`` working days or not yet due."""
+    size = len(table.ids)
+    first_start = _per_child(table.children[rows], table.dates[ind.start][rows], size,
+                             latest=False)
+    c, d = visits
+    seen = d <= day
+    last_visit = _per_child(c[seen], d[seen], size, latest=True)
+    in_time = last_visit >= _nth_working_day_back(day, n + 1, cal)  # NaT compares False
+    if n >= 1:
+        in_time |= first_start >= _nth_working_day_back(day, n, cal)  # not yet due
+    return in_time
+
+
+def _reviewed(ind: Indicator, table: Table, day: np.datetime64, rows: np.ndarray,
+              reviews: tuple[np.ndarray, np.ndarray],
+              settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """Per child: (first review due by ``day``, every review due by ``day`` held in time)."""
+    first, second, later = ind.timescales
+    start = _per_child(table.children[rows], table.dates[ind.start][rows], len(table.ids),
+                       latest=True)  # the current episode
+    opened = np.flatnonzero(~np.isnat(start))
+    first_due = np.full(len(start), np.datetime64("NaT"), dtype="datetime64[D]")
+    if len(opened):
+        first_due[opened] = np.asarray(due_date(start[opened], first, region=settings.region,
+                                                closures=settings.closures))
+    due = first_due <= day
+    c, d = reviews
+    held = (d >= start[c]) & (d <= day)  # in the current episode, by month end
+    c, d = c[held], d[held]
+    count = len(c)
+    new_child = np.ones(count, dtype=bool)
+    new_child[1:] = c[1:] != c[:-1]
+    nth = np.arange(count) - np.maximum.accumulate(np.where(new_child, np.arange(count), 0))
+    review_due = first_due[c]  # the first review of each child
+    for position, code in ((nth == 1, second), (nth >= 2, later)):
+        sel = np.flatnonzero(position)
+        if len(sel):
+            review_due[sel] = np.asarray(due_date(d[sel - 1], code, region=settings.region,
+                                                  closures=settings.closures))
+    late = d > review_due
+    last = np.flatnonzero(np.append(new_child[1:], True)) if count else np.array([], int)
+    next_due = np.full(len(last), np.datetime64("NaT"), dtype="datetime64[D]")
+    for position, code in ((nth[last] == 0, second), (nth[last] >= 1, later)):
+        sel = last[position]
+        if len(sel):
+            next_due[position] = np.asarray(due_date(d[sel], code, region=settings.region,
+                                                     closures=settings.closures))
+    bad = np.ones(len(start), dtype=bool)  # no review held yet: the first is overdue
+    bad[c[last]] = next_due <= day  # the next review fell due and was not held
+    bad[c[late]] = True
+    return due, due & ~bad
+
+
+def _two_files(ind: Indicator, table: Table, other: Table, periods: np.ndarray,
+               group: np.ndarray, ngroups: int,
+               settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """Children open at each month end, and those in time (``visited``, ``reviewed``)."""
+    start, end = table.dates[ind.start], table.dates[ind.end]
+    events = _matched(table, other, ind.event)
+    k = len(periods)
+    num = np.zeros((ngroups, k), dtype=np.int64)
+    den = np.zeros((ngroups, k), dtype=np.int64)
+    n = _visit_days(ind, settings) if ind.kind == "visited" else 0
+    cal = busday_calendar(settings.region, settings.closures)
+    for m, day in enumerate(month_ends(periods)):  # K months, not rows
+        _check_month_end(ind, day)
+        rows = np.flatnonzero((start <= day) & (np.isnat(end) | (end > day)))
+        if ind.kind == "visited":
+            hit = _visited(ind, table, day, rows, events, n, cal)
+            counted = np.ones(len(hit), dtype=bool)
+        else:
+            counted, hit = _reviewed(ind, table, day, rows, events, settings)
+        child = table.children[rows]
+        dens, nums = rows[counted[child]], rows[hit[child]]
+        den[:, m] = _distinct(table.children[dens], group[dens], ngroups)
+        num[:, m] = _distinct(table.children[nums], group[nums], ngroups)
+    return num, den
+
+
 def _counts(ind: Indicator, table: Table, periods: np.ndarray, settings: Settings,
-            group: np.ndarray, ngroups: int) -> tuple[np.ndarray, np.ndarray]:
+            group: np.ndarray, ngroups: int,
+            other: Table | None = None) -> tuple[np.ndarray, np.ndarray]:
     first, k = periods[0], len(periods)
+    if ind.kind in ("visited", "reviewed"):
+        if other is None:
+            raise ValueError(f"indicator {ind.code}: needs its second file {ind.secondary}")
+        return _two_files(ind, table, other, periods, group, ngroups, settings)
     if ind.kind in ("snapshot_rate", "overdue_open", "frequent"):
         return _snapshot(ind, table, periods, group, ngroups, settings)
     if ind.kind == "repeat":
@@ -237,11 +398,13 @@ def compute(extract: Extract, settings: Settings,
     periods = periods_ending(settings.month, settings.months)
     frames = []
     for ind in INDICATORS.values():
-        if (codes is not None and ind.code not in codes) or ind.source not in extract:
+        if (codes is not None and ind.code not in codes) or not all(
+                file in extract for file in ind.files):
             continue
         table = extract.tables[ind.source]
         group, labels = _groups(table, settings.by)
-        num, den = _counts(ind, table, periods, settings, group, len(labels))
+        other = extract.tables[ind.secondary] if ind.secondary else None
+        num, den = _counts(ind, table, periods, settings, group, len(labels), other)
         frames.append(_rows(ind, periods, labels, num, den, settings))
     columns = [*COLUMNS, "breakdown"] if settings.by else list(COLUMNS)
     if not frames:

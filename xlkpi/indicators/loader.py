@@ -34,6 +34,8 @@ HEADER_ROW = 1
 _CAL_FIRST = np.datetime64(f"{FIRST_YEAR}-01-01", "D")
 _CAL_LAST = np.datetime64(f"{LAST_YEAR}-12-31", "D")
 _WORKING_DAY_KINDS = ("timely", "overdue_open")
+#: kinds that count working days from the start of rows open at a month end
+_OPEN_START_KINDS = ("reviewed",)
 
 
 @dataclass
@@ -44,6 +46,9 @@ class Table:
     children: np.ndarray
     dates: dict[str, np.ndarray]
     groups: dict[str, np.ndarray] = field(default_factory=dict)
+    #: the identifier behind each child code (``ids[code]``), to match children across
+    #: files; kept in memory only, never shown
+    ids: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
 
     def __len__(self) -> int:
         return len(self.children)
@@ -91,6 +96,19 @@ def _calendar_columns(source: Source) -> set[str]:
         for ind in INDICATORS.values()
         if ind.source == source.file and ind.kind in _WORKING_DAY_KINDS
         for col in (ind.start, ind.end)
+    }
+
+
+def _open_start_columns(source: Source) -> set[tuple[str, str]]:
+    """(start, end) pairs whose start is counted in working days when the row is open.
+
+    Only rows open on or after the calendar's first day need a start in the calendar: an
+    old closed episode is never counted, so a long history stays readable.
+    """
+    return {
+        (ind.start, ind.end)
+        for ind in INDICATORS.values()
+        if ind.source == source.file and ind.kind in _OPEN_START_KINDS
     }
 
 
@@ -148,6 +166,13 @@ def _check_rows(source: Source, frame: pd.DataFrame, dates: dict[str, np.ndarray
         if out.any():
             raise _bad_rows(source.file, col, frame[col], out, ids,
                             f"is outside the working-day calendar ({FIRST_YEAR}-{LAST_YEAR})")
+    for start, end in _open_start_columns(source):
+        still_open = np.isnat(dates[end]) | (dates[end] > _CAL_FIRST)
+        out = still_open & (dates[start] < _CAL_FIRST)
+        if out.any():
+            raise _bad_rows(source.file, start, frame[start], out, ids,
+                            f"is outside the working-day calendar ({FIRST_YEAR}-{LAST_YEAR}) "
+                            "in an episode open within it")
     for start, end in source.ordered:
         backwards = dates[end] < dates[start]  # NaT compares False: open rows pass
         if backwards.any():
@@ -180,9 +205,9 @@ def read_table(path: Path, source: Source) -> Table:
         frame, blank_id = frame[~blank_line], blank_id[~blank_line]
         dates = {col: days[~blank_line] for col, days in dates.items()}
     _check_rows(source, frame, dates, blank_id)
-    children = pd.factorize(frame[ID_COLUMN].to_numpy())[0]
+    children, ids = pd.factorize(frame[ID_COLUMN].to_numpy())
     groups = {col: frame[col].to_numpy(dtype=object) for col in BREAKDOWNS if col in frame}
-    return Table(path.name, children, dates, groups)
+    return Table(path.name, children, dates, groups, np.asarray(ids, dtype=object))
 
 
 def read_extract(directory: Path) -> Extract:
