@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(BIN)/xlkpi demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check xlkpi tests bench samples udfs
+	$(BIN)/ruff check xlkpi tests bench samples udfs workbooks
 
 test: lint
 	$(BIN)/pytest -q -m "not slow and not libreoffice"

@@ -25,7 +25,7 @@ from xlkpi.functions import REGISTRY
 from xlkpi.measures import pct
 from xlkpi.serve_command import serve_command
 from xlkpi.timescales import TIMESCALES, within
-from xlkpi.workbook_commands import check_command, recalc_command
+from xlkpi.workbook_commands import check_command, fill_command, recalc_command
 
 __all__ = ["app", "main"]
 
@@ -291,6 +291,7 @@ def indicators(
 
 app.command("recalc")(recalc_command)
 app.command("check")(check_command)
+app.command("fill")(fill_command)
 app.command("serve")(serve_command)
 
 

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from xlkpi.console import FINDINGS, console, fail
 
-__all__ = ["check_command", "recalc_command"]
+__all__ = ["check_command", "fill_command", "recalc_command"]
 
 #: Below this many formula cells a recalculation is quick enough to need no progress bar.
 _PROGRESS_FROM = 20_000
@@ -171,3 +171,37 @@ def _print_check(outcome: Any) -> None:
 
 def _cell_text(value: Any) -> str:
     return "(no cached value)" if value is None else repr(value)
+
+
+def fill_command(
+    template: Annotated[Path, typer.Argument(help="The scorecard template (.xlsx).")],
+    data: Annotated[Path, typer.Option("--data", help="The monthly indicator table (CSV: "
+                    "period, code, numerator, denominator, value), e.g. from xlkpi "
+                    "indicators.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="The filled, recalculated "
+                   "workbook to write.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Fill a template's Data sheet with an indicator table, then recalculate it.
+
+    Only the Data sheet changes (and then the cached values of formula cells): the
+    template's other sheets, charts and formatting are kept byte for byte.
+    """
+    from xlkpi.workbook import PackageError, recalc
+    from xlkpi.workbook.fill import TableError, fill, read_table
+
+    if out.resolve() == template.resolve():
+        raise fail(f"{out} is the template; write the filled workbook somewhere else")
+    if not out.parent.exists():
+        raise fail(f"{out.parent}: no such folder for the output")
+    try:
+        table = read_table(data)
+        fill(template, table, out)
+        result = recalc(out, in_place=True)
+    except (TableError, PackageError) as err:
+        raise fail(str(err)) from None
+    if as_json:
+        console.print_json(json.dumps({**result.to_dict(), "rows": len(table)}))
+        return
+    console.print(f"{escape(str(out))}: {len(table):,} indicator rows filled; "
+                  f"{_summary(result)}")

@@ -1,0 +1,175 @@
+"""The county report layout (seed 003, Norfolk Children's Services County Report).
+
+Sheet "County report": per indicator the area, ref, wording, "Good perf. is", data note,
+the last four months, YTD, target, DOT (month on month, as an arrow of performance),
+RAG symbol (★ ■ ✖ from the Red/Green tolerances), the tolerances, previous YTD and the
+latest benchmarks. Sheet "13 months": the 13-month series with ``KPI_TREND`` (the
+report's "Trend 13 month linear"), YTD rows with ``KPI_CHANGE`` (its "Difference"), and a
+line chart per indicator.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.chart import LineChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from workbooks.common import (
+    MONTH_FORMAT,
+    THIN,
+    add_data_sheet,
+    add_rag_formatting,
+    add_settings_sheet,
+    lookup,
+    read_rows,
+    style_header,
+)
+
+__all__ = ["FIRST_ROW", "build"]
+
+FIRST_ROW = 7
+_FORMATS = {"percentage": "0.0%", "rate": "0.0", "count": "#,##0"}
+_HEADERS = ["Area", "Ref", "Indicator", "Good perf. is", "Data note (Monthly)", "", "", "",
+            "", "YTD", "Target", "DOT (Month on Month)", "RAG (In month unless stated)",
+            "Red", "Green", "Previous YTD", "Stat neigh avg", "Best stat neigh", "Nat. avg",
+            "Nat. top quartile", "Key", "RAG status", "DOT status"]
+_WIDTHS = [16, 6, 52, 9, 12, 9, 9, 9, 9, 9, 9, 11, 12, 8, 8, 10, 10, 10, 10, 10, 16, 10, 12]
+
+
+def _number(text: str) -> float | None:
+    return float(text) if text not in ("", None) else None
+
+
+def _report_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
+    ws = wb.active
+    ws.title = "County report"
+    ws["A1"] = "Children's Services: Monthly Performance & Management Information"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = "County Report"
+    ws["A2"].font = Font(bold=True, size=12)
+    ws["C2"] = "=ReportMonth"
+    ws["C2"].number_format = "mmmm yyyy"
+    ws["C2"].alignment = Alignment(horizontal="left")
+    ws["A3"] = ("DOT = Direction of travel, represents the direction of 'performance' in "
+                "relation to the polarity of 'good' performance for that measure.")
+    ws["A3"].font = Font(italic=True)
+    for col, title in enumerate(_HEADERS, start=1):
+        ws.cell(6, col, title)
+    ws["F5"], ws["J5"], ws["N5"], ws["Q5"] = ("Last four months", "Current year", "Tolerances",
+                                              "Latest benchmarking")
+    for col, offset in zip("FGHI", (-3, -2, -1, 0), strict=True):
+        ws[f"{col}6"] = f"=EDATE(ReportMonth,{offset})" if offset else "=ReportMonth"
+        ws[f"{col}6"].number_format = MONTH_FORMAT
+    for merged in ("F5:I5", "J5:K5", "N5:O5", "Q5:T5"):
+        ws.merge_cells(merged)
+    style_header(ws, range(5, 7), range(1, 24))
+    section = None
+    for offset, row in enumerate(rows):
+        r = FIRST_ROW + offset
+        fmt = _FORMATS.get(row["unit"], "General")
+        values = {
+            "A": row["section"] if row["section"] != section else None, "B": row["ref"],
+            "C": row["name"], "D": row["polarity"], "E": row["data_note"],
+            "K": _number(row["target"]), "N": _number(row["red"]), "O": _number(row["green"]),
+            "Q": _number(row["sn_avg"]), "R": _number(row["sn_best"]),
+            "S": _number(row["nat_avg"]), "T": _number(row["nat_top_quartile"]),
+            "U": row["key"],
+        }
+        section = row["section"]
+        for col, value in values.items():
+            if value is not None:
+                ws[f"{col}{r}"] = value
+        for col in "FGHI":
+            ws[f"{col}{r}"] = lookup(f"{col}$6", f"$U{r}")
+        ws[f"J{r}"] = lookup("$I$6", f"$U{r}", ":YTD")
+        ws[f"P{r}"] = lookup("$I$6", f"$U{r}", ":PYTD")
+        # RAG where the report sets a target and tolerances, on the latest month
+        ws[f"V{r}"] = (f'=IF(OR(K{r}="",N{r}="",O{r}="",I{r}=""),"",'
+                       f"KPI_RAG(I{r},$D{r},N{r},O{r}))")
+        ws[f"M{r}"] = f'=IF(V{r}="","",KPI_SYMBOL(V{r}))'
+        # DOT month on month, judged by polarity; an Info measure shows "-"
+        ws[f"W{r}"] = (f'=IF(OR($D{r}="Info",$D{r}="",I{r}="",H{r}=""),"",'
+                       f"KPI_DOT(I{r},H{r},$D{r}))")
+        ws[f"L{r}"] = f'=IF(W{r}="",IF($D{r}="Info","-",""),KPI_SYMBOL(W{r}))'
+        for col in "FGHIJKNOPQRST":
+            ws[f"{col}{r}"].number_format = fmt
+        for col in range(1, 24):
+            ws.cell(r, col).border = THIN
+            ws.cell(r, col).alignment = Alignment(vertical="center",
+                                                  wrap_text=col == 3)
+        for col in "LM":
+            ws[f"{col}{r}"].alignment = Alignment(horizontal="center", vertical="center")
+    last = FIRST_ROW + len(rows) - 1
+    add_rag_formatting(ws, f"M{FIRST_ROW}:M{last}", symbols=True)
+    add_rag_formatting(ws, f"V{FIRST_ROW}:V{last}")
+    for col, width in enumerate(_WIDTHS, start=1):
+        ws.column_dimensions[ws.cell(1, col).column_letter].width = width
+    for col in "UVW":
+        ws[f"{col}6"].fill = PatternFill("solid", fgColor="7F7F7F")
+    ws.freeze_panes = "F7"
+    ws.print_title_rows = "5:6"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_area = f"A1:T{last}"
+
+
+def _months_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
+    """13 months per indicator, its linear trend, YTD difference and a line chart."""
+    ws = wb.create_sheet("13 months")
+    ws["A1"] = "In-month performance, last 13 months"
+    ws["A1"].font = Font(bold=True, size=13)
+    labels = ["Ref", "Indicator", "Good perf. is"] + [""] * 13 + [
+        "Trend (13 month linear)", "Previous YTD", "Current YTD", "Difference"]
+    for i, label in enumerate(labels, start=3):
+        ws.cell(i, 1, label).font = Font(bold=True)
+    for m in range(13):
+        cell = ws.cell(6 + m, 1, f"=EDATE(ReportMonth,{m - 12})" if m < 12 else "=ReportMonth")
+        cell.number_format = MONTH_FORMAT
+    for c, row in enumerate(rows, start=2):
+        col = ws.cell(1, c).column_letter
+        fmt = _FORMATS.get(row["unit"], "General")
+        ws[f"{col}3"], ws[f"{col}4"], ws[f"{col}5"] = row["ref"], row["name"], row["polarity"]
+        ws[f"{col}4"].alignment = Alignment(wrap_text=True, vertical="top")
+        ws[f"{col}23"] = row["key"]
+        for m in range(13):
+            ws[f"{col}{6 + m}"] = lookup(f"$A{6 + m}", f"{col}$23")
+            ws[f"{col}{6 + m}"].number_format = fmt
+        ws[f"{col}19"] = f"=KPI_TREND({col}6:{col}18)"
+        ws[f"{col}20"] = lookup("$A$18", f"{col}$23", ":PYTD")
+        ws[f"{col}21"] = lookup("$A$18", f"{col}$23", ":YTD")
+        style = "points" if row["unit"] == "percentage" else "count"
+        ws[f"{col}22"] = (f'=IF(OR({col}20="",{col}21=""),"-",'
+                          f'KPI_CHANGE({col}21,{col}20,"{style}"))')
+        for r in (20, 21):
+            ws[f"{col}{r}"].number_format = fmt
+        ws.column_dimensions[col].width = 16
+        chart = LineChart()
+        chart.title = f"{row['ref']} {row['name']}"[:60]
+        chart.height, chart.width = 6, 12
+        chart.legend = None
+        chart.add_data(Reference(ws, min_col=c, min_row=6, max_row=18))
+        chart.set_categories(Reference(ws, min_col=1, min_row=6, max_row=18))
+        chart.y_axis.number_format = fmt
+        chart.x_axis.number_format = MONTH_FORMAT
+        anchor_row = 26 + ((c - 2) // 3) * 13
+        anchor_col = ws.cell(1, 1 + ((c - 2) % 3) * 6).column_letter
+        ws.add_chart(chart, f"{anchor_col}{anchor_row}")
+    ws.cell(23, 1, "Key").font = Font(color="808080")
+    ws.column_dimensions["A"].width = 22
+    ws.freeze_panes = "B6"
+
+
+def build(path: Path, population: int | None = 168_000) -> Path:
+    """Build the county report template from the seed's indicator list."""
+    rows = read_rows("003_indicators.csv")
+    wb = Workbook()
+    _report_sheet(wb, rows)
+    _months_sheet(wb, [r for r in rows if r["printed_trend"]])
+    add_settings_sheet(wb, population)
+    add_data_sheet(wb)
+    wb.save(path)
+    return path
