@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-slow test-libreoffice libreoffice lint bench bench-quick clean
+.PHONY: demo templates test test-slow test-libreoffice libreoffice lint bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,8 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# The month's job on the samples: extract -> indicators -> fill -> recalc -> check, into out/
 demo: $(STAMP)
 	$(BIN)/xlkpi demo
+
+# Rebuild the committed scorecard templates in workbooks/ (and the seed 003 figures)
+templates: $(STAMP)
+	$(BIN)/python workbooks/build.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check xlkpi tests bench samples udfs workbooks

@@ -13,8 +13,8 @@ from xlkpi.cli import app
 runner = CliRunner()
 
 
-def test_demo_runs_on_the_bundled_sample() -> None:
-    result = runner.invoke(app, ["demo"])
+def test_assessments_runs_on_the_bundled_sample() -> None:
+    result = runner.invoke(app, ["assessments"])
     assert result.exit_code == 0, result.output
     assert "within 45 working days" in result.output
     assert "60 referrals, 56 assessments authorised" in result.output
@@ -39,7 +39,7 @@ def test_bad_date_in_extract_names_row_and_column_not_the_child(tmp_path: Path) 
         "SECRET002,31/02/2023,2023-04-02\n"
     )
     result = subprocess.run(
-        [sys.executable, "-m", "xlkpi", "demo", "--extract", str(bad)],
+        [sys.executable, "-m", "xlkpi", "assessments", "--extract", str(bad)],
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 2
@@ -52,9 +52,9 @@ def test_bad_date_in_extract_names_row_and_column_not_the_child(tmp_path: Path) 
 def test_missing_column_and_unreadable_file(tmp_path: Path) -> None:
     bad = tmp_path / "a.csv"
     bad.write_text("child_id,referral\nX,01/01/2023\n")
-    result = runner.invoke(app, ["demo", "--extract", str(bad)])
+    result = runner.invoke(app, ["assessments", "--extract", str(bad)])
     assert result.exit_code == 2 and "missing required column 'referral_date'" in result.output
-    result = runner.invoke(app, ["demo", "--extract", str(tmp_path / "none.csv")])
+    result = runner.invoke(app, ["assessments", "--extract", str(tmp_path / "none.csv")])
     assert result.exit_code == 2
 
 

@@ -14,6 +14,14 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RegularTextRun,
+)
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from workbooks.common import (
@@ -101,6 +109,8 @@ def _report_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
                                                   wrap_text=col == 3)
         for col in "LM":
             ws[f"{col}{r}"].alignment = Alignment(horizontal="center", vertical="center")
+        # wrapped wording needs taller rows (Excel and LibreOffice do not grow them)
+        ws.row_dimensions[r].height = 15 * max(1, -(-len(row["name"]) // 60))
     last = FIRST_ROW + len(rows) - 1
     add_rag_formatting(ws, f"M{FIRST_ROW}:M{last}", symbols=True)
     add_rag_formatting(ws, f"V{FIRST_ROW}:V{last}")
@@ -123,7 +133,8 @@ def _months_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
     ws["A1"] = "In-month performance, last 13 months"
     ws["A1"].font = Font(bold=True, size=13)
     labels = ["Ref", "Indicator", "Good perf. is"] + [""] * 13 + [
-        "Trend (13 month linear)", "Previous YTD", "Current YTD", "Difference"]
+        "Trend (13 month linear)", "Difference (first to last month)", "Previous YTD",
+        "Current YTD"]
     for i, label in enumerate(labels, start=3):
         ws.cell(i, 1, label).font = Font(bold=True)
     for m in range(13):
@@ -134,22 +145,25 @@ def _months_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
         fmt = _FORMATS.get(row["unit"], "General")
         ws[f"{col}3"], ws[f"{col}4"], ws[f"{col}5"] = row["ref"], row["name"], row["polarity"]
         ws[f"{col}4"].alignment = Alignment(wrap_text=True, vertical="top")
+        ws[f"{col}3"].font = Font(bold=True)
         ws[f"{col}23"] = row["key"]
         for m in range(13):
             ws[f"{col}{6 + m}"] = lookup(f"$A{6 + m}", f"{col}$23")
             ws[f"{col}{6 + m}"].number_format = fmt
         ws[f"{col}19"] = f"=KPI_TREND({col}6:{col}18)"
-        ws[f"{col}20"] = lookup("$A$18", f"{col}$23", ":PYTD")
-        ws[f"{col}21"] = lookup("$A$18", f"{col}$23", ":YTD")
         style = "points" if row["unit"] == "percentage" else "count"
-        ws[f"{col}22"] = (f'=IF(OR({col}20="",{col}21=""),"-",'
-                          f'KPI_CHANGE({col}21,{col}20,"{style}"))')
-        for r in (20, 21):
+        ws[f"{col}20"] = (f'=IF(OR({col}6="",{col}18=""),"-",'
+                          f'KPI_CHANGE({col}18,{col}6,"{style}"))')
+        ws[f"{col}21"] = lookup("$A$18", f"{col}$23", ":PYTD")
+        ws[f"{col}22"] = lookup("$A$18", f"{col}$23", ":YTD")
+        for r in (21, 22):
             ws[f"{col}{r}"].number_format = fmt
-        ws.column_dimensions[col].width = 16
+        ws.column_dimensions[col].width = 21
+        ws[f"{col}19"].alignment = Alignment(wrap_text=True, vertical="top")
         chart = LineChart()
-        chart.title = f"{row['ref']} {row['name']}"[:60]
-        chart.height, chart.width = 6, 12
+        name = row["name"] if len(row["name"]) <= 48 else row["name"][:46].rstrip() + "..."
+        chart.title = _title(f"{row['ref']} {name}")
+        chart.height, chart.width = 6.5, 11
         chart.legend = None
         chart.add_data(Reference(ws, min_col=c, min_row=6, max_row=18))
         chart.set_categories(Reference(ws, min_col=1, min_row=6, max_row=18))
@@ -159,8 +173,17 @@ def _months_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
         anchor_col = ws.cell(1, 1 + ((c - 2) % 3) * 6).column_letter
         ws.add_chart(chart, f"{anchor_col}{anchor_row}")
     ws.cell(23, 1, "Key").font = Font(color="808080")
-    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["A"].width = 28
+    ws.row_dimensions[4].height = 90
     ws.freeze_panes = "B6"
+    ws.page_setup.orientation = "landscape"
+
+
+def _title(text: str) -> Title:
+    """A chart title in 10 pt (openpyxl's default is large enough to crowd the chart)."""
+    run = RegularTextRun(rPr=CharacterProperties(sz=1000, b=True), t=text)
+    return Title(tx=Text(rich=RichText(p=[Paragraph(pPr=ParagraphProperties(
+        defRPr=CharacterProperties(sz=1000, b=True)), r=[run])])), overlay=False)
 
 
 def build(path: Path, population: int | None = 168_000) -> Path:

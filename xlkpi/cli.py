@@ -20,6 +20,7 @@ from xlkpi import __version__
 from xlkpi.calendar import REGIONS, bank_holidays, working_days
 from xlkpi.console import console, fail
 from xlkpi.dates import describe_element, parse_dates
+from xlkpi.demo import demo_command
 from xlkpi.errors import KpiError
 from xlkpi.functions import REGISTRY
 from xlkpi.measures import pct
@@ -122,14 +123,14 @@ def read_date_column(frame: pd.DataFrame, column: str, path: Path) -> np.ndarray
         ) from None
 
 
-@app.command()
-def demo(
+@app.command("assessments")
+def assessments(
     extract: Annotated[
         Path, typer.Option(help="Assessments CSV: referral_date, authorised_date.")
     ] = SAMPLE,
     region: Annotated[str, typer.Option(help="ENG, WLS, SCT or NIR.")] = "ENG",
 ) -> None:
-    """Assessments within 45 working days, month by month, from a small extract."""
+    """Assessments within 45 working days, month by month, from an assessments extract."""
     try:
         frame = pd.read_csv(extract, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as err:
@@ -292,6 +293,7 @@ def indicators(
 app.command("recalc")(recalc_command)
 app.command("check")(check_command)
 app.command("fill")(fill_command)
+app.command("demo")(demo_command)
 app.command("serve")(serve_command)
 
 

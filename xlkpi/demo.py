@@ -1,0 +1,163 @@
+"""``xlkpi demo``: the month's job as an analyst lives it, on the bundled samples.
+
+A case-level extract comes in; the indicators are computed (``xlkpi indicators``); every
+scorecard template is filled (``xlkpi fill``), recalculated (``xlkpi recalc``) and
+checked (``xlkpi check``); the RAG summary for the improvement board is printed, and
+where LibreOffice is installed the county report is rendered to PDF to look at.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from xlkpi.console import console, fail
+
+__all__ = ["ROOT", "StatusRow", "demo_command", "red_indicators"]
+
+ROOT = Path(__file__).resolve().parent.parent
+_NO_RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode"
+ oor:op="fuse"><value>1</value></prop></item>
+</oor:items>
+"""
+
+
+@dataclass
+class StatusRow:
+    """One template's verdicts after recalculation."""
+
+    template: str
+    path: Path
+    statuses: dict[str, int]
+    red: list[str] = field(default_factory=list)
+    ok: bool = True
+
+
+def red_indicators(package: Any, values: dict[str, dict[tuple[int, int], Any]]) -> list[str]:
+    """Indicator names on rows whose "RAG status" column says Red.
+
+    A template marks its columns with header cells "Indicator" and "RAG status" in the
+    same row; every row below is an indicator.
+    """
+    names = []
+    for sheet in package.sheets:
+        cells = sheet.cells
+        headers = {(r, c): v for (r, c), cell in cells.items()
+                   if isinstance(v := cell.value, str) and v in ("Indicator", "RAG status")}
+        for (row, col), text in headers.items():
+            if text != "RAG status":
+                continue
+            name_col = next((c for (r, c), t in headers.items()
+                             if r == row and t == "Indicator"), None)
+            if name_col is None:
+                continue
+            for (r, c), value in sorted(values.get(sheet.name, {}).items()):
+                if c == col and r > row and value == "Red":
+                    name = cells.get((r, name_col))
+                    names.append(str(name.value) if name is not None else f"row {r}")
+    return names
+
+
+def _render_pdf(workbook: Path, out_dir: Path) -> Path | None:
+    """The workbook as LibreOffice prints it, with the values xlkpi cached (no recalc)."""
+    program = shutil.which("soffice") or shutil.which("libreoffice")
+    if program is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="xlkpi-pdf-") as profile:
+        user = Path(profile) / "user"
+        user.mkdir()
+        (user / "registrymodifications.xcu").write_text(_NO_RECALC_PROFILE, encoding="utf-8")
+        subprocess.run([program, f"-env:UserInstallation=file://{profile}", "--headless",
+                        "--norestore", "--convert-to", "pdf", "--outdir", str(out_dir),
+                        str(workbook)], check=True, capture_output=True, timeout=300)
+    pdf = out_dir / (workbook.stem + ".pdf")
+    return pdf if pdf.exists() else None
+
+
+def demo_command(
+    extract: Annotated[Path, typer.Option(help="Folder of the case-level extract.")] =
+        ROOT / "samples" / "extract",
+    templates: Annotated[Path, typer.Option(help="Folder of scorecard templates.")] =
+        ROOT / "workbooks",
+    out: Annotated[Path, typer.Option("-o", "--out", help="Where the outputs go.")] =
+        ROOT / "out",
+    population: Annotated[int, typer.Option(help="Children aged 0-17.")] = 36_100,
+    months: Annotated[int, typer.Option(help="Months of indicators to compute.")] = 13,
+) -> None:
+    """Run the monthly job on the samples: indicators, fill, recalc, check, RAG summary."""
+    from xlkpi.indicators import Settings, compute, read_extract
+    from xlkpi.workbook import check, recalc
+    from xlkpi.workbook.fill import fill
+    from xlkpi.workbook.package import Package, PackageError
+
+    if not extract.is_dir():
+        raise fail(f"{extract}: no such folder of extract files")
+    chosen = sorted(templates.glob("*.xlsx"))
+    if not chosen:
+        raise fail(f"{templates}: no templates (*.xlsx)")
+    out.mkdir(parents=True, exist_ok=True)
+    data = read_extract(extract)
+    latest = max(np.nanmax(days) for t in data.tables.values() for days in t.dates.values()
+                 if days.size and not np.isnat(days).all())
+    month = np.datetime64(latest, "M")
+    table = compute(data, Settings(month, months, population, "ENG"))
+    indicators_csv = out / "indicators.csv"
+    table.to_csv(indicators_csv, index=False)
+    console.print(f"1. xlkpi indicators {escape(str(extract))} --month {month} "
+                  f"--months {months} --population {population} -> {indicators_csv} "
+                  f"({len(table)} rows)", highlight=False, soft_wrap=True)
+    filled_table = _as_fill_table(table)
+    rows = []
+    for template in chosen:
+        target = out / template.name
+        try:
+            fill(template, filled_table, target)
+            result = recalc(target, in_place=True)
+            outcome = check(target)
+            package = Package(target)
+        except PackageError as err:
+            raise fail(str(err)) from None
+        rows.append(StatusRow(template.stem, target, {k: result.statuses.get(k, 0) for k in
+                                                      ("Green", "Amber", "Red")},
+                              red_indicators(package, result.evaluation.values), outcome.ok))
+        console.print(f"2. xlkpi fill {template.name} -> recalc ({result.cells} cells) -> "
+                      f"check: {'OK' if outcome.ok else 'DIFFERENCES'} -> {target}",
+                      highlight=False, soft_wrap=True)
+    summary = Table(title=f"RAG summary for the improvement board, {month}")
+    for col in ("Scorecard", "Green", "Amber", "Red", "Red indicators"):
+        summary.add_column(col, justify="right" if col in ("Green", "Amber", "Red") else
+                           "left")
+    for row in rows:
+        summary.add_row(row.template, str(row.statuses["Green"]), str(row.statuses["Amber"]),
+                        str(row.statuses["Red"]), escape("; ".join(row.red) or "none"))
+    console.print(summary)
+    county = out / "county_report.xlsx"
+    pdf = _render_pdf(county, out) if county.exists() else None
+    where = f"Outputs in {out}" + (f"; the county report as PDF: {pdf}" if pdf else
+                                   " (install LibreOffice for a PDF of the county report)")
+    console.print(where, highlight=False, soft_wrap=True)
+    if not all(r.ok for r in rows):
+        raise fail("a filled scorecard does not check clean")
+
+
+def _as_fill_table(table: Any) -> Any:
+    """The indicators table in the form ``xlkpi fill`` reads (periods as month dates)."""
+    import pandas as pd
+
+    frame = table.copy()
+    frame["period"] = pd.to_datetime(frame["period"], format="%Y-%m").values.astype(
+        "datetime64[D]")
+    frame["value"] = frame["value"].where(frame["value"] != "N/A", "N/A")
+    return frame[["period", "code", "numerator", "denominator", "value"]]
