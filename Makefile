@@ -37,10 +37,10 @@ libreoffice:
 test-libreoffice: $(STAMP) libreoffice
 	$(BIN)/pytest -q -m libreoffice
 
-bench: $(STAMP)
+bench: $(STAMP) libreoffice
 	$(BIN)/python bench/run.py --full
 
-bench-quick: $(STAMP)
+bench-quick: $(STAMP) libreoffice
 	$(BIN)/python bench/run.py --quick
 
 clean:
