@@ -163,7 +163,7 @@ def test_check_endpoint(client):
     assert [d["cell"] for d in result["differences"]] == [
         d["cell"] for d in expected["differences"]]
     bad = client.post("/xlkpi/check", content=b"not a workbook")
-    assert bad.status_code == 400 and "not a readable zip" in bad.text
+    assert bad.status_code == 400 and "not an .xlsx/.xlsm workbook" in bad.text
 
 
 def _free_port() -> int:

@@ -19,14 +19,19 @@ import posixpath
 import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as DefusedElementTree
+
 from xlkpi.errors import ExcelError
 from xlkpi.workbook.references import col_number, shift_formula
+from xlkpi.workbook.safety import check_archive, check_signature, refuse_dtd
 
 __all__ = [
     "Cell",
@@ -195,17 +200,28 @@ class Package:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         try:
+            refused = check_signature(self.path)
+            if refused:
+                raise PackageError(f"{self.path}: {refused}")
             with zipfile.ZipFile(self.path) as archive:
+                refused = check_archive(archive)
+                if refused:
+                    raise PackageError(f"{self.path}: {refused}")
                 self.infos = archive.infolist()
                 self.parts = {i.filename: archive.read(i) for i in self.infos}
         except FileNotFoundError:
             raise PackageError(f"{self.path}: no such file") from None
         except IsADirectoryError:
             raise PackageError(f"{self.path}: is a directory, not a workbook") from None
-        except (zipfile.BadZipFile, OSError, EOFError) as err:
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as err:
             raise PackageError(
                 f"{self.path}: not an .xlsx/.xlsm workbook (not a readable zip: {err})"
             ) from None
+        for name, data in self.parts.items():
+            if name.endswith((".xml", ".rels")):
+                refused = refuse_dtd(name, data)
+                if refused:
+                    raise PackageError(f"{self.path}: {refused}")
         self.workbook_part = self._workbook_part()
         self.shared_strings = self._shared_strings()
         self.sheets, self.defined_names = self._sheets_and_names()
@@ -216,10 +232,10 @@ class Package:
     # reading -----------------------------------------------------------------
     def _xml(self, part: str) -> ElementTree.Element:
         try:
-            return ElementTree.fromstring(self.parts[part])
+            return DefusedElementTree.fromstring(self.parts[part])
         except KeyError:
             raise PackageError(f"{self.path}: the package has no part {part}") from None
-        except ElementTree.ParseError as err:
+        except (ElementTree.ParseError, DefusedXmlException) as err:
             raise PackageError(f"{self.path}: part {part} is not well-formed XML ({err})") from None
 
     def _workbook_part(self) -> str:
