@@ -395,7 +395,17 @@ class Package:
                     data = replaced.get(info.filename, self.parts[info.filename])
                     archive.writestr(info, data, compress_type=info.compress_type)
 
-        write_atomically(Path(out), write)
+        def verify(written: Path) -> None:
+            """Re-open the written file: every member there, every CRC right, same bytes."""
+            with zipfile.ZipFile(written) as archive:
+                names = [i.filename for i in archive.infolist()]
+                if names != [i.filename for i in self.infos] or archive.testzip() is not None:
+                    raise OSError(f"the written copy of {Path(out).name} did not verify")
+                for name, data in replaced.items():
+                    if archive.read(name) != data:
+                        raise OSError(f"part {name} did not verify after writing")
+
+        write_atomically(Path(out), write, verify)
 
 
 def _patch_cell(element: str, kind: str | None, text: str) -> str:
@@ -421,8 +431,10 @@ def _patch_cell(element: str, kind: str | None, text: str) -> str:
     return head + ">" + body
 
 
-def write_atomically(target: Path, write: Any) -> None:
-    """Call ``write(handle)`` on a temp file beside ``target``, then rename it over target."""
+def write_atomically(target: Path, write: Any, verify: Any = None) -> None:
+    """Call ``write(handle)`` on a temp file beside ``target``, fsync it, ``verify(path)``
+    it, then rename it over target in one step: the target is either the old file or the
+    complete new one, never half of one, even if the process is killed."""
     target = Path(target)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                 dir=target.parent if str(target.parent) else ".")
@@ -431,6 +443,8 @@ def write_atomically(target: Path, write: Any) -> None:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
+        if verify is not None:
+            verify(Path(temp))
         os.replace(temp, target)
     except BaseException:
         if os.path.exists(temp):
