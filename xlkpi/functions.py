@@ -97,6 +97,12 @@ class KpiFunction:
             )
         values = [_blank_to_default(v, a) for v, a in zip(args, self.args, strict=False)]
         values += [a.default for a in self.args[len(values):]]
+        try:
+            np.broadcast_shapes(*(np.shape(as_array(v)) for v, a in
+                                  zip(values, self.args, strict=True) if a.kind == "value"))
+        except ValueError:
+            return ExcelError("#VALUE!", f"{self.name}: the ranges given are not the same "
+                              "size (or one row and one column)")
         errors: list[tuple[np.ndarray, np.ndarray]] = []
         names = [a.name for a in self.args]
         for _ in range(len(self.args) + 1):
@@ -114,6 +120,11 @@ class KpiFunction:
                 errors.append((err.mask, _cell_errors(err, raw)))
                 raw[err.mask] = None
                 values[index] = raw if raw.ndim else raw[()]
+            except (TypeError, ValueError, ArithmeticError, IndexError) as err:
+                # a bug, not bad input: the cells say so (and tests look for it) rather
+                # than the whole range crashing
+                return _fill(ExcelError("#VALUE!", f"internal error in {self.name}: "
+                                        f"{type(err).__name__}: {err}"), self._shape(values))
         else:  # pragma: no cover - every retry removes at least one bad element
             return _fill(ExcelError("#VALUE!", "could not evaluate"), self._shape(values))
         return _merge(result, errors)
@@ -131,7 +142,8 @@ class KpiFunction:
 
 def _blank_to_default(value: Any, arg: Arg) -> Any:
     """An omitted optional setting (a blank cell) takes its default."""
-    if arg.kind == "option" and not arg.required and (value is None or value == ""):
+    blank = value is None or (isinstance(value, str) and value == "")
+    if arg.kind == "option" and not arg.required and blank:
         return arg.default
     return value
 

@@ -171,8 +171,8 @@ def within(
     s, e, a = np.broadcast_arrays(s, e, a)
     backwards = ~np.isnat(s) & ~np.isnat(e) & (e < s)
     if backwards.any():
-        raise bad_input("end", as_array(end) if np.ndim(end) else end, backwards,
-                        "is before its start date")
+        shown = np.broadcast_to(np.asarray(as_array(end), dtype=object), backwards.shape)
+        raise bad_input("end", shown, backwards, "is before its start date")
     limit = parse_numbers(amount, "timescale")
     done_by = np.where(np.isnat(e), a, e)
     blank = np.isnat(s) | np.isnat(done_by) | np.isnan(limit)
