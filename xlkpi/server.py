@@ -18,6 +18,7 @@ so without ``XLWINGS_LICENSE_KEY`` this process sets the key ``noncommercial`` f
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import types
@@ -27,10 +28,21 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-__all__ = ["ADDIN", "LICENCE_NOTE", "NAMESPACE", "create_app", "functions_module"]
+__all__ = [
+    "ADDIN",
+    "LICENCE_NOTE",
+    "MAX_CALL_BYTES",
+    "MAX_WORKBOOK_BYTES",
+    "NAMESPACE",
+    "create_app",
+    "functions_module",
+]
 
 #: The add-in's custom-function namespace: =KPI.RAG(...).
 NAMESPACE = "KPI"
+#: Largest request bodies accepted: one function call, and a workbook to check.
+MAX_CALL_BYTES = 5_000_000
+MAX_WORKBOOK_BYTES = 100_000_000
 #: Templates of the add-in's pages and manifest.
 ADDIN = Path(__file__).resolve().parent / "addin"
 LICENCE_NOTE = ("xlwings PRO server helpers run under the PolyForm Noncommercial licence "
@@ -107,6 +119,15 @@ def create_app(public_url: str | None = None) -> FastAPI:
     def base(request: Request) -> str:
         return public_url or str(request.base_url)
 
+    @app.middleware("http")
+    async def limit_size(request: Request, call_next: Any) -> Response:
+        limit = MAX_WORKBOOK_BYTES if request.url.path == "/xlkpi/check" else MAX_CALL_BYTES
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            return PlainTextResponse(f"xlkpi: request too large (limit {limit:,} bytes)",
+                                     status_code=413)
+        return await call_next(request)
+
     @app.exception_handler(Exception)
     async def readable_error(request: Request, exc: Exception) -> PlainTextResponse:
         return PlainTextResponse(f"xlkpi: {type(exc).__name__}: {exc}", status_code=400)
@@ -130,8 +151,11 @@ def create_app(public_url: str | None = None) -> FastAPI:
 
     @app.post("/xlwings/custom-functions-call")
     async def call(request: Request) -> JSONResponse:
+        raw = await request.body()
+        if len(raw) > MAX_CALL_BYTES:
+            raise HTTPException(413, f"request too large (limit {MAX_CALL_BYTES:,} bytes)")
         try:
-            data = await request.json()
+            data = json.loads(raw)
         except ValueError:
             raise HTTPException(400, "the body is not JSON") from None
         if not isinstance(data, dict) or not isinstance(data.get("func_name"), str) or \
@@ -156,6 +180,8 @@ def create_app(public_url: str | None = None) -> FastAPI:
         body = await request.body()
         if not body:
             raise HTTPException(400, "send the workbook's bytes")
+        if len(body) > MAX_WORKBOOK_BYTES:
+            raise HTTPException(413, f"request too large (limit {MAX_WORKBOOK_BYTES:,} bytes)")
         with tempfile.TemporaryDirectory(prefix="xlkpi-check-") as folder:
             path = Path(folder) / "workbook.xlsx"
             path.write_bytes(body)
