@@ -24,6 +24,7 @@ from xlkpi.demo import demo_command
 from xlkpi.errors import KpiError
 from xlkpi.functions import REGISTRY
 from xlkpi.measures import pct
+from xlkpi.privacy import shown_value
 from xlkpi.serve_command import serve_command
 from xlkpi.timescales import TIMESCALES, within
 from xlkpi.workbook_commands import check_command, fill_command, recalc_command
@@ -119,7 +120,8 @@ def read_date_column(frame: pd.DataFrame, column: str, path: Path) -> np.ndarray
         value = frame[column].iloc[row - 2]
         more = f" ({count} bad values in this column)" if count > 1 else ""
         raise KpiError(
-            f"{path.name}, row {row}, column {column}: {value!r} is not a date{more}"
+            f"{path.name}, row {row}, column {column}: {shown_value(value)} is not a "
+            f"date{more}"
         ) from None
 
 
@@ -190,7 +192,7 @@ def _read_closures(path: Path) -> np.ndarray:
         where, _count = describe_element(err.mask)
         pos = where[0] if where else 0
         raise KpiError(f"{path.name}, row {int(text.index[pos]) + 1}, column 1: "
-                       f"{text.iloc[pos]!r} is not a date") from None
+                       f"{shown_value(text.iloc[pos])} is not a date") from None
     return days
 
 

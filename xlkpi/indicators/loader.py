@@ -22,6 +22,7 @@ from xlkpi.calendar import FIRST_YEAR, LAST_YEAR
 from xlkpi.dates import FIRST_DATE, describe_element, parse_dates
 from xlkpi.errors import KpiError
 from xlkpi.indicators.definitions import INDICATORS, SOURCES, Source
+from xlkpi.privacy import shown_value
 
 __all__ = ["BREAKDOWNS", "HEADER_ROW", "ID_COLUMN", "Extract", "Table", "read_extract",
            "read_table"]
@@ -113,10 +114,10 @@ def _open_start_columns(source: Source) -> set[tuple[str, str]]:
 
 
 def _shown(value: str, ids: pd.Series) -> str:
-    """A cell value for a message, unless it is an identifier (then only described)."""
+    """A cell value for a message, unless it could identify a child (then described)."""
     if value and (ids == value).any():
         return "a value that looks like an identifier"
-    return repr(value)
+    return shown_value(value)
 
 
 def _parse(text: pd.Series, column: str, file: str, ids: pd.Series) -> np.ndarray:
