@@ -22,9 +22,11 @@ from rich.table import Table
 
 from xlkpi.console import console, fail
 
-__all__ = ["ROOT", "StatusRow", "demo_command", "red_indicators"]
+__all__ = ["ROOT", "StatusRow", "demo_command", "rag_rows", "red_indicators"]
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Header texts of the column naming each indicator, in the seeds' wording.
+_NAME_HEADERS = ("Indicator", "Indicator Title", "Name")
 _NO_RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -45,29 +47,33 @@ class StatusRow:
     ok: bool = True
 
 
-def red_indicators(package: Any, values: dict[str, dict[tuple[int, int], Any]]) -> list[str]:
-    """Indicator names on rows whose "RAG status" column says Red.
+def rag_rows(package: Any, values: dict[str, dict[tuple[int, int], Any]]
+             ) -> list[tuple[str, str]]:
+    """(indicator name, RAG status) for every indicator row with a status.
 
-    A template marks its columns with header cells "Indicator" and "RAG status" in the
-    same row; every row below is an indicator.
+    A template marks its columns with header cells "RAG status" and "Indicator" (or
+    "Indicator Title", "Name") in the same row; every row below is an indicator.
     """
-    names = []
+    rows = []
     for sheet in package.sheets:
         cells = sheet.cells
         headers = {(r, c): v for (r, c), cell in cells.items()
-                   if isinstance(v := cell.value, str) and v in ("Indicator", "RAG status")}
+                   if isinstance(v := cell.value, str) and v in (*_NAME_HEADERS, "RAG status")}
         for (row, col), text in headers.items():
-            if text != "RAG status":
-                continue
             name_col = next((c for (r, c), t in headers.items()
-                             if r == row and t == "Indicator"), None)
-            if name_col is None:
+                             if r == row and t in _NAME_HEADERS), None)
+            if text != "RAG status" or name_col is None:
                 continue
             for (r, c), value in sorted(values.get(sheet.name, {}).items()):
-                if c == col and r > row and value == "Red":
+                if c == col and r > row and value in ("Green", "Amber", "Red"):
                     name = cells.get((r, name_col))
-                    names.append(str(name.value) if name is not None else f"row {r}")
-    return names
+                    rows.append((str(name.value) if name is not None else f"row {r}", value))
+    return rows
+
+
+def red_indicators(package: Any, values: dict[str, dict[tuple[int, int], Any]]) -> list[str]:
+    """Indicator names whose RAG status is Red."""
+    return [name for name, status in rag_rows(package, values) if status == "Red"]
 
 
 def _render_pdf(workbook: Path, out_dir: Path) -> Path | None:
@@ -129,9 +135,12 @@ def demo_command(
             package = Package(target)
         except PackageError as err:
             raise fail(str(err)) from None
-        rows.append(StatusRow(template.stem, target, {k: result.statuses.get(k, 0) for k in
-                                                      ("Green", "Amber", "Red")},
-                              red_indicators(package, result.evaluation.values), outcome.ok))
+        verdicts = rag_rows(package, result.evaluation.values)
+        counts = {k: sum(status == k for _, status in verdicts) for k in
+                  ("Green", "Amber", "Red")}
+        rows.append(StatusRow(template.stem, target, counts,
+                              [name for name, status in verdicts if status == "Red"],
+                              outcome.ok))
         console.print(f"2. xlkpi fill {template.name} -> recalc ({result.cells} cells) -> "
                       f"check: {'OK' if outcome.ok else 'DIFFERENCES'} -> {target}",
                       highlight=False, soft_wrap=True)
