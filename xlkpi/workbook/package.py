@@ -91,6 +91,9 @@ class Cell:
     #: a formula cell's ``t`` attribute and where its ``<v>`` text sits (for patching)
     kind: str | None = None
     value_at: tuple[int, int] | None = None
+    #: the namespace prefix of an empty ``<v/>`` at ``value_at`` (None: ``value_at`` is the
+    #: text inside ``<v>...</v>``)
+    empty_value: str | None = None
 
     @property
     def formula(self) -> str | None:
@@ -323,6 +326,10 @@ class Package:
                 if raw is not None:
                     at = match.start("body") + value_match.start("text")
                     cell.value_at = (at, at + len(raw))
+                elif value_match is not None:  # <v/>: a formula never calculated
+                    at = match.start("body")
+                    cell.value_at = (at + value_match.start(), at + value_match.end())
+                    cell.empty_value = value_match.group("p") or ""
                 f_attrs = _attrs(formula.group("attrs")) if formula.group("attrs") else {}
                 f_text = formula.group("text") or ""
                 f_text = html.unescape(f_text) if "&" in f_text else f_text
@@ -357,7 +364,8 @@ class Package:
             if cell.value_at is not None and kind == cell.kind:
                 start, end = cell.value_at  # same type: only the value text changes
                 out.append(text[last:start])
-                out.append(value)
+                p = cell.empty_value
+                out.append(value if p is None else f"<{p}v>{value}</{p}v>")
             else:
                 start, end = cell.span
                 out.append(text[last:start])
