@@ -169,3 +169,38 @@ def test_board_reproduces_every_printed_rag(board_result):
             assert got == "", row["ref"]
     assert checked == 25 + 2  # 25 printed RAGs (one Yellow read as Amber) and 2 unprinted
     assert board_result.value("Priority indicators", "L4") == "2017-18 Target"
+
+
+#: Seed 001 pages whose printed direction the rule cannot reproduce, with the reason.
+PAGES_EXCEPTIONS = {
+    # "Child Protection Plans at Month End": the page lists last year's *rate* (50.14 in
+    # Oct-14) beside this month's count (246), so the template, which compares like with
+    # like, gives no direction; and by rate (68.14 against 50.14) the page's ↓ is wrong
+    "18": "",
+}
+
+
+@pytest.fixture(scope="module")
+def pages_result(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pages")
+    filled = fill(TEMPLATES / "indicator_pages.xlsx", read_table(SEEDS / "001_monthly.csv"),
+                  folder / "filled.xlsx")
+    return recalc(filled, folder / "out.xlsx")
+
+
+def test_pages_reproduce_printed_direction_and_rates(pages_result):
+    rows = _seed_rows("001_indicators.csv")
+    assert len(rows) == 27
+    values = pages_result.evaluation.values["Indicator pages"]
+    checked = 0
+    for offset, row in enumerate(rows):
+        r = 5 + offset
+        if row["printed_dot"]:
+            expected = PAGES_EXCEPTIONS.get(row["ref"], ARROWS[row["printed_dot"]])
+            assert values[(r, 8)] == expected, row["ref"]  # column H
+            checked += 1
+    assert checked == 3 + 1  # pages 4, 22 and 24 print ↑; 18 prints ↓ (an exception)
+    # rates per 10,000 of the 0-17 population (36,100: page 18's 246 plans -> 68.14)
+    for ref, printed in (("18", 68.14), ("26", 82.83)):
+        r = 5 + [row["ref"] for row in rows].index(ref)
+        assert round(values[(r, 6)], 2) == printed
