@@ -14,13 +14,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from workbooks import board, county, pages  # noqa: E402
+from workbooks import board, city, county, pages  # noqa: E402
 
 #: Template file name -> the function that builds it.
 TEMPLATES = {
     "county_report.xlsx": county.build,
     "board_priority_indicators.xlsx": board.build,
     "indicator_pages.xlsx": pages.build,
+    "city_scorecard.xlsx": city.build,
 }
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "add_settings_sheet",
     "lookup",
     "read_rows",
+    "share_lookup",
     "style_header",
 ]
 
@@ -95,6 +96,14 @@ def lookup(month_cell: str, key_cell: str, suffix: str = "") -> str:
     key = f'{key_cell}&"{suffix}"' if suffix else key_cell
     return (f'=IFERROR(INDEX(Data!$E:$E,MATCH(TEXT({month_cell},"yyyy-mm")&"|"&{key},'
             f'Data!$F:$F,0)),"")')
+
+
+def share_lookup(month_cell: str, key: str) -> str:
+    """A percentage from its counts (``KPI_PCT`` of the Data sheet's numerator and
+    denominator), or the value as printed when the counts are not there."""
+    match = f'MATCH(TEXT({month_cell},"yyyy-mm")&"|"&{key},Data!$F:$F,0)'
+    return (f"=IFERROR(IF(N(INDEX(Data!$D:$D,{match}))=0,INDEX(Data!$E:$E,{match}),"
+            f"KPI_PCT(INDEX(Data!$C:$C,{match}),INDEX(Data!$D:$D,{match}))),\"\")")
 
 
 def style_header(ws: Worksheet, rows: range, columns: range) -> None:

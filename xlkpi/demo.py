@@ -26,7 +26,7 @@ __all__ = ["ROOT", "StatusRow", "demo_command", "rag_rows", "red_indicators"]
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Header texts of the column naming each indicator, in the seeds' wording.
-_NAME_HEADERS = ("Indicator", "Indicator Title", "Name")
+_NAME_HEADERS = ("Indicator", "Indicator Title", "Name", "Measure")
 _NO_RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -52,7 +52,7 @@ def rag_rows(package: Any, values: dict[str, dict[tuple[int, int], Any]]
     """(indicator name, RAG status) for every indicator row with a status.
 
     A template marks its columns with header cells "RAG status" and "Indicator" (or
-    "Indicator Title", "Name") in the same row; every row below is an indicator.
+    "Indicator Title", "Name", "Measure") in the same row; every row below is an indicator.
     """
     rows = []
     for sheet in package.sheets:

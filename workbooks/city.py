@@ -1,0 +1,90 @@
+"""The city scorecard by area (seed 000, a city's children's social care scorecard,
+September 2015).
+
+Sheet "City scorecard": per measure the 6-month figure (cumulative or average), the
+latest month, the areas as columns (EAST, NWC, SOUTH, MASH), the national average, a
+performance rating against the national average (``KPI_RAG_TARGET``, 10% tolerance) and
+the trend of the latest month against the 6-month figure (``KPI_DOT``). Percentages are
+worked out from their counts with ``KPI_PCT`` when the Data sheet has them. Caseloads
+and supervision sit in the Workforce section.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from workbooks.common import (
+    THIN,
+    add_data_sheet,
+    add_rag_formatting,
+    add_settings_sheet,
+    read_rows,
+    share_lookup,
+    style_header,
+)
+
+__all__ = ["AREAS", "FIRST_ROW", "build"]
+
+FIRST_ROW = 5
+AREAS = ("EAST", "NWC", "SOUTH", "MASH")
+_FORMATS = {"percentage": "0%", "rate": "0", "count": "#,##0"}
+_HEADERS = ["Section", "Ref", "Measure", "Polarity", "6 month", "Latest month", *AREAS,
+            "National average", "Performance rating", "Trend", "Key", "RAG status"]
+
+
+def build(path: Path, population: int | None = 275_000) -> Path:
+    """Build the city scorecard template from seed 000's measures."""
+    rows = read_rows("000_indicators.csv")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "City scorecard"
+    ws["A1"] = "Children's social care scorecard: city and areas"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = '=TEXT(ReportMonth,"mmmm yyyy")'
+    for col, title in enumerate(_HEADERS, start=1):
+        ws.cell(4, col, title)
+    ws["F4"] = '="Latest month ("&TEXT(ReportMonth,"mmm-yy")&")"'
+    style_header(ws, range(4, 5), range(1, len(_HEADERS) + 1))
+    ws.row_dimensions[4].height = 42
+    section = None
+    for offset, row in enumerate(rows):
+        r = FIRST_ROW + offset
+        fmt = _FORMATS.get(row["unit"], "General")
+        key = f"$N{r}"
+        ws[f"A{r}"] = row["section"] if row["section"] != section else None
+        section = row["section"]
+        ws[f"B{r}"], ws[f"C{r}"], ws[f"D{r}"] = row["ref"], row["name"], row["polarity"]
+        ws[f"N{r}"] = row["key"]
+        ws[f"E{r}"] = share_lookup("ReportMonth", f'{key}&":6M"')
+        ws[f"F{r}"] = share_lookup("ReportMonth", key)
+        for col, area in zip("GHIJ", AREAS, strict=True):
+            ws[f"{col}{r}"] = share_lookup("ReportMonth", f'{key}&"@{area}"')
+        if row["nat_avg"]:
+            ws[f"K{r}"] = float(row["nat_avg"])
+        ws[f"O{r}"] = (f'=IF(OR(K{r}="",F{r}=""),"",KPI_RAG_TARGET(F{r},K{r},$D{r},0.1))')
+        ws[f"L{r}"] = f"=O{r}"
+        ws[f"M{r}"] = f'=IF(OR(E{r}="",F{r}=""),"",KPI_DOT(F{r},E{r},$D{r}))'
+        for col in "EFGHIJK":
+            ws[f"{col}{r}"].number_format = fmt
+        for col in range(1, 14):
+            ws.cell(r, col).border = THIN
+            ws.cell(r, col).alignment = Alignment(vertical="center", wrap_text=col == 3)
+        ws.row_dimensions[r].height = 15 * max(1, -(-len(row["name"]) // 48))
+    last = FIRST_ROW + len(rows) - 1
+    add_rag_formatting(ws, f"L{FIRST_ROW}:L{last}")
+    for col, width in zip("ABCDEFGHIJKLMNO", (16, 5, 50, 8, 9, 11, 8, 8, 8, 8, 10, 12, 11,
+                                               16, 10), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = f"E{FIRST_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_area = f"A1:M{last}"
+    add_settings_sheet(wb, population)
+    add_data_sheet(wb)
+    wb.save(path)
+    return path
