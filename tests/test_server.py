@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.serving import call, running_server
 from xlkpi.functions import REGISTRY
 from xlkpi.server import NAMESPACE, create_app
 
@@ -166,37 +159,8 @@ def test_check_endpoint(client):
     assert bad.status_code == 400 and "not an .xlsx/.xlsm workbook" in bad.text
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_serve_runs_as_a_real_process():
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
-    process = subprocess.Popen([sys.executable, "-m", "xlkpi", "serve", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
-                               text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
-        else:
-            pytest.fail("xlkpi serve did not start")
-        request = urllib.request.Request(
-            f"{base}/xlwings/custom-functions-call",
-            data=json.dumps(_body("workdays", ([[45051]], [[45056]]))).encode(),
-            headers={"Content-Type": "application/json"}, method="POST")
-        with urllib.request.urlopen(request, timeout=10) as response:
-            assert json.loads(response.read())["result"] == [[2.0]]
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=10)
-    assert "PolyForm Noncommercial" in output  # the licence line, once, at start-up
-    assert f"manifest: {base}/manifest.xml" in output
+    with running_server() as server:
+        assert call(server.base, _body("workdays", ([[45051]], [[45056]]))) == [[2.0]]
+    assert "PolyForm Noncommercial" in server.output  # the licence line, at start-up
+    assert f"manifest: {server.base}/manifest.xml" in server.output

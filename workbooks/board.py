@@ -22,6 +22,7 @@ from workbooks.common import (
     add_rag_formatting,
     add_settings_sheet,
     lookup,
+    print_setup,
     read_rows,
     style_header,
 )
@@ -108,12 +109,7 @@ def _report(wb: Workbook, rows: list[dict[str, str]]) -> None:
     for col, width in zip("ABCDEFGHIJKLMNOPQ", (12, 44, 9, *(8,) * MONTHS, 11, 8, 9, 40,
                                                   14, 10), strict=True):
         ws.column_dimensions[col].width = width
-    ws.freeze_panes = f"D{FIRST_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_area = f"A1:O{last}"
+    print_setup(ws, f"A1:O{last}", f"D{FIRST_ROW}")
     ws["A3"] = 'Note: "BIB" means bigger is better, "SIB" smaller is better.'
     ws["A3"].font = Font(italic=True)
 

@@ -21,6 +21,7 @@ from workbooks.common import (
     add_data_sheet,
     add_rag_formatting,
     add_settings_sheet,
+    print_setup,
     read_rows,
     share_lookup,
     style_header,
@@ -78,12 +79,7 @@ def build(path: Path, population: int | None = 275_000) -> Path:
     for col, width in zip("ABCDEFGHIJKLMNO", (16, 5, 50, 8, 9, 11, 8, 8, 8, 8, 10, 12, 11,
                                                16, 10), strict=True):
         ws.column_dimensions[col].width = width
-    ws.freeze_panes = f"E{FIRST_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_area = f"A1:M{last}"
+    print_setup(ws, f"A1:M{last}", f"E{FIRST_ROW}")
     add_settings_sheet(wb, population)
     add_data_sheet(wb)
     wb.save(path)

@@ -25,6 +25,7 @@ __all__ = [
     "add_rag_formatting",
     "add_settings_sheet",
     "lookup",
+    "print_setup",
     "read_rows",
     "share_lookup",
     "style_header",
@@ -104,6 +105,16 @@ def share_lookup(month_cell: str, key: str) -> str:
     match = f'MATCH(TEXT({month_cell},"yyyy-mm")&"|"&{key},Data!$F:$F,0)'
     return (f"=IFERROR(IF(N(INDEX(Data!$D:$D,{match}))=0,INDEX(Data!$E:$E,{match}),"
             f"KPI_PCT(INDEX(Data!$C:$C,{match}),INDEX(Data!$D:$D,{match}))),\"\")")
+
+
+def print_setup(ws: Worksheet, area: str, freeze: str) -> None:
+    """Landscape, one page wide, the report area only, headings frozen at ``freeze``."""
+    ws.freeze_panes = freeze
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_area = area
 
 
 def style_header(ws: Worksheet, rows: range, columns: range) -> None:

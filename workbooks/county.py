@@ -31,6 +31,7 @@ from workbooks.common import (
     add_rag_formatting,
     add_settings_sheet,
     lookup,
+    print_setup,
     read_rows,
     style_header,
 )
@@ -118,13 +119,8 @@ def _report_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
         ws.column_dimensions[ws.cell(1, col).column_letter].width = width
     for col in "UVW":
         ws[f"{col}6"].fill = PatternFill("solid", fgColor="7F7F7F")
-    ws.freeze_panes = "F7"
     ws.print_title_rows = "5:6"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_area = f"A1:T{last}"
+    print_setup(ws, f"A1:T{last}", "F7")
 
 
 def _months_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:

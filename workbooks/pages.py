@@ -22,6 +22,7 @@ from workbooks.common import (
     add_rag_formatting,
     add_settings_sheet,
     lookup,
+    print_setup,
     read_rows,
     style_header,
 )
@@ -88,12 +89,7 @@ def build(path: Path, population: int | None = 36_100) -> Path:
     for col, width in zip("ABCDEFGHIJKLMNOPQ", (6, 40, 18, 16, 11, 10, 9, 14, 10, 10, 11,
                                                  10, 12, 10, 24, 14, 11), strict=True):
         ws.column_dimensions[col].width = width
-    ws.freeze_panes = f"C{FIRST_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_area = f"A1:O{last}"
+    print_setup(ws, f"A1:O{last}", f"C{FIRST_ROW}")
     add_settings_sheet(wb, population)
     add_data_sheet(wb)
     wb.save(path)

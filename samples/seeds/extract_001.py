@@ -13,15 +13,15 @@ only on some pages; where none is printed ``printed_dot`` is blank.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import itertools
 import re
 import sys
 from pathlib import Path
 
+from seedfiles import SEEDS, write_seed
+
 HERE = Path(__file__).resolve().parent
-SEEDS = HERE.parent.parent.parent / "shared" / "reference" / "seeds"
 #: Pages that measure exactly an xlkpi indicator (xlkpi/indicators/definitions.py).
 XLKPI = {"7": "CONTACTREF", "8": "REREF12", "21": "CPVISITS",
          "23": "ICPC15", "29": "CLAREVIEWS"}
@@ -139,14 +139,7 @@ def main() -> None:
         if found:
             indicators.append(found[0])
             monthly.extend(found[1])
-    with open(folder / "001_indicators.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, COLUMNS)
-        writer.writeheader()
-        writer.writerows(indicators)
-    with open(folder / "001_monthly.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, ["period", "code", "numerator", "denominator", "value"])
-        writer.writeheader()
-        writer.writerows(monthly)
+    write_seed(folder, "001", COLUMNS, indicators, monthly)
     print(f"{len(indicators)} indicator pages, {len(monthly)} figures")
 
 

@@ -10,13 +10,13 @@ RAG Methodology. Run once: ``python samples/seeds/extract_002.py [FOLDER]`` writ
 
 from __future__ import annotations
 
-import csv
 import re
 import sys
 from pathlib import Path
 
+from seedfiles import SEEDS, write_seed
+
 HERE = Path(__file__).resolve().parent
-SEEDS = HERE.parent.parent.parent / "shared" / "reference" / "seeds"
 MONTHS = ["2017-04", "2017-05", "2017-06", "2017-07", "2017-08", "2017-09", "2017-10",
           "2017-11"]
 #: Rows that measure exactly an xlkpi indicator (xlkpi/indicators/definitions.py).
@@ -71,14 +71,7 @@ def main() -> None:
     if source is None:
         sys.exit(f"seed 002 not found in {SEEDS}")
     indicators, monthly = extract(source.read_text(encoding="utf-8").splitlines())
-    with open(folder / "002_indicators.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, COLUMNS)
-        writer.writeheader()
-        writer.writerows(indicators)
-    with open(folder / "002_monthly.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, ["period", "code", "numerator", "denominator", "value"])
-        writer.writeheader()
-        writer.writerows(monthly)
+    write_seed(folder, "002", COLUMNS, indicators, monthly)
     print(f"{len(indicators)} indicators, {len(monthly)} monthly figures")
 
 

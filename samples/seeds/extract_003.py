@@ -9,14 +9,14 @@ tab-separated, so they are read by program rather than retyped. Run once:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 import sys
 from pathlib import Path
 
+from seedfiles import SEEDS, write_seed
+
 HERE = Path(__file__).resolve().parent
-SEEDS = HERE.parent.parent.parent / "shared" / "reference" / "seeds"
 MONTHS = ["2016-10", "2016-11", "2016-12", "2017-01"]
 SYMBOLS = {"★": "Green", "■": "Amber", "✖": "Red"}
 ARROWS = {"↑": "Up", "↓": "Down", "➡": "No change", "↔": "No change", "-": ""}
@@ -141,14 +141,7 @@ def main() -> None:
                 monthly.append({"period": MONTHS[-1], "code": row["key"] + suffix,
                                 "numerator": "", "denominator": "", "value": row[column]})
     monthly.sort(key=lambda m: (m["code"], m["period"]))
-    with open(HERE / "003_indicators.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, COLUMNS)
-        writer.writeheader()
-        writer.writerows(indicators)
-    with open(HERE / "003_monthly.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, ["period", "code", "numerator", "denominator", "value"])
-        writer.writeheader()
-        writer.writerows(monthly)
+    write_seed(HERE, "003", COLUMNS, indicators, monthly)
     print(f"{len(indicators)} indicators, {len(monthly)} monthly figures, "
           f"{len(trends)} printed trends")
 

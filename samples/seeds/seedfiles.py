@@ -1,0 +1,24 @@
+"""What the seed extractors share: where the seeds are and how their CSVs are written."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+__all__ = ["MONTHLY_COLUMNS", "SEEDS", "write_seed"]
+
+#: The seed reports' text, beside this repository in the development workspace.
+SEEDS = Path(__file__).resolve().parent.parent.parent.parent / "shared" / "reference" / "seeds"
+#: The indicator table's columns (what ``xlkpi indicators`` writes, ``xlkpi fill`` reads).
+MONTHLY_COLUMNS = ["period", "code", "numerator", "denominator", "value"]
+
+
+def write_seed(folder: Path, seed: str, columns: list[str], indicators: list[dict],
+               monthly: list[dict]) -> None:
+    """Write ``NNN_indicators.csv`` and ``NNN_monthly.csv`` into ``folder``."""
+    for name, fields, rows in ((f"{seed}_indicators.csv", columns, indicators),
+                               (f"{seed}_monthly.csv", MONTHLY_COLUMNS, monthly)):
+        with open(folder / name, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fields)
+            writer.writeheader()
+            writer.writerows(rows)
