@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from xlkpi.lint import (
     check_bands,
+    check_direction,
     check_polarity,
+    check_rates,
     check_series,
     check_share,
     check_stated_rag,
@@ -95,3 +97,25 @@ def test_lint_never_raises(text, polarity, value, stated):
     check_bands(text)
     check_polarity(polarity, text)
     check_stated_rag(value, text, stated)
+
+
+@pytest.mark.parametrize(("current", "previous", "polarity", "stated", "codes"), [
+    (0.245, 0.198, "High", "↑", []),  # seed 003, 2.3: up and high is better
+    (554.5, 404.4, "Low", "↓", []),  # seed 003, 2.4: up but low is better: worse
+    (133.0, 75, "Low", "↑", ["DOT-STATED"]),  # seed 003, 5.3b against the misprinted 75
+    (0.891, None, "High", "↓", ["DOT-STATED"]),  # seed 003, 6.14: Dec-16 blank
+    (516, 432, "", "↑", []),  # seed 001, page 4: raw direction, no polarity
+    (68.14, 50.14, "", "Down", ["DOT-STATED"]),  # seed 001, page 18 (rates)
+])
+def test_printed_directions_against_their_figures(current, previous, polarity, stated,
+                                                  codes):
+    assert _codes(check_direction(current, previous, polarity, stated)) == codes
+
+
+def test_rates_against_their_counts():
+    # seed 001: CP plans 246 -> 68.14, looked-after 299 -> 82.83 (36,100 children), and
+    # the CAF page's 487 -> 145.98, which implies 33,361 children
+    findings = check_rates([246, 299, 487], [68.14, 82.83, 145.98],
+                           ["page 18", "page 26", "page 1"])
+    assert [(f.code, f.where) for f in findings] == [("RATE-COUNT", "page 1")]
+    assert "134.9" in findings[0].message

@@ -26,7 +26,9 @@ __all__ = [
     "CODES",
     "Finding",
     "check_bands",
+    "check_direction",
     "check_polarity",
+    "check_rates",
     "check_series",
     "check_share",
     "check_stated_rag",
@@ -39,6 +41,9 @@ CODES: dict[str, tuple[str, str]] = {
     "BAND-UNREADABLE": ("error", "the methodology text cannot be read as bands"),
     "POLARITY-BANDS": ("error", "the polarity says one way is better, the bands the other"),
     "RAG-STATED": ("error", "the RAG typed in the report differs from its own rule"),
+    "DOT-STATED": ("error", "the direction arrow contradicts the figures it compares"),
+    "RATE-COUNT": ("error", "a rate per 10,000 does not follow from its count and the "
+                            "population the other rates use"),
     "SERIES-TEXT": ("error", "a monthly figure is text, not a number"),
     "SHARE-PRINTED": ("error", "a percentage does not follow from its numerator and "
                                "denominator at the printed precision"),
@@ -160,4 +165,67 @@ def check_series(values: Sequence[Any], labels: Iterable[str], where: str = ""
                 findings.append(_finding("SERIES-TEXT", f"{where} {label}".strip(),
                                          f"{value!r} is not a number; a month's figure "
                                          "must be a number or blank"))
+    return findings
+
+
+#: The arrows reports print for a direction, as the direction words they mean.
+_ARROWS = {"↑": "up", "↓": "down", "➡": "same", "↔": "same", "→": "same"}
+
+
+def check_direction(current: Any, previous: Any, polarity: str, stated: str,
+                    where: str = "") -> list[Finding]:
+    """A printed direction (arrow or word) that the two figures it compares contradict.
+
+    With a polarity the arrow shows performance (↑ better), without one the raw
+    movement (↑ higher), as the seed reports print them. A missing figure with an arrow
+    printed is a finding too: there is nothing to compare.
+    """
+    word = _ARROWS.get(stated.strip(), stated.strip().lower())
+    word = {"improving": "up", "worsening": "down", "no change": "same"}.get(word, word)
+    if word not in ("up", "down", "same"):
+        return []
+    try:
+        a, b = float(current), float(previous)
+    except (TypeError, ValueError):
+        return [_finding("DOT-STATED", where,
+                         f"the report prints {stated} but has no figure to compare "
+                         f"({current!r} against {previous!r})")]
+    try:
+        code = int(polarity_codes(polarity))
+    except KpiError:
+        code = 0
+    move = "same" if a == b else ("up" if a > b else "down")
+    if code == LOW and move != "same":
+        move = "down" if move == "up" else "up"
+    if move != word:
+        judged = " by its polarity" if code in (HIGH, LOW) else ""
+        return [_finding("DOT-STATED", where,
+                         f"the report prints {stated}, but {a:g} against {b:g} is "
+                         f"{move}{judged}")]
+    return []
+
+
+def check_rates(counts: Sequence[float], rates: Sequence[float], wheres: Sequence[str],
+                per: float = 10_000) -> list[Finding]:
+    """Rates per 10,000 that imply a different population from the others.
+
+    The population each (count, rate) pair implies is count / rate x 10,000; the median
+    is taken as the report's. A rate further from count / population x 10,000 than its
+    printed precision plus 0.1% (the slack the other rates' rounding leaves in the
+    population) is reported.
+    """
+    implied = [c / r * per for c, r in zip(counts, rates, strict=True) if r]
+    if len(implied) < 2:
+        return []
+    implied.sort()
+    base = implied[len(implied) // 2]
+    findings = []
+    for count, rate, where in zip(counts, rates, wheres, strict=True):
+        decimals = len(f"{rate:g}".partition(".")[2])
+        expected = round(count / base * per, decimals)
+        if abs(count / base * per - rate) > 10 ** -decimals + 0.001 * abs(rate):
+            findings.append(_finding(
+                "RATE-COUNT", where,
+                f"{count:g} per {base:,.0f} children is {expected:g} per 10,000, not "
+                f"{rate:g} (the other rates use a population of about {base:,.0f})"))
     return findings
