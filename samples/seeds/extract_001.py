@@ -23,8 +23,8 @@ from seedfiles import SEEDS, write_seed
 
 HERE = Path(__file__).resolve().parent
 #: Pages that measure exactly an xlkpi indicator (xlkpi/indicators/definitions.py).
-XLKPI = {"7": "CONTACTREF", "8": "REREF12", "21": "CPVISITS",
-         "23": "ICPC15", "29": "CLAREVIEWS"}
+XLKPI = {"7": "CONTACTREF", "8": "REREF12",
+         "23": "ICPC15"}  # pages 21 and 29 count visits and reviews, not children
 ARROWS = {"↑": "Up", "↓": "Down", "➡": "No change", "↔": "No change", "→": "No change"}
 COLUMNS = ["key", "ref", "section", "name", "polarity", "unit", "target", "owner",
            "printed_rag", "printed_dot", "printed_trend", "rate_per_10k", "england",
