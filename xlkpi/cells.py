@@ -18,13 +18,29 @@ import numpy as np
 from xlkpi.errors import ExcelError
 from xlkpi.functions import KpiFunction
 
-__all__ = ["call_cells"]
+__all__ = ["call_cells", "first_errors"]
 
 
 def _mask(test: Callable[[Any], bool], arr: np.ndarray) -> np.ndarray:
     if not arr.size:
         return np.zeros(arr.shape, dtype=bool)
     return np.asarray(np.frompyfunc(test, 1, 1)(arr), dtype=bool)
+
+
+def first_errors(arrays: list[np.ndarray], shape: tuple[int, ...],
+                 is_error: Callable[[Any], bool]) -> np.ndarray | None:
+    """Per element of the broadcast ``shape``, the first input holding an error (or None);
+    None when no input holds one."""
+    errors = None
+    for arr in arrays:
+        bad = _mask(is_error, arr)
+        if bad.any():
+            if errors is None:
+                errors = np.full(shape, None, dtype=object)
+            spread, where = np.broadcast_to(arr, shape), np.broadcast_to(bad, shape)
+            first = where & np.equal(errors, None)
+            errors[first] = spread[first]
+    return errors
 
 
 def call_cells(
@@ -62,15 +78,7 @@ def call_cells(
         shape = np.broadcast_shapes(*(a.shape for a in element_args))
     except ValueError:
         return ExcelError("#VALUE!", "the ranges given are not the same size"), None, ()
-    errors = None
-    for arr in element_args:
-        bad = _mask(is_error, arr)
-        if bad.any():
-            if errors is None:
-                errors = np.full(shape, None, dtype=object)
-            spread, where = np.broadcast_to(arr, shape), np.broadcast_to(bad, shape)
-            first = where & np.equal(errors, None)
-            errors[first] = spread[first]
+    errors = first_errors(element_args, shape, is_error)
     if errors is not None:  # compute the rest with the bad elements blank
         values = [np.where(_mask(is_error, v), None, v)
                   if isinstance(v, np.ndarray) and v.dtype == object and v.ndim else v

@@ -8,9 +8,6 @@ where LibreOffice is installed the county report is rendered to PDF to look at.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,20 +19,11 @@ from rich.table import Table
 
 from xlkpi.console import console, fail
 
-__all__ = ["ROOT", "StatusRow", "demo_command", "rag_rows", "red_indicators"]
+__all__ = ["ROOT", "StatusRow", "demo_command", "rag_rows"]
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Header texts of the column naming each indicator, in the seeds' wording.
 _NAME_HEADERS = ("Indicator", "Indicator Title", "Name", "Measure")
-_NO_RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode"
- oor:op="fuse"><value>1</value></prop></item>
-</oor:items>
-"""
-
-
 @dataclass
 class StatusRow:
     """One template's verdicts after recalculation."""
@@ -71,25 +59,13 @@ def rag_rows(package: Any, values: dict[str, dict[tuple[int, int], Any]]
     return rows
 
 
-def red_indicators(package: Any, values: dict[str, dict[tuple[int, int], Any]]) -> list[str]:
-    """Indicator names whose RAG status is Red."""
-    return [name for name, status in rag_rows(package, values) if status == "Red"]
-
-
 def _render_pdf(workbook: Path, out_dir: Path) -> Path | None:
     """The workbook as LibreOffice prints it, with the values xlkpi cached (no recalc)."""
-    program = shutil.which("soffice") or shutil.which("libreoffice")
-    if program is None:
+    from xlkpi.workbook.libreoffice import convert, executable
+
+    if executable() is None:
         return None
-    with tempfile.TemporaryDirectory(prefix="xlkpi-pdf-") as profile:
-        user = Path(profile) / "user"
-        user.mkdir()
-        (user / "registrymodifications.xcu").write_text(_NO_RECALC_PROFILE, encoding="utf-8")
-        subprocess.run([program, f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--norestore", "--convert-to", "pdf", "--outdir", str(out_dir),
-                        str(workbook)], check=True, capture_output=True, timeout=300)
-    pdf = out_dir / (workbook.stem + ".pdf")
-    return pdf if pdf.exists() else None
+    return convert(workbook, out_dir, "pdf", recalculate_on_load=False, timeout=300)
 
 
 def demo_command(

@@ -19,7 +19,7 @@ import re
 import sys
 from pathlib import Path
 
-from seedfiles import SEEDS, write_seed
+from seedfiles import SEEDS, number, write_seed
 
 HERE = Path(__file__).resolve().parent
 #: Pages that measure exactly an xlkpi indicator (xlkpi/indicators/definitions.py).
@@ -30,17 +30,6 @@ COLUMNS = ["key", "ref", "section", "name", "polarity", "unit", "target", "owner
            "printed_rag", "printed_dot", "printed_trend", "rate_per_10k", "england",
            "england_period", "stat_neighbours", "stat_neighbours_period", "regional",
            "regional_period", "snapshot_or_cumulative", "period_label"]
-
-
-def number(text: str) -> str:
-    text = text.strip().replace(",", "")
-    match = re.match(r"^(-?[0-9]*\.?[0-9]+)\s*(%?)$", text)
-    if not match:
-        return ""
-    value = float(match.group(1))
-    if match.group(2):
-        value = round(value / 100, 6)
-    return f"{value:g}"
 
 
 def _after(lines: list[str], label: str) -> tuple[str, str] | None:

@@ -14,7 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-from seedfiles import SEEDS, write_seed
+from seedfiles import SEEDS, number, write_seed
 
 HERE = Path(__file__).resolve().parent
 MONTHS = ["2017-04", "2017-05", "2017-06", "2017-07", "2017-08", "2017-09", "2017-10",
@@ -23,18 +23,6 @@ MONTHS = ["2017-04", "2017-05", "2017-06", "2017-07", "2017-08", "2017-09", "201
 XLKPI = {"FD 8": "REREF12", "AMT 2": "ASSESS45"}
 COLUMNS = ["key", "ref", "section", "name", "polarity", "unit", "target", "owner",
            "printed_rag", "printed_dot", "printed_trend", "rag_text"]
-
-
-def number(text: str) -> str:
-    """A printed figure as a plain number ("86%" -> 0.86, "1,234" -> 1234)."""
-    text = text.strip().replace(",", "")
-    match = re.match(r"^(-?[0-9]*\.?[0-9]+)\s*(%?)$", text)
-    if not match:
-        return ""
-    value = float(match.group(1))
-    if match.group(2):
-        value = round(value / 100, 6)
-    return f"{value:g}"
 
 
 def extract(lines: list[str]) -> tuple[list[dict], list[dict]]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
-__all__ = ["MONTHLY_COLUMNS", "SEEDS", "write_seed"]
+__all__ = ["MONTHLY_COLUMNS", "SEEDS", "number", "write_seed"]
 
 #: The seed reports' text, beside this repository in the development workspace.
 SEEDS = Path(__file__).resolve().parent.parent.parent.parent / "shared" / "reference" / "seeds"
@@ -22,3 +23,15 @@ def write_seed(folder: Path, seed: str, columns: list[str], indicators: list[dic
             writer = csv.DictWriter(handle, fields)
             writer.writeheader()
             writer.writerows(rows)
+
+
+def number(text: str) -> str:
+    """A printed figure as a plain number ("86%" -> 0.86, "1,234" -> 1234), or ""."""
+    text = text.strip().replace(",", "")
+    match = re.match(r"^(-?[0-9]*\.?[0-9]+)\s*(%?)$", text)
+    if not match:
+        return ""
+    value = float(match.group(1))
+    if match.group(2):
+        value = round(value / 100, 6)
+    return f"{value:g}"

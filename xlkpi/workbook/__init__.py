@@ -10,7 +10,6 @@ from xlkpi.workbook.api import (
     Difference,
     RecalcResult,
     check,
-    formula_cell_count,
     recalc,
     same_value,
 )
@@ -25,7 +24,6 @@ __all__ = [
     "PackageError",
     "RecalcResult",
     "check",
-    "formula_cell_count",
     "recalc",
     "same_value",
 ]

@@ -29,7 +29,6 @@ __all__ = [
     "Difference",
     "RecalcResult",
     "check",
-    "formula_cell_count",
     "recalc",
     "same_value",
 ]
@@ -174,12 +173,6 @@ def _run(path: str | Path, progress: Callable[[int, int], None] | None
     result = RecalcResult(Path(path), None, evaluation, evaluation.cells, errors, statuses,
                           skipped, evaluation.seconds)
     return package, result
-
-
-def formula_cell_count(path: str | Path) -> int:
-    """How many formula cells a workbook holds (for a progress bar's total)."""
-    package = Package(path)
-    return sum(c.has_formula for s in package.sheets for c in s.cells.values())
 
 
 def recalc(

@@ -28,7 +28,7 @@ from formulas.functions import FUNCTIONS, Array, Error, get_functions
 from formulas.tokens.operand import XlError
 
 from xlkpi.calendar import count_days, shift_days
-from xlkpi.cells import call_cells
+from xlkpi.cells import call_cells, first_errors
 from xlkpi.dates import EXCEL_EPOCH, parse_dates, to_serial
 from xlkpi.errors import ExcelError, KpiError
 from xlkpi.functions import REGISTRY, KpiFunction
@@ -90,7 +90,11 @@ def xl_error(code: str) -> XlError:
     return _ERRORS.get(str(code)) or XlError(str(code))
 
 
-_is_error = np.frompyfunc(lambda v: isinstance(v, XlError), 1, 1)
+def _is_xl_error(value: Any) -> bool:
+    return isinstance(value, XlError)
+
+
+_is_error = np.frompyfunc(_is_xl_error, 1, 1)
 _is_empty = np.frompyfunc(lambda v: v is EMPTY, 1, 1)
 
 
@@ -135,22 +139,6 @@ def to_excel(value: Any) -> Any:
 _to_excel = np.frompyfunc(to_excel, 1, 1)
 
 
-def _first_error(arrays: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray | None:
-    """Per element, the first input error (or None); None when no input holds an error."""
-    found = None
-    for arr in arrays:
-        if not arr.size:
-            continue
-        mask = _mask(_is_error, arr)
-        if mask.any():
-            if found is None:
-                found = np.full(shape, None, dtype=object)
-            spread = np.broadcast_to(arr, shape)
-            where = np.broadcast_to(mask, shape) & (found == None)  # noqa: E711
-            found[where] = spread[where]
-    return found
-
-
 def _result(values: np.ndarray, errors: np.ndarray | None) -> Any:
     out = np.asarray(values, dtype=object)
     if errors is not None:
@@ -161,8 +149,7 @@ def _result(values: np.ndarray, errors: np.ndarray | None) -> Any:
 # ----------------------------------------------------------------- KPI functions
 def _kpi(function: KpiFunction) -> Callable[..., Any]:
     def evaluate(*args: Any) -> Any:
-        result, errors, _ = call_cells(function, args, lambda v: isinstance(v, XlError),
-                                       lambda v: v is EMPTY)
+        result, errors, _ = call_cells(function, args, _is_xl_error, lambda v: v is EMPTY)
         return _result(_to_excel(np.asarray(result, dtype=object)), errors)
 
     evaluate.__name__ = function.name
@@ -262,7 +249,7 @@ def _workday_native(offset: int | None, intl: bool) -> Callable[..., Any]:
         cal = np.busdaycalendar(weekmask=mask, holidays=days)
         a, b = from_excel(start), from_excel(second)
         shape = np.broadcast_shapes(a.shape, b.shape)
-        errors = _first_error([a, b], shape)
+        errors = first_errors([a, b], shape, _is_xl_error)
         a = np.where(_mask(_is_error, a), None, a) if a.size else a
         b = np.where(_mask(_is_error, b), None, b) if b.size else b
         s, bad_s = _dates(a)
@@ -288,7 +275,7 @@ def _edate(start: Any, months: Any) -> Any:
     """EDATE on whole columns: same day ``months`` on, clipped to the month's end."""
     a, m = from_excel(start), from_excel(months)
     shape = np.broadcast_shapes(a.shape, m.shape)
-    errors = _first_error([a, m], shape)
+    errors = first_errors([a, m], shape, _is_xl_error)
     s, bad = _dates(np.where(_mask(_is_error, a), None, a) if a.size else a)
     n = np.asarray(_serial(np.where(_mask(_is_error, m), None, m)), dtype=np.float64)
     bad = np.broadcast_to(bad, shape) | np.broadcast_to(np.isnan(n), shape)
@@ -306,7 +293,7 @@ def _datedif(start: Any, end: Any, unit: Any) -> Any:
     """DATEDIF with units in either case: Y, M, D, MD, YM, YD; end before start is #NUM!."""
     a, b, u = from_excel(start), from_excel(end), from_excel(unit)
     shape = np.broadcast_shapes(a.shape, b.shape, u.shape)
-    errors = _first_error([a, b, u], shape)
+    errors = first_errors([a, b, u], shape, _is_xl_error)
     s, bad_s = _dates(np.where(_mask(_is_error, a), None, a) if a.size else a)
     e, bad_e = _dates(np.where(_mask(_is_error, b), None, b) if b.size else b)
     s, e = np.broadcast_to(s, shape), np.broadcast_to(e, shape)
