@@ -1,4 +1,9 @@
-"""Lint checks on the seeds' own defects, and silence on their clean rows (precision)."""
+"""Lint checks on the seeds' own defects, and silence on their clean rows (precision).
+
+The value checks first (one defect each, copied from a seed), then every seed laid out
+as a workbook (tests/seedbooks.py) and linted whole: each real defect is found where it
+is, and nothing else is.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlkpi.lint import (
+from tests.seedbooks import BUILDERS
+from xlkpi.lint import Entry, IndicatorRow, Month, lint
+from xlkpi.lint_checks import (
     check_bands,
     check_direction,
     check_polarity,
@@ -17,7 +24,10 @@ from xlkpi.lint import (
     check_series,
     check_share,
     check_stated_rag,
+    check_target,
+    check_value_in_gap,
 )
+from xlkpi.workbook import lint_workbook
 
 SEEDS = Path(__file__).resolve().parent.parent / "samples" / "seeds"
 
@@ -66,10 +76,46 @@ def test_polarity_against_bands(polarity, text, codes):
 def test_stated_rag_against_its_rule():
     text = "10% of cohort or below Green 10-15% Amber 16% and above Red"
     # seed 002, CP 10: 14 (a count) printed Green; the text reads it as 14% -> Amber
-    assert _codes(check_stated_rag(14, text, "Green")) == ["RAG-STATED"]
+    assert _codes(check_stated_rag(14, "Green", text=text)) == ["RAG-STATED"]
     # seed 002, W 1: 18 printed Yellow, the gap's worse band: Amber, so no finding
-    assert check_stated_rag(18, "17 or below Green 18.1-20 Amber 20.1 and above Red",
-                            "Yellow") == []
+    assert check_stated_rag(18, "Yellow",
+                            text="17 or below Green 18.1-20 Amber 20.1 and above Red") == []
+
+
+@pytest.mark.parametrize(("value", "polarity", "red", "green", "stated", "codes"), [
+    # seed 003's tolerance RAGs, symbols as printed (★ Green, ■ Amber, ✖ Red)
+    (0.782, "High", 0.7, 0.8, "■", []),  # 3.3 assessments in 45 WD
+    (0.735, "High", 0.8, 0.9, "✖", []),  # 6.4 ICPCs in 15 days
+    (31.9, "Low", 35, 30, "■", []),  # 6.5 CP rate
+    (0.007, "Low", 0.2, 0.1, "★", []),  # 6.10 plans over 2 years
+    (0.782, "High", 0.7, 0.8, "★", ["RAG-STATED"]),  # 3.3 had it been printed Green
+])
+def test_stated_rag_against_tolerances(value, polarity, red, green, stated, codes):
+    assert _codes(check_stated_rag(value, stated, polarity=polarity, red=red,
+                                   green=green)) == codes
+
+
+@pytest.mark.parametrize(("target", "rule", "codes"), [
+    # seed 002 CIN 4: target 75% beside "98% or above Green"
+    (0.75, {"text": "98% or above Green 90%-97% Amber 89% and below Red"}, ["TARGET-BANDS"]),
+    # seed 002 W1 d: target 17 beside "16 or below Green" (W1 b and W1 c have target 16)
+    (17, {"text": "16 or below Green 16.1-18 Amber 18.1 and above Red"}, ["TARGET-BANDS"]),
+    (16, {"text": "16 or below Green 16.1-18 Amber 18.1 and above Red"}, []),
+    # seed 003 6.10: "10% or less" with Green 10%, Red 20%, low is better
+    ("10% or less", {"polarity": "Low", "red": 0.2, "green": 0.1}, []),
+    ("100%", {"polarity": "High", "red": 0.8, "green": 0.9}, []),  # seed 003 5.5
+])
+def test_target_against_the_green_band(target, rule, codes):
+    assert _codes(check_target(target, **rule)) == codes
+
+
+@pytest.mark.parametrize(("value", "codes"), [
+    (0.845, ["VALUE-IN-GAP"]),  # seed 002 CL 3a May-17: between 84% and 85%
+    (0.86, []), (0.84, []), (0.85, []), (0.74, []),
+])
+def test_a_figure_more_precise_than_its_bands(value, codes):
+    text = "85% or above Green 75%-84% Amber 74% and below Red"
+    assert _codes(check_value_in_gap(value, text)) == codes
 
 
 @pytest.mark.parametrize(("num", "den", "printed", "decimals", "codes"), [
@@ -85,9 +131,11 @@ def test_printed_percentages_against_their_counts(num, den, printed, decimals, c
 def test_a_month_holding_text():
     # seed 003, 13-month page of 3.5 (assessments ending in ongoing involvement): Apr-16
     # is printed as FALSE
-    findings = check_series(["34.7%", "FALSE", "37.2%", ""],
-                            ["Mar-16", "Apr-16", "May-16", "Jun-16"], "3.5")
-    assert [(f.code, f.where) for f in findings] == [("SERIES-TEXT", "3.5 Apr-16")]
+    findings = check_series(["34.7%", "FALSE", "37.2%", "", False, "-", "<5"],
+                            ["Mar-16", "Apr-16", "May-16", "Jun-16", "Jul-16", "Aug-16",
+                             "Sep-16"])
+    assert [(f.code, f.cell) for f in findings] == [("SERIES-TEXT", "Apr-16"),
+                                                    ("SERIES-TEXT", "Jul-16")]
 
 
 @settings(max_examples=200, deadline=None)
@@ -96,7 +144,9 @@ def test_a_month_holding_text():
 def test_lint_never_raises(text, polarity, value, stated):
     check_bands(text)
     check_polarity(polarity, text)
-    check_stated_rag(value, text, stated)
+    check_stated_rag(value, stated, text=text)
+    check_target(value, text=text)
+    check_value_in_gap(value, text)
 
 
 @pytest.mark.parametrize(("current", "previous", "polarity", "stated", "codes"), [
@@ -117,5 +167,98 @@ def test_rates_against_their_counts():
     # the CAF page's 487 -> 145.98, which implies 33,361 children
     findings = check_rates([246, 299, 487], [68.14, 82.83, 145.98],
                            ["page 18", "page 26", "page 1"])
-    assert [(f.code, f.where) for f in findings] == [("RATE-COUNT", "page 1")]
+    assert [(f.code, f.cell) for f in findings] == [("RATE-COUNT", "page 1")]
     assert "134.9" in findings[0].message
+
+
+#: Every real defect in seeds 000-003, by the report's own reference and column heading.
+SEED_DEFECTS = {
+    "000": [
+        # supervision, Aug-15: 440 / 527 = 83.49%, printed 84%
+        ("SHARE-PRINTED", "11", "%"),
+    ],
+    "001": [
+        # CAF page: 487 -> 145.98 implies 33,361 children; pages 18 and 26 use 36,100
+        ("RATE-COUNT", "1", "Rate per 10,000"),
+        # page 17: 36 -> 83.66 (not marked YTD) implies about 4,303 children
+        ("RATE-COUNT", "17", "Rate per 10,000"),
+        # page 18: 246 (rate 68.14) against last year's 50.14 printed Down
+        ("DOT-STATED", "18", "Direction of Travel (Comparator with last year)"),
+    ],
+    "002": [
+        ("VALUE-IN-GAP", "W 1", "Nov-17"),  # 18 between "17 or below" and "18.1-20"
+        ("BAND-GAP", "W 1", "RAG Methodology"),  # 17.1 to 18.0 get no band
+        ("TARGET-BANDS", "W1 d", "2017-18 Target"),  # 17 beside "16 or below Green"
+        ("BAND-OVERLAP", "FD 8", "RAG Methodology"),  # "22% or below" / "21% - 25%"
+        ("TARGET-BANDS", "CIN 4", "2017-18 Target"),  # 75% beside "98% or above Green"
+        ("RAG-STATED", "CP 10", "RAG"),  # 14 printed Green; "10-15% Amber"
+        ("BAND-OVERLAP", "CP 10", "RAG Methodology"),  # "10% or below" / "10-15%"
+        ("RAG-MISSING", "MC 6", "RAG"),  # 42% with a methodology, no RAG printed
+        ("RAG-MISSING", "LE 2", "RAG"),  # 11.0% with a methodology, no RAG printed
+        ("VALUE-IN-GAP", "CL 3a", "May-17"),  # 84.5% between "75%-84%" and "85%"
+        ("POLARITY-BANDS", "QA 1", "Polarity"),  # SIB beside "90% or above Green"
+    ],
+    "003": [
+        ("RAG-MISSING", "2.3", "RAG (In month unless stated)"),  # tolerances, no RAG
+        ("RATE-SERIES", "5.3b", "Dec-16"),  # 75 where 2302 children give 137.1
+        ("DOT-STATED", "5.3b", "DOT (Month on Month)"),  # ↑ for 75 -> 133, low is better
+        ("DOT-STATED", "6.14", "DOT (Month on Month)"),  # ↓ with Dec-16 blank
+        ("SERIES-TEXT", "13m 3.5", "Apr-16"),  # the 13-month page prints FALSE
+    ],
+}
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_DEFECTS))
+def test_every_seed_defect_is_found_where_it_is_and_nothing_else(seed, tmp_path):
+    path = tmp_path / f"seed_{seed}.xlsx"
+    cells = BUILDERS[seed](path)
+    found = sorted((f.code, f.cell) for f in lint_workbook(path))
+    expected = sorted((code, cells[(ref, heading)].split("!")[-1])
+                      for code, ref, heading in SEED_DEFECTS[seed])
+    assert found == expected
+
+
+def test_findings_name_the_indicator_and_say_what_is_wrong(tmp_path):
+    path = tmp_path / "seed_003.xlsx"
+    BUILDERS["003"](path)
+    messages = {f.code: f.message for f in lint_workbook(path)}
+    assert messages["RATE-SERIES"].startswith("5.3b: a rate of 75 from 2302 (5.2)")
+    assert "137.1" in messages["RATE-SERIES"]  # 2302 at the other months' ratio
+    assert messages["SERIES-TEXT"] == ("3.5: FALSE is not a number; a month's figure must "
+                                       "be a number or blank")
+
+
+def _row(**fields) -> IndicatorRow:
+    months = fields.pop("months", [])
+    return IndicatorRow("S", "X", fields={k: Entry(v, k) for k, v in fields.items()},
+                        months=[Month(24_200 + k, f"m{k}", v, f"m{k}")
+                                for k, v in enumerate(months)])
+
+
+def test_an_indicator_table_without_a_workbook():
+    rows = [
+        _row(polarity="High", rag_text="90% or above Green 85%-89% Amber 84% and below Red",
+             target=0.8, rag="Green", months=[0.91, 0.87]),
+    ]
+    # the target 80% is Red by the bands; 87% is Amber, printed Green
+    assert sorted(_codes(lint(rows))) == ["RAG-STATED", "TARGET-BANDS"]
+    assert all(f.sheet == "S" and f.message.startswith("X: ") for f in lint(rows))
+
+
+_cell_values = st.one_of(st.none(), st.booleans(), st.floats(allow_nan=True),
+                         st.integers(-10**6, 10**6), st.text(max_size=30),
+                         st.sampled_from(["Green", "★", "↑", "High", "SIB", "10% or less",
+                                          "17 or below Green 18.1-20 Amber", "FALSE"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["ref", "name", "polarity", "unit", "value",
+                                        "target", "rag", "rag_text", "red", "green",
+                                        "dot", "numerator", "denominator", "rate"]),
+                       _cell_values),
+       st.lists(_cell_values, max_size=14), st.integers(1, 12))
+def test_lint_never_raises_on_any_table(fields, months, lag):
+    row = _row(**fields, months=months)
+    row.dot_lag = lag
+    for finding in lint([row, row]):
+        assert finding.code and finding.message

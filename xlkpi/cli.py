@@ -27,7 +27,12 @@ from xlkpi.measures import pct
 from xlkpi.privacy import shown_value
 from xlkpi.serve_command import serve_command
 from xlkpi.timescales import TIMESCALES, within
-from xlkpi.workbook_commands import check_command, fill_command, recalc_command
+from xlkpi.workbook_commands import (
+    check_command,
+    fill_command,
+    lint_command,
+    recalc_command,
+)
 
 __all__ = ["app", "main"]
 
@@ -294,6 +299,7 @@ def indicators(
 
 app.command("recalc")(recalc_command)
 app.command("check")(check_command)
+app.command("lint")(lint_command)
 app.command("fill")(fill_command)
 app.command("demo")(demo_command)
 app.command("serve")(serve_command)

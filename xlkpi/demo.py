@@ -116,10 +116,14 @@ def demo_command(
                   ("Green", "Amber", "Red")}
         rows.append(StatusRow(template.stem, target, counts,
                               [name for name, status in verdicts if status == "Red"],
-                              outcome.ok))
+                              outcome.agrees))
+        lint = (f"; lint: {len(outcome.findings)} finding(s) ("
+                + ", ".join(sorted({f"{f.code} {f.message.split(':')[0]}" for f in
+                                    outcome.findings})) + f"; see `xlkpi lint {target}`)"
+                if outcome.findings else "")
         console.print(f"2. xlkpi fill {template.name} -> recalc ({result.cells} cells) -> "
-                      f"check: {'OK' if outcome.ok else 'DIFFERENCES'} -> {target}",
-                      highlight=False, soft_wrap=True)
+                      f"check: {'OK' if outcome.agrees else 'DIFFERENCES'}{lint} -> "
+                      f"{target}", highlight=False, soft_wrap=True)
     summary = Table(title=f"RAG summary for the improvement board, {month}")
     for col in ("Scorecard", "Green", "Amber", "Red", "Red indicators"):
         summary.add_column(col, justify="right" if col in ("Green", "Amber", "Red") else

@@ -1,231 +1,297 @@
-"""Consistency checks on scorecard figures: the mistakes that reach improvement boards.
+"""Lint an indicator table: the scorecard mistakes that reach improvement boards.
 
-Each check looks at what a report states and reports a :class:`Finding` with a stable
-code, a severity, where it is and a message an analyst understands. Precision matters:
-checks read band texts and printed percentages at their own precision, so
-``84% and below`` / ``85%-89%`` is not a gap and 252 / 516 printed as 48.8% is right.
-
-This module holds the checks over values (band texts, polarities, stated RAGs, shares
-and series); reading them out of a workbook and the ``xlkpi lint`` command build on it.
+An indicator table is rows of figures with what each figure is (its *role*: the
+polarity, the target, the stated RAG, the methodology text, the Red and Green
+tolerances, the monthly values, ...) and where it is. :func:`lint` runs every check of
+:mod:`xlkpi.lint_checks` that the row has the figures for, and the checks across rows
+(rates against counts). Nothing here knows about Excel: :mod:`xlkpi.workbook.tables`
+reads the rows out of a workbook, and a test can build them from a seed report.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from xlkpi.bands import Band, parse_bands
-from xlkpi.errors import KpiError
-from xlkpi.polarity import HIGH, LOW, polarity_codes
-from xlkpi.rag import rag_from_text
+from xlkpi.lint_checks import (
+    CODES,
+    STATED_RAG,
+    Finding,
+    check_bands,
+    check_direction,
+    check_polarity,
+    check_rates,
+    check_series,
+    check_share,
+    check_stated_rag,
+    check_target,
+    check_value_in_gap,
+    number_in,
+    rule_status,
+    shown,
+)
 
 __all__ = [
     "CODES",
+    "ROLES",
+    "STATED_RAG",
+    "Entry",
     "Finding",
-    "check_bands",
-    "check_direction",
-    "check_polarity",
-    "check_rates",
-    "check_series",
-    "check_share",
-    "check_stated_rag",
+    "IndicatorRow",
+    "Month",
+    "lint",
 ]
 
-#: Every finding code with its severity and what it means.
-CODES: dict[str, tuple[str, str]] = {
-    "BAND-GAP": ("warning", "values between two bands of the methodology get no band"),
-    "BAND-OVERLAP": ("warning", "values fall in two bands of the methodology"),
-    "BAND-UNREADABLE": ("error", "the methodology text cannot be read as bands"),
-    "POLARITY-BANDS": ("error", "the polarity says one way is better, the bands the other"),
-    "RAG-STATED": ("error", "the RAG typed in the report differs from its own rule"),
-    "DOT-STATED": ("error", "the direction arrow contradicts the figures it compares"),
-    "RATE-COUNT": ("error", "a rate per 10,000 does not follow from its count and the "
-                            "population the other rates use"),
-    "SERIES-TEXT": ("error", "a monthly figure is text, not a number"),
-    "SHARE-PRINTED": ("error", "a percentage does not follow from its numerator and "
-                               "denominator at the printed precision"),
+#: What a figure in an indicator row can be, and what it means.
+ROLES: dict[str, str] = {
+    "ref": "the indicator's reference (2.7, W 1)",
+    "name": "the indicator's wording",
+    "polarity": "which way is good (High, SIB, Lower is Better)",
+    "unit": "what the figures are (Count, Percentage, Rate)",
+    "value": "the current figure, when it is not in a month column",
+    "target": "the target",
+    "rag": "the RAG the report states",
+    "rag_text": "the RAG methodology text",
+    "red": "the Red tolerance",
+    "green": "the Green tolerance",
+    "dot": "the direction of travel the report states",
+    "numerator": "the count a percentage is of",
+    "denominator": "the count a percentage is out of",
+    "rate": "a rate per 10,000 of the current figure",
 }
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One problem: its code, severity, where it is and what to do about it."""
+class Entry:
+    """A figure and where it is (a cell address, or a label such as ``page 18``)."""
 
-    code: str
-    severity: str
-    where: str
-    message: str
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
+    value: Any
+    cell: str
+    #: True when the figure is a formula's result rather than typed in
+    computed: bool = False
 
 
-def _finding(code: str, where: str, message: str) -> Finding:
-    return Finding(code, CODES[code][0], where, message)
+@dataclass(frozen=True)
+class Month:
+    """A monthly figure: its month (``year * 12 + month - 1``), label, value and cell."""
+
+    period: int
+    label: str
+    value: Any
+    cell: str
 
 
-def _shown(band: Band) -> str:
-    return f"{band.status} ({band.source})"
+@dataclass
+class IndicatorRow:
+    """One indicator's row: its figures by role, its monthly series, and where it is."""
+
+    sheet: str = ""
+    label: str = ""
+    #: the row's number in its sheet (0 when it has none)
+    number: int = 0
+    fields: dict[str, Entry] = field(default_factory=dict)
+    months: list[Month] = field(default_factory=list)
+    #: months between the two figures the direction of travel compares (12: the same
+    #: month last year, as Herefordshire's "Comparator with last year")
+    dot_lag: int = 1
+
+    def get(self, role: str) -> Any:
+        entry = self.fields.get(role)
+        return None if entry is None or _blank(entry.value) else entry.value
+
+    def cell(self, role: str) -> str:
+        entry = self.fields.get(role)
+        return entry.cell if entry else ""
+
+    def current(self) -> Entry | None:
+        """The current figure: the ``value`` column, else the latest month's column."""
+        if "value" in self.fields:
+            return self.fields["value"]
+        if not self.months:
+            return None
+        latest = max(self.months, key=lambda m: m.period)
+        return Entry(latest.value, latest.cell)
+
+    def month(self, period: int) -> Month | None:
+        return next((m for m in self.months if m.period == period), None)
 
 
-def check_bands(text: str, where: str = "") -> list[Finding]:
-    """Gaps and overlaps between the bands of a methodology text, at its precision."""
-    try:
-        bands = parse_bands(text)
-    except KpiError as err:
-        return [_finding("BAND-UNREADABLE", where, str(err))]
-    findings = []
-    ordered = sorted(bands, key=lambda b: b.covers()[0])
-    for low, high in itertools.pairwise(ordered):
-        low_end, high_start = low.covers()[1], high.covers()[0]
-        unit = "%" if low.percent else ""
-        if high_start > low_end + 1e-9:
-            findings.append(_finding(
-                "BAND-GAP", where,
-                f"{_shown(low)} ends at {low_end:g}{unit} and {_shown(high)} starts at "
-                f"{high_start:g}{unit}: values in between get no band (the worse one is "
-                f"used); write the bands so they meet"))
-        elif high_start < low_end - 1e-9:
-            findings.append(_finding(
-                "BAND-OVERLAP", where,
-                f"{_shown(low)} and {_shown(high)} both cover {high_start:g}{unit} to "
-                f"{low_end:g}{unit}: the band written first wins; write them so they "
-                "meet without overlapping"))
-    return findings
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and math.isnan(value))
 
 
-def check_polarity(polarity: str, text: str, where: str = "") -> list[Finding]:
-    """A polarity that says smaller is better beside bands that put Green at the top."""
-    try:
-        code = int(polarity_codes(polarity))
-        bands = parse_bands(text)
-    except KpiError:
+def _rule_args(row: IndicatorRow) -> dict[str, Any]:
+    """The row's RAG rule: its methodology text, else its tolerances and polarity."""
+    if row.get("rag_text"):
+        return {"text": row.get("rag_text")}
+    if row.get("red") is not None and row.get("green") is not None:
+        return {"polarity": row.get("polarity"), "red": number_in(row.get("red")),
+                "green": number_in(row.get("green"))}
+    return {}
+
+
+def _row_findings(row: IndicatorRow) -> list[Finding]:
+    """Every check one row has the figures for."""
+    found: list[Finding] = []
+    rule = _rule_args(row)
+    text = row.get("rag_text")
+    if text:
+        found += check_bands(str(text), row.cell("rag_text"))
+        found += check_polarity(row.get("polarity"), str(text), where=row.cell("polarity"))
+        for month in row.months:
+            found += check_value_in_gap(month.value, str(text), month.cell)
+    elif rule:
+        found += check_polarity(row.get("polarity"), red=rule["red"], green=rule["green"],
+                                where=row.cell("polarity"))
+    if rule and row.get("target") is not None:
+        found += check_target(row.get("target"), where=row.cell("target"), **rule)
+    current = row.current()
+    if rule and current is not None and "rag" in row.fields:
+        found += _stated_rag(row, current, rule)
+    found += check_series([m.value for m in row.months], [m.cell for m in row.months])
+    found += _direction(row, current)
+    found += _share(row, current)
+    return [replace(f, sheet=row.sheet, message=f"{row.label}: {f.message}")
+            if row.label else replace(f, sheet=row.sheet) for f in found]
+
+
+def _stated_rag(row: IndicatorRow, current: Entry, rule: dict[str, Any]) -> list[Finding]:
+    stated = row.get("rag")
+    if stated is not None:
+        return check_stated_rag(current.value, stated, where=row.cell("rag"), **rule)
+    if row.fields["rag"].computed:  # a formula that leaves it blank does so on purpose
         return []
-    green = [b for b in bands if b.status == "Green"]
-    red = [b for b in bands if b.status == "Red"]
-    if not green or not red or code not in (HIGH, LOW):
+    figure = number_in(current.value)
+    verdict = None if figure is None else rule_status(figure, **rule)
+    if not verdict:
         return []
-    green_higher = green[0].covers()[0] > red[0].covers()[0]
-    if (code == LOW) == green_higher:
-        better = "bigger" if green_higher else "smaller"
-        return [_finding("POLARITY-BANDS", where,
-                         f"polarity {polarity!r} but the bands make {better} values "
-                         "Green; correct one of them")]
-    return []
+    percent = "%" in str(rule.get("text", "")) or (
+        "red" in rule and abs(rule["red"]) <= 1.5 and abs(rule["green"]) <= 1.5)
+    return [Finding("RAG-MISSING", CODES["RAG-MISSING"][0], "", row.cell("rag"),
+                    f"{shown(current.value, percent)} ({current.cell}) has a RAG rule but "
+                    f"no RAG; by the rule it is {verdict}")]
 
 
-def check_stated_rag(value: Any, text: str, stated: str, where: str = "") -> list[Finding]:
-    """A RAG typed in the report that differs from what its methodology text gives."""
-    if not stated or value in (None, "") or not text:
+def _direction(row: IndicatorRow, current: Entry | None) -> list[Finding]:
+    stated = row.get("dot")
+    if stated is None or current is None or not row.months:
         return []
-    try:
-        rule = rag_from_text(value, text)
-    except KpiError:
+    latest = max(m.period for m in row.months)
+    previous = row.month(latest - row.dot_lag)
+    if previous is None:
         return []
-    stated_word = {"Yellow": "Amber"}.get(stated.strip().title(), stated.strip().title())
-    if rule and rule != stated_word:
-        return [_finding("RAG-STATED", where,
-                         f"the report says {stated}, but {value!r} against {text!r} is "
-                         f"{rule}")]
-    return []
+    return check_direction(number_in(current.value), number_in(previous.value),
+                           row.get("polarity") or "", str(stated), row.cell("dot"))
 
 
-def check_share(numerator: float, denominator: float, printed: float, decimals: int,
-                where: str = "") -> list[Finding]:
-    """A printed percentage that its own counts do not give at the printed precision.
+#: More decimal places of a percentage than any report prints: a full-precision figure.
+_PRINTED_DECIMALS = 4
 
-    ``printed`` is a fraction (0.488 for 48.8%); ``decimals`` the percentage's printed
-    decimal places (1 for 48.8%).
-    """
-    if not denominator:
+
+def _percent_decimals(share: float) -> int:
+    """Decimal places of a typed percentage: 0.84 is 84% (0), 0.488 is 48.8% (1)."""
+    text = f"{round(share * 100, 8):.8f}".rstrip("0")
+    return len(text.partition(".")[2])
+
+
+def _share(row: IndicatorRow, current: Entry | None) -> list[Finding]:
+    num, den = number_in(row.get("numerator")), number_in(row.get("denominator"))
+    if num is None or den is None or current is None or current.computed:
         return []
-    share = 100 * numerator / denominator
-    rounded = math.floor(share * 10**decimals + 0.5) / 10**decimals
-    if abs(rounded - 100 * printed) > 10 ** -(decimals + 3):
-        return [_finding("SHARE-PRINTED", where,
-                         f"{numerator:g} / {denominator:g} is {share:.{decimals + 2}f}%, "
-                         f"which prints as {rounded:.{decimals}f}%, not "
-                         f"{100 * printed:.{decimals}f}%")]
-    return []
-
-
-def check_series(values: Sequence[Any], labels: Iterable[str], where: str = ""
-                 ) -> list[Finding]:
-    """Monthly figures that are text (a month cell holding FALSE, "n/a", "-")."""
-    findings = []
-    for value, label in zip(values, labels, strict=False):
-        if isinstance(value, bool) or (isinstance(value, str) and value.strip() not in (
-                "", "-")):
-            try:
-                float(str(value).replace(",", "").rstrip("%"))
-            except ValueError:
-                findings.append(_finding("SERIES-TEXT", f"{where} {label}".strip(),
-                                         f"{value!r} is not a number; a month's figure "
-                                         "must be a number or blank"))
-    return findings
-
-
-#: The arrows reports print for a direction, as the direction words they mean.
-_ARROWS = {"↑": "up", "↓": "down", "➡": "same", "↔": "same", "→": "same"}
-
-
-def check_direction(current: Any, previous: Any, polarity: str, stated: str,
-                    where: str = "") -> list[Finding]:
-    """A printed direction (arrow or word) that the two figures it compares contradict.
-
-    With a polarity the arrow shows performance (↑ better), without one the raw
-    movement (↑ higher), as the seed reports print them. A missing figure with an arrow
-    printed is a finding too: there is nothing to compare.
-    """
-    word = _ARROWS.get(stated.strip(), stated.strip().lower())
-    word = {"improving": "up", "worsening": "down", "no change": "same"}.get(word, word)
-    if word not in ("up", "down", "same"):
+    share = number_in(current.value)
+    if share is None or not 0 <= share <= 1.5:
         return []
-    try:
-        a, b = float(current), float(previous)
-    except (TypeError, ValueError):
-        return [_finding("DOT-STATED", where,
-                         f"the report prints {stated} but has no figure to compare "
-                         f"({current!r} against {previous!r})")]
-    try:
-        code = int(polarity_codes(polarity))
-    except KpiError:
-        code = 0
-    move = "same" if a == b else ("up" if a > b else "down")
-    if code == LOW and move != "same":
-        move = "down" if move == "up" else "up"
-    if move != word:
-        judged = " by its polarity" if code in (HIGH, LOW) else ""
-        return [_finding("DOT-STATED", where,
-                         f"the report prints {stated}, but {a:g} against {b:g} is "
-                         f"{move}{judged}")]
-    return []
+    decimals = _percent_decimals(share)
+    if decimals > _PRINTED_DECIMALS:  # a figure kept at full precision: it must be exact
+        exact = den and math.isclose(share, num / den, rel_tol=1e-9, abs_tol=1e-12)
+        return [] if exact or not den else check_share(num, den, share, 6, current.cell)
+    return check_share(num, den, share, decimals, current.cell)
 
 
-def check_rates(counts: Sequence[float], rates: Sequence[float], wheres: Sequence[str],
-                per: float = 10_000) -> list[Finding]:
-    """Rates per 10,000 that imply a different population from the others.
+# rates across rows ----------------------------------------------------------------------
 
-    The population each (count, rate) pair implies is count / rate x 10,000; the median
-    is taken as the report's. A rate further from count / population x 10,000 than its
-    printed precision plus 0.1% (the slack the other rates' rounding leaves in the
-    population) is reported.
-    """
-    implied = [c / r * per for c, r in zip(counts, rates, strict=True) if r]
-    if len(implied) < 2:
-        return []
-    implied.sort()
-    base = implied[len(implied) // 2]
-    findings = []
-    for count, rate, where in zip(counts, rates, wheres, strict=True):
-        decimals = len(f"{rate:g}".partition(".")[2])
-        expected = round(count / base * per, decimals)
-        if abs(count / base * per - rate) > 10 ** -decimals + 0.001 * abs(rate):
-            findings.append(_finding(
-                "RATE-COUNT", where,
-                f"{count:g} per {base:,.0f} children is {expected:g} per 10,000, not "
-                f"{rate:g} (the other rates use a population of about {base:,.0f})"))
-    return findings
+_RATE_WORDS = re.compile(r"rate|per|10k|10,000|10000|under|18s?|under-18s?|population|"
+                         r"aged|0-17|in|month|in-month|annualised|number|of|no|the|a")
+_ROLLING = re.compile(r"rolling|annualised|ytd|year to date", re.IGNORECASE)
+_RATE_NAME = re.compile(r"rate\b.*\bper\s*10|per\s*10[,.]?000|per\s*10k", re.IGNORECASE)
+
+
+def _stem(name: str) -> frozenset[str]:
+    """The words of an indicator's name that say what is counted (not how)."""
+    words = re.findall(r"[a-z0-9']+(?:-[a-z0-9']+)?", name.lower())
+    return frozenset(w for w in words if not _RATE_WORDS.fullmatch(w))
+
+
+def _is_count(row: IndicatorRow) -> bool:
+    unit = str(row.get("unit") or "").lower()
+    if unit:
+        return unit.startswith(("count", "number", "no"))
+    figures = [number_in(m.value) for m in row.months]
+    figures = [f for f in figures if f is not None]
+    return bool(figures) and all(f >= 1 and f == int(f) for f in figures)
+
+
+def _is_rate_row(row: IndicatorRow) -> bool:
+    unit = str(row.get("unit") or "").lower()
+    name = str(row.get("name") or "")
+    return (unit == "rate" or bool(_RATE_NAME.search(name))) and not (
+        _ROLLING.search(unit) or "rolling" in name.lower())
+
+
+def _rate_series(rows: Sequence[IndicatorRow]) -> list[Finding]:
+    """A rate row's months against its count row's: count / rate is the same every month
+    (the population, or a twelfth of it for an annualised rate)."""
+    found = []
+    for k, row in enumerate(rows):
+        if not _is_rate_row(row):
+            continue
+        stem = _stem(str(row.get("name") or ""))
+        counts = [r for r in rows[:k] if r.sheet == row.sheet and _is_count(r)
+                  and not _is_rate_row(r) and stem and stem <= _stem(str(r.get("name")))]
+        if not counts:
+            continue
+        count_row = counts[-1]
+        pairs = [(number_in(c.value), number_in(m.value), m.cell) for m in row.months
+                 if (c := count_row.month(m.period)) is not None]
+        pairs = [p for p in pairs if p[0] is not None and p[1] is not None and p[0] > 0]
+        findings = check_rates([p[0] for p in pairs], [p[1] for p in pairs],
+                               [p[2] for p in pairs])
+        for f in findings:
+            count, rate, _ = next(p for p in pairs if p[2] == f.cell)
+            ratio = count / rate
+            usual = sorted(p[0] / p[1] for p in pairs)[len(pairs) // 2]
+            found.append(Finding(
+                "RATE-SERIES", CODES["RATE-SERIES"][0], row.sheet, f.cell,
+                f"{row.label}: a rate of {rate:g} from {count:g} ({count_row.label}) "
+                f"implies {ratio * 10_000:,.0f} children where the other months imply "
+                f"about {usual * 10_000:,.0f}, which gives {count / usual:.1f}"))
+    return found
+
+
+def _rates_against_counts(rows: Sequence[IndicatorRow]) -> list[Finding]:
+    """Each row's rate per 10,000 against its current count, one population for all."""
+    pairs = []
+    for row in rows:
+        current = row.current()
+        rate = number_in(row.get("rate"))
+        count = number_in(current.value) if current else None
+        if rate and count is not None and count >= 1 and count == int(count):
+            pairs.append((count, rate, row))
+    findings = check_rates([p[0] for p in pairs], [p[1] for p in pairs],
+                           [p[2].cell("rate") for p in pairs])
+    by_cell = {p[2].cell("rate"): p[2] for p in pairs}
+    return [replace(f, sheet=by_cell[f.cell].sheet,
+                    message=f"{by_cell[f.cell].label}: {f.message}") for f in findings]
+
+
+def lint(rows: Iterable[IndicatorRow]) -> list[Finding]:
+    """Every finding in an indicator table, row by row and then across rows."""
+    rows = list(rows)
+    found = [f for row in rows for f in _row_findings(row)]
+    found += _rate_series(rows)
+    found += _rates_against_counts(rows)
+    return found

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from xlkpi.console import FINDINGS, console, fail
 
-__all__ = ["check_command", "fill_command", "recalc_command"]
+__all__ = ["check_command", "fill_command", "lint_command", "recalc_command"]
 
 #: Below this many formula cells a recalculation is quick enough to need no progress bar.
 _PROGRESS_FROM = 20_000
@@ -116,11 +116,12 @@ def check_command(
                      "('scorecards/**/*.xlsx').")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
-    """Recalculate in memory and compare with the values Excel cached (a CI gate).
+    """Recalculate in memory, compare with the values Excel cached, and lint (a CI gate).
 
     Numbers must agree to a relative tolerance of 1e-9; text, booleans and error values
-    exactly. Cells using TODAY(), NOW() or RAND() are not compared. Exit 1 when any file
-    has a difference or a formula that cannot be evaluated; 2 when a file is unreadable.
+    exactly. Cells using TODAY(), NOW() or RAND() are not compared. The lint findings are
+    those of `xlkpi lint`. Exit 1 when any file has a difference, a formula that cannot be
+    evaluated or a lint finding; 2 when a file is unreadable.
     """
     from xlkpi.workbook import PackageError, check
 
@@ -140,9 +141,66 @@ def check_command(
     else:
         for outcome in outcomes:
             _print_check(outcome)
-        console.print(f"{len(outcomes)} workbook(s) checked, {len(failed)} with differences.")
+        differing = sum(not o.agrees for o in outcomes)
+        findings = sum(len(o.findings) for o in outcomes)
+        console.print(f"{len(outcomes)} workbook(s) checked: {differing} with differences, "
+                      f"{findings} lint finding(s).")
     if failed:
         raise typer.Exit(FINDINGS)
+
+
+def lint_command(
+    paths: Annotated[list[str], typer.Argument(help="Workbooks or glob patterns "
+                     "('scorecards/**/*.xlsx').")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON: "
+                       '{"findings": [{"sheet", "cell", "code", "severity", "message"}]}.')
+                       ] = False,
+) -> None:
+    """Find the mistakes that reach improvement boards, without changing the workbook.
+
+    Reads each sheet's indicator tables by their headings ("Polarity", "Good perf. is",
+    "Target", "RAG", "RAG Methodology", "Red", "Green", month columns like "Apr-17") and
+    by the arguments of KPI formulas, then checks: band gaps and overlaps (at the text's
+    precision), figures between bands, polarity against bands, target against the Green
+    band, stated RAGs and arrows against their rule and figures, text in a monthly series,
+    percentages against their counts at the printed precision, rates against counts; and
+    the formulas: KPI functions with the wrong number of arguments or unknown, volatile
+    functions in KPI formulas, whole columns given to KPI functions, RAGs typed by hand
+    where the column computes them. Figures are the values Excel last saved. Exit 1 when
+    there are findings, 0 when clean, 2 when a file cannot be read.
+    """
+    from xlkpi.workbook import PackageError, lint_workbook
+
+    found = []
+    files = _expand(paths)
+    for path in files:
+        try:
+            found += [(path, f) for f in lint_workbook(path)]
+        except PackageError as err:
+            raise _open_error(path, err) from None
+    if as_json:
+        console.print_json(json.dumps({"findings": [
+            {"file": str(path), **f.to_dict()} for path, f in found]}))
+    else:
+        _print_findings(found)
+        errors = sum(f.severity == "error" for _, f in found)
+        console.print(f"{len(files)} workbook(s) linted: {len(found)} finding(s), {errors} "
+                      f"error(s), {len(found) - errors} warning(s).")
+    if found:
+        raise typer.Exit(FINDINGS)
+
+
+def _print_findings(found: list[tuple[Path, Any]]) -> None:
+    if not found:
+        return
+    several = len({path for path, _ in found}) > 1
+    table = Table("where", "finding", "message")
+    table.columns[0].no_wrap = table.columns[1].no_wrap = True
+    for path, f in found:
+        style = "red" if f.severity == "error" else "yellow"
+        where = (f"{path.name}: " if several else "") + f"{f.sheet}!{f.cell}"
+        table.add_row(escape(where), f"[{style}]{f.code}[/]", escape(f.message))
+    console.print(table)
 
 
 def _print_check(outcome: Any) -> None:
@@ -161,9 +219,10 @@ def _print_check(outcome: Any) -> None:
         more = len(outcome.differences) + len(result.skipped) - 2 * _SHOWN
         if more > 0:
             console.print(f"... and {more} more")
+    _print_findings([(result.path, f) for f in outcome.findings])
     verdict = "[green]OK[/]" if outcome.ok else (
         f"[red]{len(outcome.differences)} difference(s), {len(result.skipped)} not "
-        "evaluated[/]")
+        f"evaluated, {len(outcome.findings)} lint finding(s)[/]")
     volatile = f", {outcome.volatile} volatile not compared" if outcome.volatile else ""
     console.print(f"{escape(str(result.path))}: {verdict}; {outcome.compared:,} cells "
                   f"compared{volatile}; {_summary(result)}")

@@ -27,7 +27,7 @@ XLKPI = {"7": "CONTACTREF", "8": "REREF12",
          "23": "ICPC15"}  # pages 21 and 29 count visits and reviews, not children
 ARROWS = {"↑": "Up", "↓": "Down", "➡": "No change", "↔": "No change", "→": "No change"}
 COLUMNS = ["key", "ref", "section", "name", "polarity", "unit", "target", "owner",
-           "printed_rag", "printed_dot", "printed_trend", "rate_per_10k", "england",
+           "printed_rag", "printed_dot", "printed_trend", "rate_label", "rate_per_10k", "england",
            "england_period", "stat_neighbours", "stat_neighbours_period", "regional",
            "regional_period", "snapshot_or_cumulative", "period_label"]
 
@@ -47,6 +47,12 @@ def _field(lines: list[str], prefix: str) -> str | None:
         if parts[0].strip().startswith(prefix):
             return parts[1].strip() if len(parts) > 1 else ""
     return None
+
+
+def _label(lines: list[str], prefix: str) -> str:
+    """The label as printed ("Rate per 10,000" or "Rate per 10,000 (YTD)")."""
+    return next((line.split("\t")[0].strip() for line in lines
+                 if line.split("\t")[0].strip().startswith(prefix)), "")
 
 
 def page(lines: list[str]) -> tuple[dict, list[dict]] | None:
@@ -106,6 +112,7 @@ def page(lines: list[str]) -> tuple[dict, list[dict]] | None:
         "unit": unit,
         "target": number(_field(lines, "Target") or ""), "owner": owner,
         "printed_rag": "", "printed_dot": ARROWS.get(dot, ""), "printed_trend": "",
+        "rate_label": _label(lines, "Rate per 10,000"),
         "rate_per_10k": number(_field(lines, "Rate per 10,000") or ""),
         "england": benchmark(england[1]), "england_period": england[0],
         "stat_neighbours": benchmark(neighbours[1]), "stat_neighbours_period": neighbours[0],

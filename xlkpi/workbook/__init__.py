@@ -14,6 +14,7 @@ from xlkpi.workbook.api import (
     same_value,
 )
 from xlkpi.workbook.excel_functions import register as _register
+from xlkpi.workbook.linting import lint_workbook
 from xlkpi.workbook.package import PackageError
 
 _register()
@@ -24,6 +25,7 @@ __all__ = [
     "PackageError",
     "RecalcResult",
     "check",
+    "lint_workbook",
     "recalc",
     "same_value",
 ]

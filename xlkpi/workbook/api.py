@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from xlkpi.errors import ExcelError
+from xlkpi.lint import Finding
 from xlkpi.workbook.engine import Evaluation, evaluate
+from xlkpi.workbook.linting import lint_package
 from xlkpi.workbook.package import Package
 from xlkpi.workbook.references import col_letters, parse_cell
 
@@ -112,10 +114,18 @@ class CheckResult:
     differences: list[Difference] = field(default_factory=list)
     compared: int = 0
     volatile: int = 0
+    #: what ``xlkpi lint`` finds in the workbook (its figures and formulas)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def agrees(self) -> bool:
+        """Every formula evaluated and agrees with the value Excel cached."""
+        return not self.differences and not self.recalc.skipped
 
     @property
     def ok(self) -> bool:
-        return not self.differences and not self.recalc.skipped
+        """It agrees, and lint finds nothing."""
+        return self.agrees and not self.findings
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -124,6 +134,7 @@ class CheckResult:
             "compared": self.compared,
             "volatile_not_compared": self.volatile,
             "differences": [d.to_dict() for d in self.differences],
+            "findings": [f.to_dict() for f in self.findings],
         }
 
 
@@ -208,9 +219,10 @@ def recalc(
 
 
 def check(path: str | Path, progress: Callable[[int, int], None] | None = None) -> CheckResult:
-    """Recalculate in memory and compare every formula cell with Excel's cached value."""
+    """Recalculate in memory, compare every formula cell with Excel's cached value, and
+    lint the workbook."""
     package, result = _run(path, progress)
-    outcome = CheckResult(result)
+    outcome = CheckResult(result, findings=lint_package(package))
     for sheet in package.sheets:
         computed = result.evaluation.values.get(sheet.name, {})
         skipped = result.evaluation.skipped.get(sheet.name, {})

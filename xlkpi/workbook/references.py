@@ -19,8 +19,10 @@ from dataclasses import dataclass
 __all__ = [
     "MAX_COL",
     "MAX_ROW",
+    "Call",
     "Rect",
     "Reference",
+    "calls",
     "col_letters",
     "col_number",
     "parse_cell",
@@ -177,6 +179,48 @@ def references(formula: str) -> Iterator[Reference]:
                 stack.pop()
             elif char == "," and stack:
                 stack[-1][1] += 1
+
+
+@dataclass(frozen=True)
+class Call:
+    """A function call in formula text: its name (upper case), argument count, position."""
+
+    name: str
+    args: int
+    start: int
+
+
+def calls(formula: str) -> Iterator[Call]:
+    """Every function call in the formula, outermost first, with how many arguments it is
+    given (``F()`` has none; commas inside ``{1,2}`` array constants do not count)."""
+    stack: list[list] = []  # [name or "", commas, anything written, start]
+    braces = 0
+    found: list[tuple[int, Call]] = []
+    for match in _TOKEN.finditer(formula):
+        kind = match.lastgroup
+        char = match.group()
+        if kind == "func":
+            if stack:
+                stack[-1][2] = True
+            stack.append([match.group("func").upper(), 0, False, match.start()])
+            continue
+        if kind == "other" and char in "{}":
+            braces += 1 if char == "{" else -1
+        if kind == "other" and char == "(":
+            stack.append(["", 0, False, match.start()])
+        elif kind == "other" and char == ")" and stack:
+            name, commas, written, start = stack.pop()
+            if name:
+                found.append((start, Call(name, commas + 1 if written or commas else 0,
+                                          start)))
+            if stack:
+                stack[-1][2] = True
+        elif kind == "other" and char == "," and stack and not braces:
+            stack[-1][1] += 1
+        elif stack and not (kind == "other" and char.isspace()):
+            stack[-1][2] = True
+    for _, call in sorted(found, key=lambda item: item[0]):
+        yield call
 
 
 def _a1(ref: Reference, rect: tuple[int, int, int, int], formula: str) -> str:
