@@ -8,6 +8,7 @@ from xlkpi.calendar import REGIONS, add_working_days, bank_holidays, is_working_
 from xlkpi.dates import parse_dates, parse_months, to_serial
 from xlkpi.errors import ExcelError, KpiError
 from xlkpi.functions import REGISTRY
+from xlkpi.lint import lint
 from xlkpi.measures import (
     change_text,
     financial_year,
@@ -40,6 +41,7 @@ __all__ = [
     "edate",
     "financial_year",
     "is_working_day",
+    "lint",
     "parse_bands",
     "parse_dates",
     "parse_months",

@@ -130,9 +130,7 @@ class Table:
 
 def _header(cells: dict[int, Cell]) -> dict[int, _Column]:
     columns = {}
-    for col, cell in cells.items():
-        if cell.has_formula:
-            continue
+    for col, cell in cells.items():  # a heading may be a formula's result (=EDATE(...))
         period = _month(cell.value)
         role = _role(cell.value) if isinstance(cell.value, str) else None
         if period is not None or role is not None:
