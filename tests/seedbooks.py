@@ -63,11 +63,8 @@ class _Sheet:
     def write(self, values: list, headings: list[str] | None = None, ref: str = "") -> None:
         self.row += 1
         for col, value in enumerate(values, start=1):
-            if value is None or value == "":
-                continue
-            cell = self.sheet.cell(self.row, col, value)
-            if isinstance(value, float) and headings and "%" in str(value):
-                cell.number_format = "0.0%"
+            if value is not None and value != "":
+                self.sheet.cell(self.row, col, value)
         if headings and ref:
             for col, heading in enumerate(headings, start=1):
                 if heading:

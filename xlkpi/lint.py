@@ -18,11 +18,12 @@ from typing import Any
 
 from xlkpi.lint_checks import (
     CODES,
-    STATED_RAG,
     Finding,
     check_bands,
     check_direction,
     check_polarity,
+    check_rag_missing,
+    check_rate_series,
     check_rates,
     check_series,
     check_share,
@@ -30,39 +31,16 @@ from xlkpi.lint_checks import (
     check_target,
     check_value_in_gap,
     number_in,
-    rule_status,
-    shown,
 )
 
 __all__ = [
     "CODES",
-    "ROLES",
-    "STATED_RAG",
     "Entry",
     "Finding",
     "IndicatorRow",
     "Month",
     "lint",
 ]
-
-#: What a figure in an indicator row can be, and what it means.
-ROLES: dict[str, str] = {
-    "ref": "the indicator's reference (2.7, W 1)",
-    "name": "the indicator's wording",
-    "polarity": "which way is good (High, SIB, Lower is Better)",
-    "unit": "what the figures are (Count, Percentage, Rate)",
-    "value": "the current figure, when it is not in a month column",
-    "target": "the target",
-    "rag": "the RAG the report states",
-    "rag_text": "the RAG methodology text",
-    "red": "the Red tolerance",
-    "green": "the Green tolerance",
-    "dot": "the direction of travel the report states",
-    "numerator": "the count a percentage is of",
-    "denominator": "the count a percentage is out of",
-    "rate": "a rate per 10,000 of the current figure",
-}
-
 
 @dataclass(frozen=True)
 class Entry:
@@ -86,7 +64,14 @@ class Month:
 
 @dataclass
 class IndicatorRow:
-    """One indicator's row: its figures by role, its monthly series, and where it is."""
+    """One indicator's row: its figures by role, its monthly series, and where it is.
+
+    Roles: ``ref``, ``name``, ``polarity``, ``unit`` (Count, Percentage, Rate), ``value``
+    (the current figure when it is not in a month column), ``target``, ``rag`` (stated),
+    ``rag_text`` (methodology), ``red`` and ``green`` (tolerances), ``dot`` (stated
+    direction), ``numerator``, ``denominator``, ``rate`` (per 10,000 of the current
+    figure).
+    """
 
     sheet: str = ""
     label: str = ""
@@ -138,7 +123,7 @@ def _row_findings(row: IndicatorRow) -> list[Finding]:
     """Every check one row has the figures for."""
     found: list[Finding] = []
     rule = _rule_args(row)
-    text = row.get("rag_text")
+    text = rule.get("text")
     if text:
         found += check_bands(str(text), row.cell("rag_text"))
         found += check_polarity(row.get("polarity"), str(text), where=row.cell("polarity"))
@@ -165,15 +150,7 @@ def _stated_rag(row: IndicatorRow, current: Entry, rule: dict[str, Any]) -> list
         return check_stated_rag(current.value, stated, where=row.cell("rag"), **rule)
     if row.fields["rag"].computed:  # a formula that leaves it blank does so on purpose
         return []
-    figure = number_in(current.value)
-    verdict = None if figure is None else rule_status(figure, **rule)
-    if not verdict:
-        return []
-    percent = "%" in str(rule.get("text", "")) or (
-        "red" in rule and abs(rule["red"]) <= 1.5 and abs(rule["green"]) <= 1.5)
-    return [Finding("RAG-MISSING", CODES["RAG-MISSING"][0], "", row.cell("rag"),
-                    f"{shown(current.value, percent)} ({current.cell}) has a RAG rule but "
-                    f"no RAG; by the rule it is {verdict}")]
+    return check_rag_missing(current.value, current.cell, row.cell("rag"), **rule)
 
 
 def _direction(row: IndicatorRow, current: Entry | None) -> list[Finding]:
@@ -207,8 +184,9 @@ def _share(row: IndicatorRow, current: Entry | None) -> list[Finding]:
         return []
     decimals = _percent_decimals(share)
     if decimals > _PRINTED_DECIMALS:  # a figure kept at full precision: it must be exact
-        exact = den and math.isclose(share, num / den, rel_tol=1e-9, abs_tol=1e-12)
-        return [] if exact or not den else check_share(num, den, share, 6, current.cell)
+        if den and math.isclose(share, num / den, rel_tol=1e-9, abs_tol=1e-12):
+            return []
+        decimals = 6
     return check_share(num, den, share, decimals, current.cell)
 
 
@@ -258,17 +236,9 @@ def _rate_series(rows: Sequence[IndicatorRow]) -> list[Finding]:
         pairs = [(number_in(c.value), number_in(m.value), m.cell) for m in row.months
                  if (c := count_row.month(m.period)) is not None]
         pairs = [p for p in pairs if p[0] is not None and p[1] is not None and p[0] > 0]
-        findings = check_rates([p[0] for p in pairs], [p[1] for p in pairs],
-                               [p[2] for p in pairs])
-        for f in findings:
-            count, rate, _ = next(p for p in pairs if p[2] == f.cell)
-            ratio = count / rate
-            usual = sorted(p[0] / p[1] for p in pairs)[len(pairs) // 2]
-            found.append(Finding(
-                "RATE-SERIES", CODES["RATE-SERIES"][0], row.sheet, f.cell,
-                f"{row.label}: a rate of {rate:g} from {count:g} ({count_row.label}) "
-                f"implies {ratio * 10_000:,.0f} children where the other months imply "
-                f"about {usual * 10_000:,.0f}, which gives {count / usual:.1f}"))
+        found += [replace(f, sheet=row.sheet, message=f"{row.label}: {f.message}")
+                  for f in check_rate_series([p[0] for p in pairs], [p[1] for p in pairs],
+                                             [p[2] for p in pairs], count_row.label)]
     return found
 
 
@@ -281,11 +251,12 @@ def _rates_against_counts(rows: Sequence[IndicatorRow]) -> list[Finding]:
         count = number_in(current.value) if current else None
         if rate and count is not None and count >= 1 and count == int(count):
             pairs.append((count, rate, row))
+    # each pair's index is its "where", so each finding goes back to its row and sheet
     findings = check_rates([p[0] for p in pairs], [p[1] for p in pairs],
-                           [p[2].cell("rate") for p in pairs])
-    by_cell = {p[2].cell("rate"): p[2] for p in pairs}
-    return [replace(f, sheet=by_cell[f.cell].sheet,
-                    message=f"{by_cell[f.cell].label}: {f.message}") for f in findings]
+                           [str(k) for k in range(len(pairs))])
+    return [replace(f, sheet=row.sheet, cell=row.cell("rate"),
+                    message=f"{row.label}: {f.message}")
+            for f in findings for row in [pairs[int(f.cell)][2]]]
 
 
 def lint(rows: Iterable[IndicatorRow]) -> list[Finding]:

@@ -20,23 +20,26 @@ from typing import Any
 
 from xlkpi.bands import Band, parse_bands
 from xlkpi.errors import KpiError
-from xlkpi.polarity import HIGH, LOW, STATUS_NAMES, STATUS_WORDS, polarity_codes
+from xlkpi.polarity import HIGH, LOW, polarity_codes
 from xlkpi.privacy import shown_value
 from xlkpi.rag import rag, rag_from_text
+from xlkpi.trend import direction, read_status
 
 __all__ = [
     "CODES",
-    "STATED_RAG",
     "Finding",
     "check_bands",
     "check_direction",
     "check_polarity",
+    "check_rag_missing",
+    "check_rate_series",
     "check_rates",
     "check_series",
     "check_share",
     "check_stated_rag",
     "check_target",
     "check_value_in_gap",
+    "finding",
     "number_in",
     "rule_status",
     "shown",
@@ -73,13 +76,8 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 
-#: How reports state a RAG: words (the board writes Yellow for Amber) and the county
-#: report's symbols (★ Green, ■ Amber, ✖ Red).
-STATED_RAG: dict[str, str] = {
-    **{word: STATUS_NAMES[code] or "" for word, code in STATUS_WORDS.items()},
-    "g": "Green", "a": "Amber", "r": "Red",
-    "★": "Green", "■": "Amber", "✖": "Red", "✔": "Green", "✘": "Red",
-}
+#: Spellings of a stated RAG beyond those KPI_SYMBOL reads (words, Yellow, ★ ■ ✖).
+_MORE_RAG_SPELLINGS = {"g": "Green", "a": "Amber", "r": "Red", "✔": "Green", "✘": "Red"}
 
 
 @dataclass(frozen=True)
@@ -101,8 +99,9 @@ class Finding:
                 "severity": self.severity, "message": self.message}
 
 
-def _finding(code: str, where: str, message: str) -> Finding:
-    return Finding(code, CODES[code][0], "", where, message)
+def finding(code: str, cell: str, message: str, sheet: str = "") -> Finding:
+    """A finding with its code's severity from :data:`CODES`."""
+    return Finding(code, CODES[code][0], sheet, cell, message)
 
 
 _NUMBER_RE = re.compile(r"^\s*(?:[<>≤≥]=?\s*)?(-?\d[\d,]*(?:\.\d+)?|-?\.\d+)\s*(%?)")
@@ -145,7 +144,8 @@ def stated_rag(value: Any) -> str | None:
     """The status a RAG cell states (``Yellow`` and ``■`` are Amber); None if none."""
     if not isinstance(value, str):
         return None
-    return STATED_RAG.get(value.strip().lower()) or None
+    word = read_status(value) or _MORE_RAG_SPELLINGS.get(value.strip().lower())
+    return word if word in ("Green", "Amber", "Red") else None
 
 
 def _shown(band: Band) -> str:
@@ -157,20 +157,20 @@ def check_bands(text: str, where: str = "") -> list[Finding]:
     try:
         bands = parse_bands(text)
     except KpiError as err:
-        return [_finding("BAND-UNREADABLE", where, str(err))]
+        return [finding("BAND-UNREADABLE", where, str(err))]
     findings = []
     ordered = sorted(bands, key=lambda b: b.covers()[0])
     for low, high in itertools.pairwise(ordered):
         low_end, high_start = low.covers()[1], high.covers()[0]
         unit = "%" if low.percent else ""
         if high_start > low_end + 1e-9:
-            findings.append(_finding(
+            findings.append(finding(
                 "BAND-GAP", where,
                 f"{_shown(low)} ends at {low_end:g}{unit} and {_shown(high)} starts at "
                 f"{high_start:g}{unit}: values in between get no band (the worse one is "
                 f"used); write the bands so they meet"))
         elif high_start < low_end - 1e-9:
-            findings.append(_finding(
+            findings.append(finding(
                 "BAND-OVERLAP", where,
                 f"{_shown(low)} and {_shown(high)} both cover {high_start:g}{unit} to "
                 f"{low_end:g}{unit}: the band written first wins; write them so they "
@@ -210,7 +210,7 @@ def check_polarity(polarity: Any, text: Any = None, *, red: Any = None, green: A
     if (code == LOW) == green_higher:
         better = "bigger" if green_higher else "smaller"
         rule = "bands" if text else "Red and Green tolerances"
-        return [_finding("POLARITY-BANDS", where,
+        return [finding("POLARITY-BANDS", where,
                          f"polarity {polarity!r} but the {rule} make {better} values "
                          "Green; correct one of them")]
     return []
@@ -248,7 +248,7 @@ def check_stated_rag(value: Any, stated: Any, *, text: Any = None, polarity: Any
         return []
     rule = rule_status(figure, text, polarity, red, green)
     if rule and rule != said:
-        return [_finding("RAG-STATED", where,
+        return [finding("RAG-STATED", where,
                          f"the report says {str(stated).strip()}, but "
                          f"{shown(value, _percent_rule(text, red, green))} "
                          f"{_how(text, polarity, red, green)} is {rule}")]
@@ -264,7 +264,7 @@ def check_target(target: Any, *, text: Any = None, polarity: Any = None, red: An
         return []
     rule = rule_status(figure, text, polarity, red, green)
     if rule and rule != "Green":
-        return [_finding("TARGET-BANDS", where,
+        return [finding("TARGET-BANDS", where,
                          f"the target {shown(target, _percent_rule(text, red, green))} is "
                          f"{rule} {_how(text, polarity, red, green)}"
                          ": a figure that meets the target should be Green; correct the "
@@ -300,7 +300,7 @@ def check_value_in_gap(value: Any, text: str, where: str = "") -> list[Finding]:
     high = min(above, key=lambda b: b.lower)
     unit = "%" if bands[0].percent else ""
     rule = rule_status(figure, text)
-    return [_finding("VALUE-IN-GAP", where,
+    return [finding("VALUE-IN-GAP", where,
                      f"{points:g}{unit} lies between {_shown(low)} and {_shown(high)} as "
                      f"they are written; rounded to the bands' precision it is {rule}: "
                      "write the bands to cover it, or say how figures are rounded")]
@@ -318,7 +318,7 @@ def check_share(numerator: float, denominator: float, printed: float, decimals: 
     share = 100 * numerator / denominator
     rounded = math.floor(share * 10**decimals + 0.5) / 10**decimals
     if abs(rounded - 100 * printed) > 10 ** -(decimals + 3):
-        return [_finding("SHARE-PRINTED", where,
+        return [finding("SHARE-PRINTED", where,
                          f"{numerator:g} / {denominator:g} is {share:.{decimals + 2}f}%, "
                          f"which prints as {rounded:.{decimals}f}%, not "
                          f"{100 * printed:.{decimals}f}%")]
@@ -337,7 +337,7 @@ def check_series(values: Sequence[Any], wheres: Sequence[str]) -> list[Finding]:
         words = isinstance(value, str) and value.strip() not in ("", "-") and not (
             _NUMBER_RE.fullmatch(value.strip()))
         if isinstance(value, bool) or words:
-            findings.append(_finding("SERIES-TEXT", where,
+            findings.append(finding("SERIES-TEXT", where,
                                      f"{_excel_text(value)} is not a number; a month's "
                                      "figure must be a number or blank"))
     return findings
@@ -345,69 +345,109 @@ def check_series(values: Sequence[Any], wheres: Sequence[str]) -> list[Finding]:
 
 #: How a finding names a direction.
 _SHOW = {"up": "up (↑)", "down": "down (↓)", "same": "no change (➡)"}
-#: The arrows reports print for a direction, as the direction words they mean.
-_ARROWS = {"↑": "up", "↓": "down", "➡": "same", "↔": "same", "→": "same"}
+#: A stated direction (an arrow, or a word :func:`~xlkpi.trend.read_status` reads) and a
+#: KPI_DOT result, as the way the arrow points: ↑ is better, or higher without a polarity.
+_POINTS = {"↑": "up", "↓": "down", "➡": "same", "↔": "same", "→": "same", "same": "same",
+           "Improving": "up", "Up": "up", "Worsening": "down", "Down": "down",
+           "No change": "same"}
 
 
 def check_direction(current: Any, previous: Any, polarity: str, stated: str,
                     where: str = "") -> list[Finding]:
     """A printed direction (arrow or word) that the two figures it compares contradict.
 
-    With a polarity the arrow shows performance (↑ better), without one the raw
-    movement (↑ higher), as the seed reports print them. A missing figure with an arrow
-    printed is a finding too: there is nothing to compare.
+    The figures' direction is KPI_DOT's (:func:`xlkpi.trend.direction`): with a polarity
+    the arrow shows performance (↑ better), without one the raw movement (↑ higher), as
+    the seed reports print them. A missing figure with an arrow printed is a finding too:
+    there is nothing to compare.
     """
-    word = _ARROWS.get(stated.strip(), stated.strip().lower())
-    word = {"improving": "up", "worsening": "down", "no change": "same"}.get(word, word)
-    if word not in ("up", "down", "same"):
+    word = _POINTS.get(stated.strip()) or _POINTS.get(read_status(stated) or "")
+    if word is None:
         return []
     try:
         a, b = float(current), float(previous)
     except (TypeError, ValueError):
-        return [_finding("DOT-STATED", where,
-                         f"the report prints {stated} but has no figure to compare: "
-                         f"{shown(current)} against {shown(previous)}")]
+        return [finding("DOT-STATED", where,
+                        f"the report prints {stated} but has no figure to compare: "
+                        f"{shown(current)} against {shown(previous)}")]
     try:
-        code = int(polarity_codes(polarity))
-    except KpiError:
-        code = 0
-    move = "same" if a == b else ("up" if a > b else "down")
-    if code == LOW and move != "same":
-        move = "down" if move == "up" else "up"
+        computed = direction(a, b, polarity)
+    except KpiError:  # a polarity it cannot read: the raw movement
+        computed = direction(a, b)
+    move = _POINTS[computed]
     if move == word:
         return []
-    if code in (HIGH, LOW):
+    if computed in ("Improving", "Worsening") or (
+            computed == "No change" and _judged(polarity)):
         better = {"up": "better", "down": "worse", "same": "the same"}[move]
-        way = "high" if code == HIGH else "low"
-        return [_finding("DOT-STATED", where,
-                         f"the report prints {stated}, but {a:g} against {b:g} is {better}"
-                         f" ({way} is better), so it should show {_SHOW[move]}")]
-    return [_finding("DOT-STATED", where,
-                     f"the report prints {stated}, but {a:g} against {b:g} is "
-                     f"{_SHOW[move]}")]
+        way = "high" if int(polarity_codes(polarity)) == HIGH else "low"
+        return [finding("DOT-STATED", where,
+                        f"the report prints {stated}, but {a:g} against {b:g} is {better}"
+                        f" ({way} is better), so it should show {_SHOW[move]}")]
+    return [finding("DOT-STATED", where,
+                    f"the report prints {stated}, but {a:g} against {b:g} is "
+                    f"{_SHOW[move]}")]
+
+
+def _judged(polarity: Any) -> bool:
+    """The polarity says which way is better (high or low)."""
+    try:
+        return int(polarity_codes(polarity)) in (HIGH, LOW)
+    except KpiError:
+        return False
+
+
+def _rate_outliers(counts: Sequence[float], rates: Sequence[float], per: float
+                   ) -> tuple[float, list[tuple[int, float]]]:
+    """The population the (count, rate) pairs imply (their median), and the pairs whose
+    rate is further from count / population x ``per`` than its printed precision plus
+    0.1% (the slack the other rates' rounding leaves in the population): (index, the
+    rate that population gives)."""
+    implied = sorted(c / r * per for c, r in zip(counts, rates, strict=True) if r)
+    if len(implied) < 2:
+        return 0.0, []
+    base = implied[len(implied) // 2]
+    outliers = []
+    for k, (count, rate) in enumerate(zip(counts, rates, strict=True)):
+        decimals = len(f"{rate:g}".partition(".")[2])
+        if abs(count / base * per - rate) > 10 ** -decimals + 0.001 * abs(rate):
+            outliers.append((k, round(count / base * per, decimals)))
+    return base, outliers
 
 
 def check_rates(counts: Sequence[float], rates: Sequence[float], wheres: Sequence[str],
                 per: float = 10_000) -> list[Finding]:
-    """Rates per 10,000 that imply a different population from the others.
+    """Rates per 10,000 that imply a different population from the others (the median of
+    the populations the pairs imply is taken as the report's)."""
+    base, outliers = _rate_outliers(counts, rates, per)
+    return [finding("RATE-COUNT", wheres[k],
+                    f"{counts[k]:g} per {base:,.0f} children is {expected:g} per 10,000, "
+                    f"not {rates[k]:g} (the other rates use a population of about "
+                    f"{base:,.0f})") for k, expected in outliers]
 
-    The population each (count, rate) pair implies is count / rate x 10,000; the median
-    is taken as the report's. A rate further from count / population x 10,000 than its
-    printed precision plus 0.1% (the slack the other rates' rounding leaves in the
-    population) is reported.
-    """
-    implied = [c / r * per for c, r in zip(counts, rates, strict=True) if r]
-    if len(implied) < 2:
+
+def check_rate_series(counts: Sequence[float], rates: Sequence[float],
+                      wheres: Sequence[str], count_label: str) -> list[Finding]:
+    """One indicator's monthly rates against its monthly counts (``count_label``): count /
+    rate is the same every month (the population, or a twelfth of it for an annualised
+    rate), so a month whose ratio differs is a mistyped rate or count."""
+    base, outliers = _rate_outliers(counts, rates, 10_000)
+    return [finding("RATE-SERIES", wheres[k],
+                    f"a rate of {rates[k]:g} from {counts[k]:g} ({count_label}) implies "
+                    f"{counts[k] / rates[k] * 10_000:,.0f} children where the other "
+                    f"months imply about {base:,.0f}, which gives "
+                    f"{counts[k] / base * 10_000:.1f}") for k, _ in outliers]
+
+
+def check_rag_missing(value: Any, value_cell: str, where: str = "", **rule: Any
+                      ) -> list[Finding]:
+    """A figure (in ``value_cell``) whose rule (methodology ``text``, or ``polarity``,
+    ``red``, ``green``) gives a RAG the report does not print in ``where``."""
+    figure = number_in(value)
+    verdict = None if figure is None else rule_status(figure, **rule)
+    if not verdict:
         return []
-    implied.sort()
-    base = implied[len(implied) // 2]
-    findings = []
-    for count, rate, where in zip(counts, rates, wheres, strict=True):
-        decimals = len(f"{rate:g}".partition(".")[2])
-        expected = round(count / base * per, decimals)
-        if abs(count / base * per - rate) > 10 ** -decimals + 0.001 * abs(rate):
-            findings.append(_finding(
-                "RATE-COUNT", where,
-                f"{count:g} per {base:,.0f} children is {expected:g} per 10,000, not "
-                f"{rate:g} (the other rates use a population of about {base:,.0f})"))
-    return findings
+    percent = _percent_rule(rule.get("text"), rule.get("red"), rule.get("green"))
+    return [finding("RAG-MISSING", where,
+                    f"{shown(value, percent)} ({value_cell}) has a RAG rule but no RAG; by "
+                    f"the rule it is {verdict}")]

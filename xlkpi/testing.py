@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from xlkpi.workbook.references import col_letters, parse_cell
+from xlkpi.workbook.references import address, parse_cell
 
 __all__ = ["assert_cell", "assert_range", "recalculated"]
 
@@ -43,10 +43,10 @@ def assert_cell(result: Any, reference: str, expected: Any) -> None:
 
 def assert_range(result: Any, reference: str, expected: Sequence[Any]) -> None:
     """A column or row range (``Summary!C2:C4``) holds ``expected``, cell by cell."""
-    sheet, address = _split(reference)
-    first, _, last = address.partition(":")
+    sheet, span = _split(reference)
+    first, _, last = span.partition(":")
     (r1, c1), (r2, c2) = parse_cell(first), parse_cell(last or first)
-    cells = [f"{col_letters(c)}{r}" for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+    cells = [address(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
     assert len(cells) == len(expected), (
         f"{reference} has {len(cells)} cells, {len(expected)} values expected")
     for cell, value in zip(cells, expected, strict=True):

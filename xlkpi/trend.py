@@ -29,6 +29,7 @@ __all__ = [
     "TREND_WORDS",
     "direction",
     "quartile",
+    "read_status",
     "symbol",
     "trend",
 ]
@@ -188,6 +189,12 @@ def _status_aliases() -> dict[str, str]:
 _ALIASES = _status_aliases()
 
 
+def read_status(text: Any) -> str | None:
+    """The status word a cell's text stands for (``yellow`` -> ``Amber``, ``★`` ->
+    ``Green``, ``no change`` -> ``No change``); None for anything else."""
+    return _ALIASES.get(normalise_word(text)) if isinstance(text, str) else None
+
+
 def symbol(status: Any, set: str = "default") -> Any:
     """The symbol a report shows for a status word (``Green`` -> ``★`` in the default set).
 
@@ -201,7 +208,7 @@ def symbol(status: Any, set: str = "default") -> Any:
                        f"{', '.join(SYMBOL_SETS)}", argument="set")
     cells = as_array(status)
     index, uniques = pd.factorize(cells.reshape(-1).astype(object), use_na_sentinel=True)
-    words = [_ALIASES.get(normalise_word(u)) if isinstance(u, str) else None for u in uniques]
+    words = [read_status(u) for u in uniques]
     known = np.array([w is not None or _blank_text(u) for w, u in zip(words, uniques,
                                                                        strict=True)] + [True])
     if not known.all():

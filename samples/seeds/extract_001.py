@@ -41,18 +41,23 @@ def _after(lines: list[str], label: str) -> tuple[str, str] | None:
     return None
 
 
+def _labelled(lines: list[str], prefix: str) -> list[str] | None:
+    """The first line whose label starts with ``prefix``, split at its tabs."""
+    return next((parts for line in lines
+                 if (parts := [p.strip() for p in line.split("\t")])[0].startswith(prefix)),
+                None)
+
+
 def _field(lines: list[str], prefix: str) -> str | None:
-    for line in lines:
-        parts = line.split("\t")
-        if parts[0].strip().startswith(prefix):
-            return parts[1].strip() if len(parts) > 1 else ""
-    return None
+    """The figure beside the label (``"Rate per 10,000"`` -> ``"145.98"``)."""
+    parts = _labelled(lines, prefix)
+    return None if parts is None else (parts[1] if len(parts) > 1 else "")
 
 
 def _label(lines: list[str], prefix: str) -> str:
     """The label as printed ("Rate per 10,000" or "Rate per 10,000 (YTD)")."""
-    return next((line.split("\t")[0].strip() for line in lines
-                 if line.split("\t")[0].strip().startswith(prefix)), "")
+    parts = _labelled(lines, prefix)
+    return "" if parts is None else parts[0]
 
 
 def page(lines: list[str]) -> tuple[dict, list[dict]] | None:

@@ -21,7 +21,7 @@ from xlkpi.lint import Finding
 from xlkpi.workbook.engine import Evaluation, evaluate
 from xlkpi.workbook.linting import lint_package
 from xlkpi.workbook.package import Package
-from xlkpi.workbook.references import col_letters, parse_cell
+from xlkpi.workbook.references import address, parse_cell
 
 __all__ = [
     "RAG_WORDS",
@@ -42,10 +42,6 @@ _ABS_TOLERANCE = 1e-12
 VOLATILE = ("TODAY(", "NOW(", "RAND(", "RANDBETWEEN(", "RANDARRAY(")
 #: The statuses counted in a summary.
 RAG_WORDS = ("Red", "Amber", "Green")
-
-
-def _address(row: int, col: int) -> str:
-    return f"{col_letters(col)}{row}"
 
 
 def _shown(value: Any) -> Any:
@@ -178,7 +174,7 @@ def _run(path: str | Path, progress: Callable[[int, int], None] | None
                 errors[str(value)] += 1
             elif isinstance(value, str) and value in RAG_WORDS:
                 statuses[value] += 1
-    skipped = [(sheet, _address(*cell), reason)
+    skipped = [(sheet, address(*cell), reason)
                for sheet, cells in evaluation.skipped.items()
                for cell, reason in sorted(cells.items())]
     result = RecalcResult(Path(path), None, evaluation, evaluation.cells, errors, statuses,
@@ -237,5 +233,5 @@ def check(path: str | Path, progress: Callable[[int, int], None] | None = None) 
             outcome.compared += 1
             if not same_value(cell.value, value):
                 outcome.differences.append(Difference(
-                    sheet.name, _address(*key), formula, cell.value, value))
+                    sheet.name, address(*key), formula, cell.value, value))
     return outcome

@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from xlkpi.functions import REGISTRY
-from xlkpi.lint import CODES, Finding, lint
+from xlkpi.lint import Finding, lint
+from xlkpi.lint_checks import finding
 from xlkpi.workbook.package import Package, Sheet
-from xlkpi.workbook.references import calls, col_letters, r1c1_key, references
+from xlkpi.workbook.references import address, calls, parse_cell, r1c1_key, references
 from xlkpi.workbook.tables import Table, indicator_tables, kpi_name
 
 __all__ = ["VOLATILE_IN_KPI", "formula_findings", "lint_package", "lint_workbook",
@@ -24,10 +25,6 @@ __all__ = ["VOLATILE_IN_KPI", "formula_findings", "lint_package", "lint_workbook
 
 #: Functions that make a KPI cell change with the day it is opened or the layout.
 VOLATILE_IN_KPI = ("TODAY", "NOW", "OFFSET", "INDIRECT")
-
-
-def _finding(code: str, sheet: str, cell: str, message: str) -> Finding:
-    return Finding(code, CODES[code][0], sheet, cell, message)
 
 
 def _formula_problems(formula: str) -> list[tuple[str, str]]:
@@ -84,12 +81,12 @@ def formula_findings(sheet: Sheet) -> list[Finding]:
         key_text = r1c1_key(formula, row, col)
         for code, message in problems:
             key = (code, key_text)
-            groups.setdefault(key, []).append(f"{col_letters(col)}{row}")
+            groups.setdefault(key, []).append(address(row, col))
             messages.setdefault(key, message)
     findings = []
     for key, cells in groups.items():
         more = f" (and {len(cells) - 1} more cells with this formula)" if len(cells) > 1 else ""
-        findings.append(_finding(key[0], sheet.name, cells[0], messages[key] + more))
+        findings.append(finding(key[0], cells[0], messages[key] + more, sheet.name))
     return findings
 
 
@@ -106,11 +103,11 @@ def verdict_findings(tables: Iterable[Table]) -> list[Finding]:
             for cell in cells:
                 if cell.has_formula or cell.value in (None, ""):
                     continue
-                findings.append(_finding(
-                    "VERDICT-TYPED", table.sheet, f"{col_letters(cell.col)}{cell.row}",
+                findings.append(finding(
+                    "VERDICT-TYPED", address(cell.row, cell.col),
                     f"{cell.value!r} is typed by hand where the column computes it "
-                    f"(={example.formula} in {col_letters(example.col)}{example.row}); a "
-                    "typed verdict does not change when the figures do"))
+                    f"(={example.formula} in {address(example.row, example.col)}); a "
+                    "typed verdict does not change when the figures do", table.sheet))
     return findings
 
 
@@ -122,16 +119,8 @@ def lint_package(package: Package) -> list[Finding]:
     for sheet in package.sheets:
         findings += formula_findings(sheet)
     order = {s.name: k for k, s in enumerate(package.sheets)}
-    return sorted(findings, key=lambda f: (order.get(f.sheet, len(order)), _cell_order(
-        f.cell), f.code))
-
-
-def _cell_order(cell: str) -> tuple[int, int]:
-    letters = cell.rstrip("0123456789").split("!")[-1]
-    digits = cell[len(cell.rstrip("0123456789")):]
-    width = sum((ord(ch) - 64) * 26 ** k for k, ch in enumerate(reversed(letters.upper()))
-                if ch.isalpha())
-    return (int(digits) if digits else 0, width)
+    return sorted(findings, key=lambda f: (order.get(f.sheet, len(order)),
+                                           parse_cell(f.cell.split("!")[-1]), f.code))
 
 
 def lint_workbook(path: str | Path) -> list[Finding]:

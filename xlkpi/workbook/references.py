@@ -22,6 +22,7 @@ __all__ = [
     "Call",
     "Rect",
     "Reference",
+    "address",
     "calls",
     "col_letters",
     "col_number",
@@ -283,6 +284,11 @@ def r1c1_key(formula: str, row: int, col: int) -> str:
 
 
 _CELL_NAME = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
+
+
+def address(row: int, col: int) -> str:
+    """(row 12, column 2) -> ``"B12"``: the inverse of :func:`parse_cell`."""
+    return f"{col_letters(col)}{row}"
 
 
 def parse_cell(address: str) -> tuple[int, int]:

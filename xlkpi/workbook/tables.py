@@ -19,7 +19,7 @@ from typing import Any
 from xlkpi.functions import REGISTRY
 from xlkpi.lint import Entry, IndicatorRow, Month
 from xlkpi.workbook.package import Cell, Package, Sheet
-from xlkpi.workbook.references import calls, col_letters, references
+from xlkpi.workbook.references import address, calls, references
 
 __all__ = [
     "HEADINGS",
@@ -157,10 +157,6 @@ def _rows_by_number(sheet: Sheet) -> dict[int, dict[int, Cell]]:
     return rows
 
 
-def _address(row: int, col: int) -> str:
-    return f"{col_letters(col)}{row}"
-
-
 def _shown(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
@@ -190,12 +186,12 @@ def _table_rows(sheet: Sheet, rows: dict[int, dict[int, Cell]], header: list[int
         for role, col in by_role.items():
             cell = cells.get(col)
             row.fields[role] = Entry(_shown(cell.value) if cell else None,
-                                     _address(number, col),
+                                     address(number, col),
                                      bool(cell and cell.has_formula))
             if col in verdicts and cell is not None:
                 verdicts[col].append(cell)
         row.months = [Month(c.period or 0, c.heading, _shown(cells[col].value) if col in
-                            cells else None, _address(number, col))
+                            cells else None, address(number, col))
                       for col, c in sorted(months.items(), key=lambda kv: kv[1].period)]
         row.label = str(row.get("ref") or row.get("name") or f"row {number}").strip()
         found.append(row)
@@ -233,7 +229,7 @@ def _formula_rows(package: Package, tables: list[Table]) -> list[IndicatorRow]:
     extra = []
     for sheet in package.sheets:
         for (number, col), cell in sorted(sheet.cells.items()):
-            formula = cell.formula if cell.has_formula else None
+            formula = cell.formula
             if not formula or "KPI" not in formula.upper():
                 continue
             verdict = next((VERDICT_FUNCTIONS[n] for c in calls(formula)
@@ -245,7 +241,7 @@ def _formula_rows(package: Package, tables: list[Table]) -> list[IndicatorRow]:
                 row = IndicatorRow(sheet.name, label=f"row {number}", number=number)
                 known[(sheet.name, number)] = row
                 extra.append(row)
-            row.fields.setdefault(verdict, Entry(cell.value, _address(number, col), True))
+            row.fields.setdefault(verdict, Entry(cell.value, address(number, col), True))
             for ref in references(formula):
                 if not ref.calls or ref.kind != "cell":
                     continue
@@ -260,7 +256,7 @@ def _formula_rows(package: Package, tables: list[Table]) -> list[IndicatorRow]:
                     continue
                 r, c = ref.rect[0], ref.rect[1]
                 source = target.cells.get((r, c))
-                where = _address(r, c) if target is sheet else f"{target.name}!{_address(r, c)}"
+                where = address(r, c) if target is sheet else f"{target.name}!{address(r, c)}"
                 row.fields[role] = Entry(_shown(source.value) if source else None, where,
                                          bool(source and source.has_formula))
     return extra
