@@ -245,6 +245,17 @@ def test_an_indicator_table_without_a_workbook():
     assert all(f.sheet == "S" and f.message.startswith("X: ") for f in lint(rows))
 
 
+def test_a_rate_is_reported_on_its_own_sheet_when_cells_share_an_address():
+    # seed 001's rates, split over two sheets whose rate cells are all F2
+    rows = [IndicatorRow(sheet, label, fields={"value": Entry(count, "E2"),
+                                               "rate": Entry(rate, "F2")})
+            for sheet, label, count, rate in [("CAF", "page 1", 487, 145.98),
+                                              ("CP", "page 18", 246, 68.14),
+                                              ("CLA", "page 26", 299, 82.83)]]
+    assert [(f.code, f.sheet, f.cell) for f in lint(rows)] == [("RATE-COUNT", "CAF", "F2")]
+    assert lint(rows)[0].message.startswith("page 1: 487 per 36,")
+
+
 _cell_values = st.one_of(st.none(), st.booleans(), st.floats(allow_nan=True),
                          st.integers(-10**6, 10**6), st.text(max_size=30),
                          st.sampled_from(["Green", "★", "↑", "High", "SIB", "10% or less",
