@@ -40,6 +40,18 @@ def _write(name: str, columns: dict[str, np.ndarray]) -> None:
     print(f"{OUT.name}/{name}: {len(frame):,} rows")
 
 
+def _episodes(rng: np.random.Generator, n: int, earlier: int, length: tuple[float, float],
+              children: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` episodes (plans, periods in care): starts from ``earlier`` days before the
+    extract's first day, gamma(shape, scale) days long, open (NaT) when they end after the
+    last day; and the child of each, drawn from the ``children`` index range."""
+    start = FIRST - np.timedelta64(earlier, "D") + rng.integers(
+        0, DAYS + earlier, n).astype("timedelta64[D]")
+    end = start + rng.gamma(*length, n).astype(int).astype("timedelta64[D]")
+    end[end > LAST] = np.datetime64("NaT")
+    return start, end, rng.integers(*children, n)
+
+
 def main() -> None:
     rng = np.random.default_rng(SEED)
     OUT.mkdir(exist_ok=True)
@@ -88,11 +100,7 @@ def main() -> None:
 
     # child protection plans: about 40 per 10,000 open at a time; some over two years
     n_cp = 420
-    cp_start = FIRST - np.timedelta64(400, "D") + rng.integers(
-        0, DAYS + 400, n_cp).astype("timedelta64[D]")
-    cp_end = cp_start + rng.gamma(2.2, 150, n_cp).astype(int).astype("timedelta64[D]")
-    cp_end[cp_end > LAST] = np.datetime64("NaT")
-    cp_child = rng.integers(6_000, 8_000, n_cp)
+    cp_start, cp_end, cp_child = _episodes(rng, n_cp, 400, (2.2, 150), (6_000, 8_000))
     _write("cp_plans.csv", {"child_id": children[cp_child], "start_date": _text(cp_start),
                             "end_date": _text(cp_end), "team": rng.choice(TEAMS, n_cp)})
 
@@ -108,11 +116,7 @@ def main() -> None:
 
     # looked-after children: about 65 per 10,000; 1 to 4 placements each
     n_cla = 520
-    cla_start = FIRST - np.timedelta64(700, "D") + rng.integers(
-        0, DAYS + 700, n_cla).astype("timedelta64[D]")
-    cla_end = cla_start + rng.gamma(2.0, 300, n_cla).astype(int).astype("timedelta64[D]")
-    cla_end[cla_end > LAST] = np.datetime64("NaT")
-    cla_child = rng.integers(8_000, 12_000, n_cla)
+    cla_start, cla_end, cla_child = _episodes(rng, n_cla, 700, (2.0, 300), (8_000, 12_000))
     _write("cla.csv", {"child_id": children[cla_child], "start_date": _text(cla_start),
                        "end_date": _text(cla_end), "team": rng.choice(TEAMS, n_cla)})
     moves = rng.choice([1, 1, 1, 2, 2, 3, 4], n_cla)

@@ -19,7 +19,7 @@ import re
 import sys
 from pathlib import Path
 
-from seedfiles import SEEDS, number, write_seed
+from seedfiles import number, seed_lines, write_seed
 
 HERE = Path(__file__).resolve().parent
 #: Pages that measure exactly an xlkpi indicator (xlkpi/indicators/definitions.py).
@@ -129,10 +129,7 @@ def page(lines: list[str]) -> tuple[dict, list[dict]] | None:
 
 def main() -> None:
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
-    source = next(SEEDS.glob("001_*.txt"), None)
-    if source is None:
-        sys.exit(f"seed 001 not found in {SEEDS}")
-    lines = source.read_text(encoding="utf-8").splitlines()
+    lines = seed_lines("001")
     starts = [i for i, line in enumerate(lines) if line.startswith("Code\t")] + [len(lines)]
     indicators, monthly = [], []
     for begin, end in itertools.pairwise(starts):

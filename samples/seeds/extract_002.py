@@ -14,7 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-from seedfiles import SEEDS, number, write_seed
+from seedfiles import number, seed_lines, write_seed
 
 HERE = Path(__file__).resolve().parent
 MONTHS = ["2017-04", "2017-05", "2017-06", "2017-07", "2017-08", "2017-09", "2017-10",
@@ -55,10 +55,7 @@ def extract(lines: list[str]) -> tuple[list[dict], list[dict]]:
 
 def main() -> None:
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
-    source = next(SEEDS.glob("002_*.txt"), None)
-    if source is None:
-        sys.exit(f"seed 002 not found in {SEEDS}")
-    indicators, monthly = extract(source.read_text(encoding="utf-8").splitlines())
+    indicators, monthly = extract(seed_lines("002"))
     write_seed(folder, "002", COLUMNS, indicators, monthly)
     print(f"{len(indicators)} indicators, {len(monthly)} monthly figures")
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from pathlib import Path
 
-from seedfiles import SEEDS, write_seed
+from seedfiles import seed_lines, write_seed
 
 HERE = Path(__file__).resolve().parent
 MONTHS = ["2016-10", "2016-11", "2016-12", "2017-01"]
@@ -123,10 +122,7 @@ def month_pages(lines: list[str], keys: dict[str, str]) -> tuple[list[dict], lis
 
 
 def main() -> None:
-    source = next(SEEDS.glob("003_*.txt"), None)
-    if source is None:
-        sys.exit(f"seed 003 not found in {SEEDS}")
-    lines = source.read_text(encoding="utf-8").splitlines()
+    lines = seed_lines("003")
     indicators, monthly = main_table(lines)
     keys = {row["ref"]: row["key"] for row in indicators}
     trends, thirteen = month_pages(lines, keys)

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
 from pathlib import Path
 
-__all__ = ["MONTHLY_COLUMNS", "SEEDS", "number", "write_seed"]
+__all__ = ["MONTHLY_COLUMNS", "SEEDS", "number", "seed_lines", "write_seed"]
 
 #: The seed reports' text, beside this repository in the development workspace.
 SEEDS = Path(__file__).resolve().parent.parent.parent.parent / "shared" / "reference" / "seeds"
 #: The indicator table's columns (what ``xlkpi indicators`` writes, ``xlkpi fill`` reads).
 MONTHLY_COLUMNS = ["period", "code", "numerator", "denominator", "value"]
+
+
+def seed_lines(seed: str) -> list[str]:
+    """The lines of seed report ``seed`` (``"001"``); exits naming the folder when absent."""
+    source = next(SEEDS.glob(f"{seed}_*.txt"), None)
+    if source is None:
+        sys.exit(f"seed {seed} not found in {SEEDS}")
+    return source.read_text(encoding="utf-8").splitlines()
 
 
 def write_seed(folder: Path, seed: str, columns: list[str], indicators: list[dict],
