@@ -21,7 +21,7 @@ templates: $(STAMP)
 	$(BIN)/python workbooks/build.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check xlkpi tests bench samples udfs workbooks
+	$(BIN)/ruff check xlkpi tests bench samples udfs workbooks compat
 
 test: lint
 	$(BIN)/pytest -q -m "not slow and not libreoffice"

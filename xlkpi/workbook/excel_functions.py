@@ -351,6 +351,7 @@ def register(natives: bool = True) -> None:
     if not natives:
         return
     from xlkpi.workbook.criteria import FUNCTIONS as CONDITIONAL
+    from xlkpi.workbook.natives import natives
 
     natives_table: dict[str, Callable[..., Any]] = {
         "NETWORKDAYS": _workday_native(0, intl=False),
@@ -360,8 +361,9 @@ def register(natives: bool = True) -> None:
         "EDATE": _edate,
         "DATEDIF": _datedif,
         **CONDITIONAL,
+        **natives(),
     }
     for name, function in natives_table.items():
         put(name, function)
-        if name.endswith(".INTL"):
-            put(f"_XLFN.{name}", function)
+        put(f"_XLFN.{name}", function)
+        put(f"_XLFN._XLWS.{name}", function)

@@ -38,6 +38,8 @@ __all__ = [
     "Package",
     "PackageError",
     "Sheet",
+    "decode_xstring",
+    "encode_xstring",
     "format_value",
     "write_atomically",
 ]
@@ -56,7 +58,8 @@ _FORMULA = re.compile(
     r"<(?:[\w.-]+:)?f(?=[\s/>])(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</(?:[\w.-]+:)?f>)",
     re.DOTALL,
 )
-_VALUE = re.compile(r"<(?P<p>[\w.-]+:)?v(?:\s*/>|>(?P<text>.*?)</(?:[\w.-]+:)?v>)", re.DOTALL)
+_VALUE = re.compile(r"<(?P<p>[\w.-]+:)?v(?=[\s/>])[^>]*?(?:/>|>(?P<text>.*?)</(?:[\w.-]+:)?v>)",
+                    re.DOTALL)
 _INLINE_TEXT = re.compile(r"<(?:[\w.-]+:)?t(?:\s[^>]*)?>(.*?)</(?:[\w.-]+:)?t>", re.DOTALL)
 _SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
 _R_ATTR = re.compile(r"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -160,14 +163,14 @@ def _serial_from_iso(text: str) -> float:
 
 def _value(kind: str, raw: str | None, body: str, shared: list[str]) -> Any:
     if kind == "inlineStr":
-        return "".join(html.unescape(t) for t in _INLINE_TEXT.findall(body))
+        return decode_xstring("".join(html.unescape(t) for t in _INLINE_TEXT.findall(body)))
     if raw is None:
         return None
     text = html.unescape(raw)
     if kind == "s":
         return shared[int(text)]
     if kind in ("str", "inlineStr"):
-        return text
+        return decode_xstring(text)
     if kind == "b":
         return text.strip() in ("1", "true")
     if kind == "e":
@@ -179,6 +182,24 @@ def _value(kind: str, raw: str | None, body: str, shared: list[str]) -> Any:
     return float(text)
 
 
+_XSTRING_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+#: Characters XML 1.0 cannot carry, which Excel writes as ``_xHHHH_``.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def decode_xstring(text: str) -> str:
+    """Excel's stored text with its ``_xHHHH_`` escapes turned back into characters."""
+    if "_x" not in text:
+        return text
+    return _XSTRING_ESCAPE.sub(lambda m: chr(int(m.group()[2:6], 16)), text)
+
+
+def encode_xstring(text: str) -> str:
+    """Text as Excel stores it: control characters as ``_xHHHH_``, and a literal
+    ``_xHHHH_`` protected by escaping its underscore (``_x005F_``)."""
+    return _XML_INVALID.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
 def format_value(value: Any) -> tuple[str | None, str]:
     """The ``t`` attribute and ``<v>`` text Excel stores for a formula result."""
     if isinstance(value, ExcelError):
@@ -186,7 +207,7 @@ def format_value(value: Any) -> tuple[str | None, str]:
     if isinstance(value, bool):
         return "b", "1" if value else "0"
     if isinstance(value, str):
-        return "str", html.escape(value, quote=False)
+        return "str", html.escape(encode_xstring(value), quote=False)
     if value is None:
         return None, "0"
     number = float(value)
@@ -271,8 +292,8 @@ class Package:
         for item in self._xml(part).iter(f"{{{_MAIN}}}si"):
             # plain text, or rich-text runs; phonetic hints (rPh) are not part of the value
             runs = [item, *item.findall(f"{{{_MAIN}}}r")]
-            strings.append("".join(t.text or "" for run in runs
-                                   for t in run.findall(f"{{{_MAIN}}}t")))
+            strings.append(decode_xstring("".join(t.text or "" for run in runs
+                                                  for t in run.findall(f"{{{_MAIN}}}t"))))
         return strings
 
     def _sheets_and_names(self) -> tuple[list[Sheet], dict[str, str]]:

@@ -1,0 +1,232 @@
+"""``make test-compat``: every Excel-saved workbook recalculated, every formula cell
+compared with the value Excel cached.
+
+    python -m compat.run                      # xlkpi against Excel; ratchet enforced
+    python -m compat.run --update             # record the cells that agree now
+    python -m compat.run --baselines          # also run formulas and LibreOffice, save
+                                              # their per-workbook counts
+    python -m compat.run --only TEXT --show   # one corner, each disagreeing cell listed
+
+The ratchet (``compat/agreeing.txt``) lists every cell that agreed when it was last
+updated; the run fails when any of them no longer agrees, or when an engine crashes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compat.engines import NOT_EVALUATED, run_engine
+from compat.oracle import Error, constructs, expected_cells, functions_in, is_volatile, same
+
+__all__ = ["Outcome", "main"]
+
+HERE = Path(__file__).parent
+CORPUS = HERE.parent.parent / "shared" / "excel_saved"
+RATCHET = HERE / "agreeing.txt"
+BASELINES = HERE / "baselines.json"
+
+
+@dataclass
+class Outcome:
+    """One workbook under one engine: which formula cells agree with Excel."""
+
+    workbook: str
+    engine: str
+    status: str  # ok, crash, timeout
+    reason: str = ""
+    #: every compared cell's formula, by Sheet!A1
+    formulas: dict[str, str] = field(default_factory=dict)
+    agree: set[str] = field(default_factory=set)
+    #: cell -> (Excel's value, the engine's value)
+    disagree: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    cells: int = 0
+    seconds: float = 0.0
+
+
+def _measure(path: Path, engine: str, timeout: float) -> Outcome:
+    name = str(path.relative_to(CORPUS))
+    expected = {k: e for k, e in expected_cells(path).items() if not is_volatile(e.formula)}
+    started = time.perf_counter()
+    status, payload = run_engine(engine, path, timeout)
+    outcome = Outcome(name, engine, status, cells=len(expected),
+                      seconds=time.perf_counter() - started,
+                      formulas={k: e.formula for k, e in expected.items()})
+    if status != "ok":
+        outcome.reason = str(payload)
+        outcome.disagree = {k: (e.value, status) for k, e in expected.items()}
+        return outcome
+    assert isinstance(payload, dict)
+    computed = {k.upper(): v for k, v in payload.items()}
+    for key, cell in expected.items():
+        value = computed.get(key.upper(), NOT_EVALUATED)
+        if value != NOT_EVALUATED and same(cell.value, value):
+            outcome.agree.add(key)
+        else:
+            outcome.disagree[key] = (cell.value, value)
+    return outcome
+
+
+def _workbooks(only: str | None) -> list[Path]:
+    paths = sorted(p for p in CORPUS.rglob("*.xls[xm]") if not p.name.startswith("~$"))
+    return [p for p in paths if only is None or only.lower() in str(p).lower()]
+
+
+def _table(title: str, rows: list[tuple[str, int, int]], limit: int | None = None) -> str:
+    lines = [f"\n{title}", f"{'':40} {'cells':>7} {'agree':>7} {'%':>7}"]
+    rows = sorted(rows, key=lambda r: (r[2] / r[1] if r[1] else 1, -r[1]))
+    for name, cells, agree in rows[:limit]:
+        lines.append(f"{name[:40]:40} {cells:7,} {agree:7,} {100 * agree / cells:6.1f}%")
+    return "\n".join(lines)
+
+
+def _shown(value: Any) -> str:
+    return value.code if isinstance(value, Error) else repr(value)
+
+
+def report(outcomes: list[Outcome], show: bool) -> str:
+    """Totals, then agreement per function, per construct and per workbook."""
+    by_function: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_construct: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    lines = []
+    for outcome in outcomes:
+        for key, formula in outcome.formulas.items():
+            _count(by_function, by_construct, formula, key in outcome.agree)
+    total = sum(o.cells for o in outcomes)
+    agree = sum(len(o.agree) for o in outcomes)
+    crashed = [o for o in outcomes if o.status != "ok"]
+    lines.append(_table("by function", [(k, v[0], v[1]) for k, v in by_function.items()]))
+    lines.append(_table("by construct", [(k, v[0], v[1]) for k, v in by_construct.items()]))
+    lines.append(_table("workbooks below 100%", [
+        (o.workbook, o.cells, len(o.agree)) for o in outcomes
+        if o.cells and len(o.agree) < o.cells], limit=60))
+    for o in crashed:
+        lines.append(f"\n{o.status.upper()}: {o.workbook}: {o.reason.splitlines()[0]}")
+    if show:
+        for o in outcomes:
+            for key, (expected, computed) in sorted(o.disagree.items()):
+                lines.append(f"{o.workbook} {key}: ={o.formulas[key]}  "
+                             f"Excel {_shown(expected)}  "
+                             f"{o.engine} {_shown(computed)}")
+    pct = 100 * agree / total if total else 100.0
+    lines.append(f"\n{outcomes[0].engine if outcomes else '-'}: {agree:,} of {total:,} formula "
+                 f"cells agree with Excel ({pct:.2f}%) in {len(outcomes)} workbooks; "
+                 f"{len(crashed)} crashed or timed out")
+    return "\n".join(lines)
+
+
+def _count(by_function: Any, by_construct: Any, formula: str, agreed: bool) -> None:
+    array = formula.startswith("{=")
+    for name in functions_in(formula) or {"(no function)"}:
+        by_function[name][0] += 1
+        by_function[name][1] += agreed
+    for name in constructs(formula, array):
+        by_construct[name][0] += 1
+        by_construct[name][1] += agreed
+
+
+def _ratchet_lines(outcomes: list[Outcome]) -> set[str]:
+    return {f"{o.workbook}|{key}" for o in outcomes for key in o.agree}
+
+
+def _side_by_side(outcomes: list[Outcome], baselines: dict[str, dict[str, int]]) -> str:
+    """Per workbook: cells, and how many agree under xlkpi, formulas and LibreOffice."""
+    lines = ["\nside by side (cells agreeing with Excel)",
+             f"{'workbook':58} {'cells':>6} {'xlkpi':>6} {'formulas':>8} {'LibreOffice':>11}"]
+    behind = 0
+    for o in sorted(outcomes, key=lambda o: o.workbook):
+        base = baselines.get(o.workbook, {})
+        f, lo = base.get("formulas"), base.get("libreoffice")
+        worse = any(b is not None and len(o.agree) < b for b in (f, lo))
+        behind += worse
+        lines.append(f"{o.workbook[:58]:58} {o.cells:6} {len(o.agree):6} "
+                     f"{'-' if f is None else f:>8} {'-' if lo is None else lo:>11}"
+                     f"{'  <' if worse else ''}")
+    lines.append(f"{behind} workbook(s) where xlkpi agrees less often than another engine")
+    return "\n".join(lines)
+
+
+def _run(engine: str, paths: list[Path], jobs: int, timeout: float) -> list[Outcome]:
+    with ThreadPoolExecutor(jobs) as pool:
+        outcomes = list(pool.map(lambda p: _measure(p, engine, timeout), paths))
+    return outcomes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m compat.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", help="only workbooks whose path contains this text")
+    parser.add_argument("--show", action="store_true", help="list every disagreeing cell")
+    parser.add_argument("--update", action="store_true",
+                        help="rewrite the ratchet with the cells that agree now")
+    parser.add_argument("--baselines", action="store_true",
+                        help="also run formulas and LibreOffice and save their counts")
+    parser.add_argument("--side-by-side", action="store_true",
+                        help="print the per-workbook table against the saved baselines")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--timeout", type=float, default=180)
+    parser.add_argument("--json", type=Path, help="write every outcome here")
+    args = parser.parse_args(argv)
+    if not CORPUS.is_dir():
+        print(f"{CORPUS}: the Excel-saved workbooks are not there", file=sys.stderr)
+        return 2
+    import xlkpi.workbook  # noqa: F401  (imported once, before the workers fork)
+
+    paths = _workbooks(args.only)
+    outcomes = _run("xlkpi", paths, args.jobs, args.timeout)
+    print(report(outcomes, args.show))
+    baselines = json.loads(BASELINES.read_text()) if BASELINES.exists() else {}
+    if args.baselines:
+        for engine in ("formulas", "libreoffice"):
+            others = _run(engine, paths, args.jobs, args.timeout)
+            print(report(others, False).splitlines()[-1])
+            for o in others:
+                baselines.setdefault(o.workbook, {})[engine] = len(o.agree)
+        BASELINES.write_text(json.dumps(baselines, indent=1, sort_keys=True) + "\n")
+    if args.side_by_side or args.baselines:
+        print(_side_by_side(outcomes, baselines))
+    if args.json:
+        args.json.write_text(json.dumps([{
+            "workbook": o.workbook, "status": o.status, "reason": o.reason,
+            "cells": o.cells, "agree": len(o.agree), "seconds": round(o.seconds, 3),
+            "disagree": {k: [o.formulas[k], _shown(e), _shown(c)]
+                         for k, (e, c) in o.disagree.items()},
+        } for o in outcomes], indent=1))
+    agreeing = _ratchet_lines(outcomes)
+    if args.update:
+        if args.only:
+            kept = {line for line in _read_ratchet()
+                    if not any(line.startswith(str(p.relative_to(CORPUS)) + "|")
+                               for p in paths)}
+            agreeing |= kept
+        RATCHET.write_text("".join(f"{line}\n" for line in sorted(agreeing)))
+        print(f"{RATCHET}: {len(agreeing):,} agreeing cells recorded")
+        return 0
+    names = {str(p.relative_to(CORPUS)) for p in paths}
+    lost = sorted(line for line in _read_ratchet()
+                  if line.split("|")[0] in names and line not in agreeing)
+    crashed = [o for o in outcomes if o.status != "ok"]
+    for line in lost[:100]:
+        print(f"REGRESSION: {line} agreed before and no longer does")
+    if lost or crashed:
+        print(f"FAILED: {len(lost)} cell(s) no longer agree; {len(crashed)} workbook(s) "
+              "crashed or timed out")
+        return 1
+    return 0
+
+
+def _read_ratchet() -> set[str]:
+    if not RATCHET.exists():
+        return set()
+    return {line for line in RATCHET.read_text().splitlines() if line}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

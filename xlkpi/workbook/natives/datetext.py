@@ -1,0 +1,94 @@
+"""Dates and times written as text, read as Excel reads them (DATEVALUE, TIMEVALUE, and
+any text used where a number is wanted): ISO ``2024-03-31``, ``31-Mar-2024``,
+``March 31, 2024``, US ``3/31/2024`` (the workbooks Excel saved here use that locale) and
+times ``14:30``, ``2:30 PM``, ``14:30:15``; a date and a time together add up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["FUNCTIONS", "date_time_value", "serial"]
+
+_EPOCH = dt.date(1899, 12, 30)
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?\s*([AaPp][Mm])?$")
+
+
+def serial(day: dt.date) -> float:
+    """A date as Excel's 1900-system serial number."""
+    return float((day - _EPOCH).days)
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) <= 2:
+        year += 2000 if year < 30 else 1900
+    return year
+
+
+def _date(text: str) -> float | None:
+    text = text.strip().replace(",", " ")
+    parts = [p for p in re.split(r"[\s/\-.]+", text) if p]
+    try:
+        if len(parts) == 3 and all(p.isdigit() for p in parts):
+            if len(parts[0]) == 4:
+                y, m, d = int(parts[0]), int(parts[1]), int(parts[2])
+            else:
+                m, d, y = int(parts[0]), int(parts[1]), _year(parts[2])
+            return serial(dt.date(y, m, d))
+        if len(parts) in (2, 3):
+            words = [p.lower()[:3] for p in parts]
+            if words[0] in _MONTHS:  # March 31 2024 / Mar 2024
+                month = _MONTHS[words[0]]
+                if len(parts) == 3:
+                    return serial(dt.date(_year(parts[2]), month, int(parts[1])))
+                return serial(dt.date(_year(parts[1]), month, 1)) if len(parts[1]) == 4 \
+                    else serial(dt.date(dt.date.today().year, month, int(parts[1])))
+            if words[1] in _MONTHS and parts[0].isdigit():  # 31-Mar-2024 / 31 Mar
+                year = _year(parts[2]) if len(parts) == 3 else dt.date.today().year
+                return serial(dt.date(year, _MONTHS[words[1]], int(parts[0])))
+    except ValueError:
+        return None
+    return None
+
+
+def _time(text: str) -> float | None:
+    match = _TIME.match(text.strip())
+    if not match:
+        return None
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    seconds = float(match.group(3) or 0)
+    meridian = (match.group(4) or "").upper()
+    if meridian:
+        if not 1 <= hours <= 12:
+            return None
+        hours = hours % 12 + (12 if meridian == "PM" else 0)
+    if minutes > 59 or seconds >= 60:
+        return None
+    return (hours * 3600 + minutes * 60 + seconds) / 86400
+
+
+def date_time_value(text: str) -> float | None:
+    """Date or time text as a serial number, or None when Excel would not read it."""
+    text = text.strip()
+    if not text:
+        return None
+    found = _TIME.search(text)
+    if found:
+        time = _time(found.group())
+        rest = text[: found.start()].strip()
+        if time is None:
+            return None
+        if not rest:
+            return time
+        day = _date(rest)
+        return None if day is None else day + time
+    return _date(text)
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {}
