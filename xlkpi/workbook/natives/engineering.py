@@ -1,10 +1,135 @@
-"""Excel's engineering functions (filled in family by family; see the package docstring)."""
+"""Excel's engineering functions: number systems (BIN2DEC... DEC2HEX), bits (BITAND...),
+GESTEP and DELTA. Bessel functions, ERF and CONVERT are in :mod:`.engineeringmath`.
+
+Excel's number systems hold signed 10-digit numbers: binary with 10 bits, octal with 30
+bits and hexadecimal with 40 bits, negative numbers in two's complement (the leftmost bit
+is the sign). A result with ``places`` is padded with zeros to that many digits; a
+negative result is always written with all 10 digits, ``places`` then only checked.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
+from xlkpi.workbook.natives.base import EMPTY, elementwise, fail, number, text
+
 __all__ = ["FUNCTIONS"]
 
+#: Bits of a 10-digit number in each base Excel converts between.
+_BITS = {2: 10, 8: 30, 16: 40}
+_DIGITS = "0123456789ABCDEF"
+
+
+def _places(places: Any) -> int | None:
+    """The ``places`` argument: None when omitted, else a whole number 1..10."""
+    if places is None:
+        return None
+    if isinstance(places, bool | np.bool_):
+        raise fail("#VALUE!")
+    count = number(places)
+    if not math.isfinite(count) or count < 0:
+        raise fail("#NUM!")
+    count = int(count)
+    if not 1 <= count <= 10:
+        raise fail("#NUM!")
+    return count
+
+
+def _read(value: Any, base: int) -> int:
+    """A signed number written in ``base`` (10 digits at most, two's complement)."""
+    if isinstance(value, bool | np.bool_):
+        raise fail("#VALUE!")
+    if value is EMPTY or value is None:
+        return 0
+    if isinstance(value, float | int | np.number):
+        value = float(value)
+        if value < 0 or not value.is_integer():
+            raise fail("#NUM!")
+    digits = text(value).strip() if not isinstance(value, str) else value
+    if digits == "":
+        return 0
+    if len(digits) > 10:
+        raise fail("#NUM!")
+    try:
+        result = int(digits, base)
+    except ValueError:
+        raise fail("#NUM!") from None
+    if not all(c.upper() in _DIGITS[:base] for c in digits):
+        raise fail("#NUM!")
+    bits = _BITS[base]
+    if result >= 1 << (bits - 1):
+        result -= 1 << bits
+    return result
+
+
+def _write(value: int, base: int, places: int | None) -> str:
+    """``value`` written in ``base``, negative numbers as 10 digits of two's complement."""
+    bits = _BITS[base]
+    if not -(1 << (bits - 1)) <= value < 1 << (bits - 1):
+        raise fail("#NUM!")
+    if value < 0:
+        value += 1 << bits
+        places = None
+    digits = ""
+    while True:
+        value, digit = divmod(value, base)
+        digits = _DIGITS[digit] + digits
+        if value == 0:
+            break
+    if places is not None:
+        if places < len(digits):
+            raise fail("#NUM!")
+        digits = digits.rjust(places, "0")
+    return digits
+
+
+def _from_decimal(base: int) -> Callable[..., Any]:
+    @elementwise()
+    def convert(value: Any, places: Any = None) -> str:
+        count = _places(places)
+        if isinstance(value, bool | np.bool_) or (isinstance(value, str)
+                                                   and value.strip() == ""):
+            raise fail("#VALUE!")
+        decimal = number(value)
+        if not math.isfinite(decimal):
+            raise fail("#NUM!")
+        return _write(math.trunc(decimal), base, count)
+
+    return convert
+
+
+def _to_decimal(base: int) -> Callable[..., Any]:
+    @elementwise()
+    def convert(value: Any) -> float:
+        return float(_read(value, base))
+
+    return convert
+
+
+def _between(source: int, target: int) -> Callable[..., Any]:
+    @elementwise()
+    def convert(value: Any, places: Any = None) -> str:
+        count = _places(places)
+        return _write(_read(value, source), target, count)
+
+    return convert
+
+
+_NAMES = {2: "BIN", 8: "OCT", 10: "DEC", 16: "HEX"}
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
+for _source, _source_name in _NAMES.items():
+    for _target, _target_name in _NAMES.items():
+        if _source == _target:
+            continue
+        _name = f"{_source_name}2{_target_name}"
+        if _source == 10:
+            FUNCTIONS[_name] = _from_decimal(_target)
+        elif _target == 10:
+            FUNCTIONS[_name] = _to_decimal(_source)
+        else:
+            FUNCTIONS[_name] = _between(_source, _target)
