@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import glob
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -47,11 +46,28 @@ class _Bar:
 
 
 def _summary(result: Any) -> str:
-    errors = ", ".join(f"{n} {code}" for code, n in sorted(result.errors.items())) or "none"
+    """One line: cells evaluated, error values by code (written, when a file was written),
+    cells not evaluated (which kept Excel's value), RAG counts and time. It says "errors:
+    none" only when no error value was computed and every cell was evaluated."""
+    written = result.out is not None
+    errors = ", ".join(f"{n:,} {code}" for code, n in sorted(result.errors.items()))
+    parts = []
+    if errors:
+        parts.append(f"error values {'written' if written else 'computed'}: {errors}")
+    if result.skipped:
+        n = len(result.skipped)
+        parts.append(f"{n:,} cell{'s' if n != 1 else ''} kept Excel's value (not evaluated)"
+                     if written else f"{n:,} cell{'s' if n != 1 else ''} not evaluated")
     statuses = ", ".join(f"{result.statuses.get(s, 0)} {s}" for s in ("Red", "Amber", "Green"))
     return (f"{result.cells:,} formula cells evaluated ({result.evaluation.batched_cells:,} "
-            f"in whole-column calls) in {result.seconds:.2f} s; errors: {errors}; "
-            f"RAG: {statuses}")
+            f"in whole-column calls) in {result.seconds:.2f} s; "
+            f"{'; '.join(parts) or 'errors: none'}; RAG: {statuses}")
+
+
+def _print_json(data: Any) -> None:
+    from xlkpi.workbook.api import to_json
+
+    console.print_json(to_json(data))
 
 
 def _open_error(path: Path, err: Exception) -> typer.Exit:
@@ -63,7 +79,10 @@ def recalc_command(
     out: Annotated[Path | None, typer.Option("-o", "--out", help="Where to write the "
                    "recalculated copy.")] = None,
     in_place: Annotated[bool, typer.Option("--in-place", help="Replace the input file "
-                        "itself (atomically).")] = False,
+                        "itself, atomically: a new file takes its place with the same "
+                        "permission bits (a symbolic link is written through; hard links "
+                        "are not kept: they still show the old file). Refused while the "
+                        "workbook is open in Excel.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Recalculate every formula (native Excel and KPI_*) and write the cached values.
@@ -71,8 +90,11 @@ def recalc_command(
     The output is the input with only the cached values of formula cells changed: charts,
     styles, defined names, macros and custom-function metadata are kept byte for byte, and
     Excel recalculates on open. The input is never written unless --in-place is given.
+    A cell that cannot be evaluated keeps the value Excel saved, is listed, and makes the
+    exit status 1. The file is replaced, not rewritten: hard links to it are not kept.
     """
     from xlkpi.workbook import PackageError, recalc
+    from xlkpi.workbook.writing import WorkbookOpenError
 
     if out is None and not in_place:
         raise fail("say where to write: -o OUT.xlsx, or --in-place to replace the input")
@@ -87,16 +109,28 @@ def recalc_command(
         result = recalc(path, out, in_place=in_place, progress=bar)
     except PackageError as err:
         raise _open_error(path, err) from None
+    except WorkbookOpenError as err:
+        raise fail(str(err)) from None
     except OSError as err:
         raise fail(f"{out or path}: cannot write ({err.strerror or err})") from None
     finally:
         bar.close()
     if as_json:
-        console.print_json(json.dumps(result.to_dict()))
-        return
+        _print_json(result.to_dict())
+    else:
+        _print_skipped(result)
+        console.print(f"{escape(str(result.out))}: {_summary(result)}")
+    if result.skipped:
+        raise typer.Exit(FINDINGS)
+
+
+def _print_skipped(result: Any) -> None:
+    """The cells that kept Excel's value, with why (the first :data:`_SHOWN`)."""
     for sheet, cell, reason in result.skipped[:_SHOWN]:
-        console.print(f"[yellow]not evaluated[/] {escape(sheet)}!{cell}: {escape(reason)}")
-    console.print(f"{escape(str(result.out))}: {_summary(result)}")
+        console.print(f"[yellow]kept Excel's value[/] {escape(sheet)}!{cell}: not evaluated "
+                      f"({escape(reason)})", soft_wrap=True)
+    if len(result.skipped) > _SHOWN:
+        console.print(f"... and {len(result.skipped) - _SHOWN} more")
 
 
 def _expand(patterns: list[str]) -> list[Path]:
@@ -136,8 +170,7 @@ def check_command(
             bar.close()
     failed = [o for o in outcomes if not o.ok]
     if as_json:
-        console.print_json(json.dumps({"ok": not failed,
-                                       "files": [o.to_dict() for o in outcomes]}))
+        _print_json({"ok": not failed, "files": [o.to_dict() for o in outcomes]})
     else:
         for outcome in outcomes:
             _print_check(outcome)
@@ -179,8 +212,7 @@ def lint_command(
         except PackageError as err:
             raise _open_error(path, err) from None
     if as_json:
-        console.print_json(json.dumps({"findings": [
-            {"file": str(path), **f.to_dict()} for path, f in found]}))
+        _print_json({"findings": [{"file": str(path), **f.to_dict()} for path, f in found]})
     else:
         _print_findings(found)
         errors = sum(f.severity == "error" for _, f in found)
@@ -244,10 +276,12 @@ def fill_command(
     """Fill a template's Data sheet with an indicator table, then recalculate it.
 
     Only the Data sheet changes (and then the cached values of formula cells): the
-    template's other sheets, charts and formatting are kept byte for byte.
+    template's other sheets, charts and formatting are kept byte for byte. Exit 1 when a
+    formula cannot be evaluated (it keeps the template's value and is listed).
     """
     from xlkpi.workbook import PackageError, recalc
     from xlkpi.workbook.fill import TableError, fill, read_table
+    from xlkpi.workbook.writing import WorkbookOpenError
 
     if out.resolve() == template.resolve():
         raise fail(f"{out} is the template; write the filled workbook somewhere else")
@@ -257,10 +291,15 @@ def fill_command(
         table = read_table(data)
         fill(template, table, out)
         result = recalc(out, in_place=True)
-    except (TableError, PackageError) as err:
+    except (TableError, PackageError, WorkbookOpenError) as err:
         raise fail(str(err)) from None
+    except OSError as err:
+        raise fail(f"{out}: cannot write ({err.strerror or err})") from None
     if as_json:
-        console.print_json(json.dumps({**result.to_dict(), "rows": len(table)}))
-        return
-    console.print(f"{escape(str(out))}: {len(table):,} indicator rows filled; "
-                  f"{_summary(result)}")
+        _print_json({**result.to_dict(), "rows": len(table)})
+    else:
+        _print_skipped(result)
+        console.print(f"{escape(str(out))}: {len(table):,} indicator rows filled; "
+                      f"{_summary(result)}")
+    if result.skipped:
+        raise typer.Exit(FINDINGS)

@@ -3,18 +3,29 @@
 ``recalc(path, out)`` evaluates every formula and writes ``out``: the input with only the
 cached values of formula cells changed (and ``fullCalcOnLoad`` set so Excel recalculates
 on open). ``check(path)`` evaluates in memory and compares with the values Excel cached.
+
+A cell the engine could not evaluate (``RecalcResult.skipped``) keeps the value Excel
+cached; the libraries' warnings and logged tracebacks are kept off the terminal while
+evaluating; ``to_json`` turns any result into JSON.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
+import decimal
 import gc
+import json
+import logging
 import math
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from xlkpi.errors import ExcelError
 from xlkpi.lint import Finding
@@ -22,6 +33,7 @@ from xlkpi.workbook.engine import Evaluation, evaluate
 from xlkpi.workbook.linting import lint_package
 from xlkpi.workbook.package import Package
 from xlkpi.workbook.references import address, parse_cell
+from xlkpi.workbook.writing import WorkbookOpenError, excel_owner
 
 __all__ = [
     "RAG_WORDS",
@@ -30,9 +42,12 @@ __all__ = [
     "CheckResult",
     "Difference",
     "RecalcResult",
+    "WorkbookOpenError",
     "check",
+    "json_ready",
     "recalc",
     "same_value",
+    "to_json",
 ]
 
 #: ``check`` compares numbers to this relative tolerance (and 1e-12 absolute near zero).
@@ -42,13 +57,86 @@ _ABS_TOLERANCE = 1e-12
 VOLATILE = ("TODAY(", "NOW(", "RAND(", "RANDBETWEEN(", "RANDARRAY(")
 #: The statuses counted in a summary.
 RAG_WORDS = ("Red", "Amber", "Green")
+#: Loggers through which ``formulas`` and ``schedula`` print tracebacks of failed functions.
+_NOISY_LOGGERS = ("formulas", "schedula")
+
+
+def json_ready(value: Any) -> Any:
+    """``value`` made of JSON's types only: numpy scalars and arrays, error values, NaN and
+    infinities (as ``"NaN"``, ``"Infinity"``), bytes, dates and any other object (as text)."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, np.generic):
+        return json_ready(value.item())
+    if isinstance(value, float | decimal.Decimal):
+        number = float(value)
+        if math.isfinite(number):
+            return number
+        return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {str(json_ready(k)) if not isinstance(k, str) else str(k): json_ready(v)
+                for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return json_ready(value.tolist())
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_ready(v) for v in value]
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).decode("utf-8", errors="replace")
+    if isinstance(value, _dt.date | _dt.time):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return str(value)
+
+
+def to_json(data: Any, **options: Any) -> str:
+    """``data`` as JSON text, whatever values it holds (see :func:`json_ready`)."""
+    return json.dumps(json_ready(data), allow_nan=False, **options)
 
 
 def _shown(value: Any) -> Any:
     """A value as JSON and tables show it."""
-    if isinstance(value, ExcelError):
-        return str(value)
-    return value
+    return json_ready(value)
+
+
+def _storable(value: Any) -> tuple[Any, str | None]:
+    """A computed value as a cell can hold it (a number, text, boolean, error or empty), or
+    None and why it cannot be stored."""
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.ravel()[0]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or isinstance(value, str | bool):
+        return value, None
+    if isinstance(value, int | float | decimal.Decimal):
+        try:
+            number = float(value)
+        except OverflowError:
+            return ExcelError("#NUM!"), None
+        return (number if math.isfinite(number) else ExcelError("#NUM!")), None
+    kind = type(value).__name__
+    shape = f" of shape {value.shape}" if isinstance(value, np.ndarray) else ""
+    return None, f"the result is a {kind}{shape}, which a cell cannot hold"
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Keep the libraries' warnings (numpy's RuntimeWarnings) and logged tracebacks
+    (``formulas`` reports each function that raises) off the terminal; the reasons are in
+    ``Evaluation.skipped``. Everything is as it was afterwards."""
+    loggers = [logging.getLogger(name) for name in _NOISY_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        for logger in loggers:
+            logger.setLevel(logging.CRITICAL + 1)
+        try:
+            yield
+        finally:
+            for logger, level in zip(loggers, levels, strict=True):
+                logger.setLevel(level)
 
 
 @dataclass
@@ -59,9 +147,11 @@ class RecalcResult:
     out: Path | None
     evaluation: Evaluation
     cells: int
+    #: error values computed (and written, when ``out``) by code; skipped cells not counted
     errors: Counter[str]
     statuses: Counter[str]
-    #: (sheet, cell, reason) for cells the engine could not evaluate
+    #: (sheet, cell, reason) for cells the engine could not evaluate: in a written file
+    #: they keep the value Excel cached
     skipped: list[tuple[str, str, str]]
     seconds: float
 
@@ -83,6 +173,7 @@ class RecalcResult:
             "errors": dict(self.errors),
             "statuses": dict(self.statuses),
             "skipped": [{"sheet": s, "cell": c, "reason": r} for s, c, r in self.skipped],
+            "kept_excel_value": len(self.skipped) if self.out else 0,
             "seconds": round(self.seconds, 4),
         }
 
@@ -162,24 +253,37 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def _run(path: str | Path, progress: Callable[[int, int], None] | None
-         ) -> tuple[Package, RecalcResult]:
-    with _cyclic_gc_paused():
+         ) -> tuple[Package, RecalcResult, dict[str, dict[tuple[int, int], Any]]]:
+    """Evaluate; the result, and per sheet the values to write (skipped cells left out)."""
+    with _cyclic_gc_paused(), _quiet():
         package = Package(path)
         evaluation = evaluate(package, progress)
     errors: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
-    for values in evaluation.values.values():
-        for value in values.values():
+    writes: dict[str, dict[tuple[int, int], Any]] = {}
+    for sheet, values in evaluation.values.items():
+        skipped = evaluation.skipped.setdefault(sheet, {})
+        writes[sheet] = out = {}
+        for key, computed in values.items():
+            if key in skipped:
+                continue
+            value, why = _storable(computed)
+            if why is not None:
+                skipped[key] = why
+                continue
+            if value is not computed:
+                values[key] = value
+            out[key] = value
             if isinstance(value, ExcelError):
                 errors[str(value)] += 1
             elif isinstance(value, str) and value in RAG_WORDS:
                 statuses[value] += 1
-    skipped = [(sheet, address(*cell), reason)
-               for sheet, cells in evaluation.skipped.items()
-               for cell, reason in sorted(cells.items())]
+    skipped_list = [(sheet, address(*cell), reason)
+                    for sheet, cells in evaluation.skipped.items()
+                    for cell, reason in sorted(cells.items())]
     result = RecalcResult(Path(path), None, evaluation, evaluation.cells, errors, statuses,
-                          skipped, evaluation.seconds)
-    return package, result
+                          skipped_list, evaluation.seconds)
+    return package, result, writes
 
 
 def recalc(
@@ -192,19 +296,27 @@ def recalc(
     """Recalculate ``path`` and write ``out`` (or ``path`` itself when ``in_place``).
 
     Only cached values of formula cells change; every other part of the package is copied
-    byte for byte. The file is written to a temporary name and renamed, so an
-    interruption leaves either the old file or the new one. With neither ``out`` nor
-    ``in_place`` nothing is written.
+    byte for byte, and cells the engine could not evaluate keep the value Excel cached
+    (they are listed in ``skipped``). The file is written to a temporary name, checked and
+    renamed, so an interruption leaves either the old file or the new one; the new file
+    keeps the old one's permission bits, and a symbolic link is written through. With
+    neither ``out`` nor ``in_place`` nothing is written. Raises :class:`WorkbookOpenError`
+    (an ``OSError``), before evaluating, when Excel's owner file says the file to be
+    replaced is open in Excel.
     """
     if out is not None and in_place:
         raise ValueError("give either out or in_place, not both")
-    package, result = _run(path, progress)
     target = Path(path) if in_place else (Path(out) if out is not None else None)
+    if target is not None:
+        refused = excel_owner(target)
+        if refused:
+            raise WorkbookOpenError(refused)
+    package, result, writes = _run(path, progress)
     if target is not None:
         with _cyclic_gc_paused():
             replaced = {package.workbook_part: package.patched_workbook_xml()}
             for sheet in package.sheets:
-                values = result.evaluation.values.get(sheet.name)
+                values = writes.get(sheet.name)
                 if values:
                     replaced[sheet.part] = package.patched_sheet(sheet, {
                         key: value for key, value in values.items() if key in sheet.cells
@@ -217,7 +329,7 @@ def recalc(
 def check(path: str | Path, progress: Callable[[int, int], None] | None = None) -> CheckResult:
     """Recalculate in memory, compare every formula cell with Excel's cached value, and
     lint the workbook."""
-    package, result = _run(path, progress)
+    package, result, _ = _run(path, progress)
     outcome = CheckResult(result, findings=lint_package(package))
     for sheet in package.sheets:
         computed = result.evaluation.values.get(sheet.name, {})

@@ -3,17 +3,18 @@
 The workbook is never loaded into an object model and re-saved: openpyxl and friends drop
 chart caches, custom-function metadata, rich data and web-extension parts. Instead each
 sheet's XML is scanned for its cells; on writing, only the ``<v>`` value and the ``t``
-type attribute of evaluated cells are replaced, text outside those cells is kept as it
-was, and every other part of the zip is copied byte for byte. Writing goes to a temporary
-file in the target directory and is renamed over the target, so a crash never leaves a
-half-written workbook.
+type attribute of evaluated cells are replaced (see :mod:`xlkpi.workbook.writing`), text
+outside those cells is kept as it was, and every other part of the zip is copied byte for
+byte. Writing goes to a temporary file in the target directory, is checked (every replaced
+part re-parsed) and is renamed over the target, so a crash never leaves a half-written or
+damaged workbook.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
-import math
 import os
 import posixpath
 import re
@@ -32,6 +33,7 @@ from defusedxml import ElementTree as DefusedElementTree
 from xlkpi.errors import ExcelError
 from xlkpi.workbook.references import col_number, shift_formula
 from xlkpi.workbook.safety import check_archive, check_signature, refuse_dtd
+from xlkpi.workbook.writing import check_xml, encode_xstring, file_mode, format_value, patch_cell
 
 __all__ = [
     "Cell",
@@ -65,7 +67,6 @@ _SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
 _R_ATTR = re.compile(r"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _T_TYPE = re.compile(r"""(?:^|\s)t\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ADDRESS = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
-_T_ATTR = re.compile(r"""\st\s*=\s*(?:"[^"]*"|'[^']*')""")
 
 
 class PackageError(ValueError):
@@ -183,39 +184,11 @@ def _value(kind: str, raw: str | None, body: str, shared: list[str]) -> Any:
 
 
 _XSTRING_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
-#: Characters XML 1.0 cannot carry, which Excel writes as ``_xHHHH_``.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
-
-
 def decode_xstring(text: str) -> str:
     """Excel's stored text with its ``_xHHHH_`` escapes turned back into characters."""
     if "_x" not in text:
         return text
     return _XSTRING_ESCAPE.sub(lambda m: chr(int(m.group()[2:6], 16)), text)
-
-
-def encode_xstring(text: str) -> str:
-    """Text as Excel stores it: control characters as ``_xHHHH_``, and a literal
-    ``_xHHHH_`` protected by escaping its underscore (``_x005F_``)."""
-    return _XML_INVALID.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-
-
-def format_value(value: Any) -> tuple[str | None, str]:
-    """The ``t`` attribute and ``<v>`` text Excel stores for a formula result."""
-    if isinstance(value, ExcelError):
-        return "e", str(value)
-    if isinstance(value, bool):
-        return "b", "1" if value else "0"
-    if isinstance(value, str):
-        return "str", html.escape(encode_xstring(value), quote=False)
-    if value is None:
-        return None, "0"
-    number = float(value)
-    if math.isnan(number) or math.isinf(number):
-        return "e", "#NUM!"
-    if number.is_integer() and abs(number) < 1e15:
-        return None, str(int(number))
-    return None, repr(number)
 
 
 class Package:
@@ -344,7 +317,9 @@ class Package:
             formula = _FORMULA.search(body) if ("<f" in body or ":f" in body) else None
             if formula:
                 cell.kind = kind
-                if raw is not None:
+                if value_match is not None and _VALUE.search(body, value_match.end()):
+                    pass  # two values: patch_cell rewrites the element with one
+                elif raw is not None:
                     at = match.start("body") + value_match.start("text")
                     cell.value_at = (at, at + len(raw))
                 elif value_match is not None:  # <v/>: a formula never calculated
@@ -390,7 +365,7 @@ class Package:
             else:
                 start, end = cell.span
                 out.append(text[last:start])
-                out.append(_patch_cell(text[start:end], kind, value))
+                out.append(patch_cell(text[start:end], kind, value))
             last = end
         out.append(text[last:])
         return "".join(out).encode("utf-8")
@@ -425,7 +400,9 @@ class Package:
                     archive.writestr(info, data, compress_type=info.compress_type)
 
         def verify(written: Path) -> None:
-            """Re-open the written file: every member there, every CRC right, same bytes."""
+            """Every replaced part well-formed XML with one value per cell; then re-open
+            the written file: every member there, every CRC right, the same bytes."""
+            check_xml(replaced)
             with zipfile.ZipFile(written) as archive:
                 names = [i.filename for i in archive.infolist()]
                 if names != [i.filename for i in self.infos] or archive.testzip() is not None:
@@ -437,37 +414,24 @@ class Package:
         write_atomically(Path(out), write, verify)
 
 
-def _patch_cell(element: str, kind: str | None, text: str) -> str:
-    """A ``<c>`` element with a new ``t`` attribute and ``<v>`` value."""
-    head_end = element.index(">") + 1
-    self_closing = element[head_end - 2] == "/"
-    head = element[: head_end - 2] if self_closing else element[: head_end - 1]
-    head = _T_ATTR.sub("", head)
-    if kind:
-        head += f' t="{kind}"'
-    prefix = re.match(r"<([\w.-]+:)?c", element).group(1) or ""
-    new_value = f"<{prefix}v>{text}</{prefix}v>"
-    if self_closing:
-        return f"{head}>{new_value}</{prefix}c>"
-    body = element[head_end:]
-    found = _VALUE.search(body)
-    if found:
-        body = body[: found.start()] + new_value + body[found.end():]
-    else:
-        formula_end = _FORMULA.search(body)
-        at = formula_end.end() if formula_end else 0
-        body = body[:at] + new_value + body[at:]
-    return head + ">" + body
-
-
 def write_atomically(target: Path, write: Any, verify: Any = None) -> None:
     """Call ``write(handle)`` on a temp file beside ``target``, fsync it, ``verify(path)``
     it, then rename it over target in one step: the target is either the old file or the
-    complete new one, never half of one, even if the process is killed."""
-    target = Path(target)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                dir=target.parent if str(target.parent) else ".")
+    complete new one, never half of one, even if the process is killed.
+
+    A symbolic link is written through (the file it names is replaced, the link stays); the
+    new file keeps the permission bits and group of the file it replaces, or gets ``0666 &
+    ~umask`` when there was none. Hard links to the old file keep the old contents.
+    """
+    target = Path(os.path.realpath(target))
+    mode, group = file_mode(target)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        with contextlib.suppress(OSError):  # a file system without modes keeps its own
+            os.fchmod(fd, mode)
+        if group is not None and group != os.fstat(fd).st_gid:
+            with contextlib.suppress(OSError):  # not a member: the folder's group it is
+                os.fchown(fd, -1, group)
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()

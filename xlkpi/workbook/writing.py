@@ -1,0 +1,179 @@
+"""What a recalculation writes into a sheet part, and the checks made before it is kept.
+
+``format_value`` and ``patch_cell`` make the text of one cell; ``check_xml`` re-parses
+every replaced part before the new file takes the old one's place (well-formed, one
+``<v>`` per cell); ``file_mode`` and ``excel_owner`` keep a workbook on a shared drive as
+its users expect: its permission bits kept, and no write while Excel has it open.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import re
+import stat
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from xml.parsers import expat
+
+from xlkpi.errors import ExcelError
+
+__all__ = [
+    "WorkbookOpenError",
+    "check_xml",
+    "encode_xstring",
+    "excel_owner",
+    "file_mode",
+    "format_value",
+    "patch_cell",
+]
+
+_FORMULA = re.compile(
+    r"<(?:[\w.-]+:)?f(?=[\s/>])(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</(?:[\w.-]+:)?f>)",
+    re.DOTALL,
+)
+_VALUE = re.compile(r"<(?P<p>[\w.-]+:)?v(?=[\s/>])[^>]*?(?:/>|>(?P<text>.*?)</(?:[\w.-]+:)?v>)",
+                    re.DOTALL)
+_INLINE = re.compile(r"<(?:[\w.-]+:)?is(?=[\s/>])[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?is>)",
+                     re.DOTALL)
+_T_ATTR = re.compile(r"""\st\s*=\s*(?:"[^"]*"|'[^']*')""")
+#: Characters XML 1.0 cannot carry (and carriage returns, which parsers turn into line
+#: feeds; lone surrogates, which UTF-8 cannot carry), written as ``_xHHHH_`` as Excel does.
+_XML_INVALID = re.compile(
+    "[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+class WorkbookOpenError(OSError):
+    """The workbook is open in Excel (its owner file ``~$name`` is beside it)."""
+
+
+def encode_xstring(text: str) -> str:
+    """Text as Excel stores it: control characters as ``_xHHHH_``, and a literal
+    ``_xHHHH_`` protected by escaping its underscore (``_x005F_``)."""
+    return _XML_INVALID.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def format_value(value: Any) -> tuple[str | None, str]:
+    """The ``t`` attribute and ``<v>`` text Excel stores for a formula result."""
+    if isinstance(value, ExcelError):
+        return "e", html.escape(str(value), quote=False)
+    if isinstance(value, bool):
+        return "b", "1" if value else "0"
+    if isinstance(value, str):
+        return "str", html.escape(encode_xstring(value), quote=False)
+    if value is None:
+        return None, "0"
+    number = float(value)
+    if math.isnan(number) or math.isinf(number):
+        return "e", "#NUM!"
+    if number.is_integer() and abs(number) < 1e15:
+        return None, str(int(number))
+    return None, repr(number)
+
+
+def patch_cell(element: str, kind: str | None, text: str) -> str:
+    """A ``<c>`` element with a new ``t`` attribute and exactly one ``<v>`` value: any
+    value it had (an inline string too) is replaced, the rest of it is kept."""
+    head_end = element.index(">") + 1
+    self_closing = element[head_end - 2] == "/"
+    head = element[: head_end - 2] if self_closing else element[: head_end - 1]
+    head = _T_ATTR.sub("", head)
+    if kind:
+        head += f' t="{kind}"'
+    found = re.match(r"<([\w.-]+:)?c", element)
+    prefix = (found.group(1) if found else None) or ""
+    new_value = f"<{prefix}v>{text}</{prefix}v>"
+    if self_closing:
+        return f"{head}>{new_value}</{prefix}c>"
+    body = _INLINE.sub("", _VALUE.sub("", element[head_end:]))
+    formula = _FORMULA.search(body)
+    at = formula.end() if formula else 0
+    return head + ">" + body[:at] + new_value + body[at:]
+
+
+def check_xml(parts: Mapping[str, bytes]) -> None:
+    """Raise ``OSError`` unless every part is well-formed XML with at most one ``<v>`` in
+    each ``<c>`` (what Excel needs to open the file without a repair)."""
+    for name, data in parts.items():
+        state = {"values": 0}
+
+        def start(tag: str, attrs: Any, state: dict[str, int] = state) -> None:
+            local = tag.rpartition(":")[2]
+            if local == "c":
+                state["values"] = 0
+            elif local == "v":
+                state["values"] += 1
+                if state["values"] > 1:
+                    raise ValueError("a cell with two values (<v>)")
+
+        def doctype(*args: Any) -> None:
+            raise ValueError("a document type declaration")
+
+        parser = expat.ParserCreate()
+        parser.StartElementHandler = start
+        parser.StartDoctypeDeclHandler = doctype
+        try:
+            parser.Parse(data, True)
+        except (expat.ExpatError, ValueError) as err:
+            raise OSError(f"part {name} would not be well-formed XML ({err}); "
+                          "nothing was written") from None
+
+
+def _umask() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # no /proc: read it by setting it (and set it straight back)
+    os.umask(mask)
+    return mask
+
+
+def file_mode(target: Path) -> tuple[int, int | None]:
+    """The permission bits (and group) the file written at ``target`` should have: those of
+    the file it replaces, or for a new file ``0666 & ~umask`` (and the folder's group)."""
+    try:
+        info = os.stat(target)
+    except OSError:
+        return 0o666 & ~_umask(), None
+    return stat.S_IMODE(info.st_mode), info.st_gid
+
+
+def excel_owner(path: Path) -> str | None:
+    """Why ``path`` must not be replaced now: Excel's owner file ``~$name`` beside it says
+    the workbook is open (with the user's name when the file gives it); None if not."""
+    path = Path(path)
+    for where in dict.fromkeys((path, Path(os.path.realpath(path)))):
+        owner = where.with_name("~$" + where.name)
+        if not owner.is_file():
+            continue
+        try:
+            data = owner.read_bytes()[:512]
+        except OSError:
+            data = b""
+        user = _owner_name(data)
+        by = f" by {user}" if user else ""
+        return (f"{where} is open in Excel{by} (its owner file {owner.name} is beside it): "
+                f"close it in Excel and try again, or delete {owner.name} if Excel is not "
+                "running")
+    return None
+
+
+def _owner_name(data: bytes) -> str:
+    """The user named in an owner file: a length byte and the name in the local code page,
+    then at byte 54 a two-byte length and the name in UTF-16."""
+    name = ""
+    if len(data) >= 56:
+        length = int.from_bytes(data[54:56], "little")
+        raw = data[56: 56 + 2 * length]
+        if length and len(raw) == 2 * length:
+            name = raw.decode("utf-16-le", errors="replace")
+    if not name and data:
+        name = data[1: 1 + data[0]].decode("latin-1")
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[:60]
