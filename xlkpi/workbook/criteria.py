@@ -1,17 +1,25 @@
-"""COUNTIF(S), SUMIF(S) and AVERAGEIF(S) over whole columns, with Excel's criteria rules.
+"""Excel's criteria, in one place: COUNTIF(S), SUMIF(S), AVERAGEIF(S), MAXIFS, MINIFS (and
+the D-functions of :mod:`xlkpi.workbook.natives.database`) all match cells through
+:func:`criterion` and :func:`matches`. A criterion is, as Excel reads it:
 
-``formulas`` miscounts ``"<>"`` (non-blank cells), the criterion analysts use most to
-count completed cases, so the engine brings its own. A criterion is:
-
-- a number or boolean: cells equal to it (text that reads as that number counts too);
-- text with an operator ``=``, ``<>``, ``<``, ``<=``, ``>``, ``>=`` and an operand:
-  ``"<=45"`` compares numbers; ``"<>Red"`` is every cell that is not "Red", blanks
-  included; ``"="`` is blank cells; ``"<>"`` every cell that is not blank;
+- a blank cell: the number 0 (not "blank");
+- a number: cells holding that number, or text that reads as it (``"23"``);
+- TRUE or FALSE: cells holding that boolean;
+- an error value: cells holding that same error;
+- text with an operator ``=``, ``<>``, ``<``, ``<=``, ``>``, ``>=`` and an operand read as
+  a number (``"<=45"``, ``">1/1/2024"``), a boolean, an error (``"#N/A"`` matches #N/A
+  errors, not the text) or text. ``"<>x"`` is every cell that does not match ``"=x"``:
+  blanks, errors and other types included (``"<>23"`` keeps the text ``"23"``).
+  ``<``, ``>``... compare numbers with numbers and text with text, ignoring case;
 - other text: cells equal to it ignoring case, with ``*`` and ``?`` wildcards (``~``
-  escapes them); ``""`` matches blank cells and empty text.
+  escapes them); wildcards match text cells only. ``""`` matches blank cells and empty
+  text, ``"="`` blank cells only, ``"<>"`` every cell that is not blank.
 
-Ranges are matched once per distinct criterion, so a criterion that moves down a column
-(``COUNTIF($A$2:$A$9,A2)``) costs one pass per distinct value, not per row.
+A range a whole column or row reaches past the rows the sheet uses; the blank cells cut
+from it (:func:`~xlkpi.workbook.natives.base.hidden_blanks`) are counted when a
+criterion matches a blank cell. Ranges are matched once per distinct criterion, so a
+criterion that moves down a column (``COUNTIF($A$2:$A$9,A2)``) costs one pass per
+distinct value, not per row.
 """
 
 from __future__ import annotations
@@ -26,17 +34,20 @@ from formulas.functions import Array
 from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.excel_functions import EMPTY, from_excel, xl_error
+from xlkpi.workbook.natives.base import hidden_blanks, number_or_none
 
-__all__ = ["FUNCTIONS", "matches"]
+__all__ = ["FUNCTIONS", "Column", "Criterion", "criterion", "matches"]
 
 _OPERATOR = re.compile(r"^(<=|>=|<>|=|<|>)?(.*)$", re.DOTALL)
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "=": operator.eq, "<>": operator.ne, "<": operator.lt, "<=": operator.le,
     ">": operator.gt, ">=": operator.ge,
 }
+_ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!",
+                          "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"})
 
 
-class _Column:
+class Column:
     """A range's cells split by type once: numbers, text (lower case), blanks, booleans."""
 
     def __init__(self, values: Any) -> None:
@@ -47,12 +58,24 @@ class _Column:
         self.is_bool = self.kind == "bool"
         self.is_number = self.kind == "number"
         self.is_text = self.kind == "text"
+        self.is_error = self.kind == "error"
         self.numbers = np.where(self.is_number, cells, np.nan).astype(np.float64)
         self.text = np.where(self.is_text, np.frompyfunc(
             lambda v: v.lower() if isinstance(v, str) else "", 1, 1)(cells), "").astype(str) \
             if cells.size else np.array([], str)
         self.cells = cells
         self.size = cells.size
+        self.hidden = hidden_blanks(values)
+        self._text_numbers: np.ndarray | None = None
+
+    def text_numbers(self) -> np.ndarray:
+        """Each text cell read as a number (NaN when it is not one, and for other cells)."""
+        if self._text_numbers is None:
+            read = np.frompyfunc(lambda t: number_or_none(t) if t else None, 1, 1)
+            as_number = read(self.text) if self.size else np.array([], object)
+            self._text_numbers = np.where(self.is_text & (as_number != None),  # noqa: E711
+                                          as_number, np.nan).astype(np.float64)
+        return self._text_numbers
 
 
 def _kind(value: Any) -> str:
@@ -67,69 +90,111 @@ def _kind(value: Any) -> str:
     return "number"
 
 
-def _number(text: str) -> float | None:
-    try:
-        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
-    except ValueError:
-        return None
+class Criterion:
+    """One criterion, read once: ``kind`` is number, bool, error, text, wildcard, empty
+    ("" : blank or empty text), blank ("=" : blank only), nonblank ("<>") or never."""
+
+    def __init__(self, kind: str, op: str = "=", operand: Any = None) -> None:
+        self.kind, self.op, self.operand = kind, op, operand
+        if kind == "wildcard":
+            self.regex = re.compile(_wildcard_regex(operand), re.DOTALL)
+        self.matches_blank = bool(self.mask(Column(np.array([[EMPTY]], dtype=object)))[0])
+
+    def mask(self, column: Column) -> np.ndarray:
+        """Which cells of the column meet this criterion (a boolean mask)."""
+        kind, op, operand = self.kind, self.op, self.operand
+        if kind == "empty":
+            return column.blank | (column.is_text & (column.text == ""))
+        if kind == "blank":
+            return column.blank.copy()
+        if kind == "nonblank":
+            return ~column.blank
+        if kind == "never":
+            return np.zeros(column.size, bool)
+        if kind == "number":
+            if op in ("=", "<>"):
+                equal = column.is_number & (column.numbers == operand)
+                if op == "<>":
+                    return ~equal
+                return equal | (column.is_text & (column.text_numbers() == operand))
+            with np.errstate(invalid="ignore"):
+                return column.is_number & _COMPARE[op](column.numbers, operand)
+        if kind == "bool":
+            flags = column.is_bool & (column.cells == operand)
+            if op in ("=", "<>"):
+                return flags if op == "=" else ~flags
+            values = np.where(column.is_bool, column.cells, False).astype(bool)
+            return column.is_bool & _COMPARE[op](values, operand)
+        if kind == "error":
+            same = column.is_error & np.array([str(c) == operand for c in column.cells],
+                                              dtype=bool).reshape(column.size)
+            return same if op == "=" else (~same if op == "<>" else np.zeros(column.size,
+                                                                             bool))
+        if kind == "wildcard":
+            found = np.fromiter((self.regex.fullmatch(t) is not None for t in column.text),
+                                dtype=bool, count=column.size)
+            equal = column.is_text & found
+            return equal if op == "=" else ~equal
+        # plain text
+        if op in ("=", "<>"):
+            equal = column.is_text & (column.text == operand)
+            return equal if op == "=" else ~equal
+        return column.is_text & _COMPARE[op](column.text, operand)
 
 
-def matches(column: _Column, criterion: Any) -> np.ndarray:
-    """Which cells of the column meet one criterion (a boolean mask)."""
-    if criterion is None or criterion is EMPTY:
-        criterion = ""
-    if isinstance(criterion, XlError):
-        return column.kind == "error"
-    if isinstance(criterion, bool | np.bool_):
-        return column.is_bool & (column.cells == bool(criterion))
-    if not isinstance(criterion, str):
-        return _equals_number(column, float(criterion))
-    op, operand = _OPERATOR.match(criterion).groups()
+def criterion(value: Any) -> Criterion:
+    """A criterion as Excel reads it (see the module docstring)."""
+    if isinstance(value, np.ndarray):
+        value = value.ravel()[0] if value.size else EMPTY
+    if value is None or value is EMPTY:
+        return Criterion("number", "=", 0.0)
+    if isinstance(value, XlError):
+        return Criterion("error", "=", str(value))
+    if isinstance(value, bool | np.bool_):
+        return Criterion("bool", "=", bool(value))
+    if not isinstance(value, str):
+        return Criterion("number", "=", float(value))
+    op, operand = _OPERATOR.match(value).groups()
     if op is None and operand == "":
-        return column.blank | (column.is_text & (column.text == ""))
+        return Criterion("empty")
     op = op or "="
     if operand == "":
-        return column.blank if op == "=" else (~column.blank if op == "<>" else
-                                               np.zeros(column.size, bool))
-    number = _number(operand.strip())
+        return Criterion({"=": "blank", "<>": "nonblank"}.get(op, "never"))
+    number = number_or_none(operand)
     if number is not None:
-        if op == "=":
-            return _equals_number(column, number)
-        if op == "<>":
-            return ~_equals_number(column, number)
-        with np.errstate(invalid="ignore"):
-            return column.is_number & _COMPARE[op](column.numbers, number)
-    if operand.upper() in ("TRUE", "FALSE"):
-        equal = column.is_bool & (column.cells == (operand.upper() == "TRUE"))
-        return equal if op == "=" else (~equal if op == "<>" else np.zeros(column.size, bool))
-    if op in ("=", "<>"):
-        equal = column.is_text & _wildcard(column.text, operand.lower())
-        return equal if op == "=" else ~equal
-    return column.is_text & _COMPARE[op](column.text, operand.lower())
+        return Criterion("number", op, number)
+    upper = operand.upper()
+    if upper in ("TRUE", "FALSE"):
+        return Criterion("bool", op, upper == "TRUE")
+    if upper in _ERROR_CODES:
+        return Criterion("error", op, upper)
+    if op in ("=", "<>") and re.search(r"[*?~]", operand):
+        return Criterion("wildcard", op, operand.lower())
+    return Criterion("text", op, operand.lower())
 
 
-def _equals_number(column: _Column, number: float) -> np.ndarray:
-    equal = column.is_number & (column.numbers == number)
-    if column.is_text.any():
-        as_number = np.frompyfunc(lambda t: _number(t.strip()) if t else None, 1, 1)(
-            column.text)
-        equal = equal | (column.is_text & (as_number == number))
-    return equal
+def matches(column: Column, value: Any) -> np.ndarray:
+    """Which cells of the column meet one criterion value (a boolean mask)."""
+    return criterion(value).mask(column)
 
 
-def _wildcard(text: np.ndarray, pattern: str) -> np.ndarray:
-    if not re.search(r"[*?~]", pattern):
-        return text == pattern
-    regex = "".join(
-        "." if part == "?" else ".*" if part == "*" else re.escape(part[-1])
-        for part in re.findall(r"~[*?~]|[*?]|[^*?~]+|~", pattern)
-    )
-    compiled = re.compile(regex, re.DOTALL)
-    return np.frompyfunc(lambda t: compiled.fullmatch(t) is not None, 1, 1)(text).astype(bool)
+def _wildcard_regex(pattern: str) -> str:
+    """Excel's ``*``, ``?`` and ``~`` escapes as a regular expression (whole pieces)."""
+    out = []
+    for part in re.findall(r"~[*?~]|[*?]|[^*?~]+|~", pattern):
+        if part == "?":
+            out.append(".")
+        elif part == "*":
+            out.append(".*")
+        elif part.startswith("~") and len(part) == 2:
+            out.append(re.escape(part[1]))
+        else:
+            out.append(re.escape(part))
+    return "".join(out)
 
 
 def _conditional(reduce: str, first_is_values: bool) -> Callable[..., Any]:
-    """COUNTIFS / SUMIFS / AVERAGEIFS (and the one-criterion forms) as one function."""
+    """COUNTIFS / SUMIFS / AVERAGEIFS / MAXIFS / MINIFS (and the one-criterion forms)."""
 
     def evaluate(*args: Any) -> Any:
         values, pairs = (args[0], args[1:]) if first_is_values else (None, args)
@@ -142,8 +207,9 @@ def _conditional(reduce: str, first_is_values: bool) -> Callable[..., Any]:
             shapes.add(np.shape(values))
         if len(shapes) > 1:
             return xl_error("#VALUE!")
-        columns = [_Column(r) for r in ranges]
-        target = _Column(values) if values is not None else None
+        columns = [Column(r) for r in ranges]
+        target = Column(values) if values is not None else None
+        hidden = min(c.hidden for c in columns)
         shape = np.broadcast_shapes(*(c.shape for c in criteria))
         flat = [np.broadcast_to(c, shape).ravel() for c in criteria]
         # one pass over the ranges per distinct criterion, not per row
@@ -154,9 +220,12 @@ def _conditional(reduce: str, first_is_values: bool) -> Callable[..., Any]:
         results = np.empty(len(codes), dtype=object)
         for code, at in zip(index[firsts], firsts, strict=True):
             mask = np.ones(columns[0].size, bool)
+            blanks = hidden
             for column, values_ in zip(columns, flat, strict=True):
-                mask &= matches(column, values_[at])
-            results[code] = _reduce(reduce, mask, target)
+                test = criterion(values_[at])
+                mask &= test.mask(column)
+                blanks = blanks if test.matches_blank else 0
+            results[code] = _reduce(reduce, mask, target, blanks)
         out = results[index].reshape(shape)
         return out.view(Array) if shape else out[()]
 
@@ -164,30 +233,49 @@ def _conditional(reduce: str, first_is_values: bool) -> Callable[..., Any]:
 
 
 def _key(value: Any) -> tuple[str, Any]:
-    return (type(value).__name__, value)
+    return (type(value).__name__, value if not isinstance(value, XlError) else str(value))
 
 
-def _reduce(reduce: str, mask: np.ndarray, target: _Column | None) -> Any:
+def _reduce(reduce: str, mask: np.ndarray, target: Column | None, blanks: int) -> Any:
     if reduce == "count":
-        return float(mask.sum())
+        return float(mask.sum() + blanks)
     assert target is not None
-    errors = mask & (target.kind == "error")
+    errors = mask & target.is_error
     if errors.any():
         return target.cells[np.flatnonzero(errors)[0]]
     numbers = target.numbers[mask & target.is_number]
     if reduce == "sum":
         return float(numbers.sum())
+    if reduce in ("max", "min"):
+        if not numbers.size:
+            return 0.0
+        return float(numbers.max() if reduce == "max" else numbers.min())
     return float(numbers.mean()) if numbers.size else xl_error("#DIV/0!")
+
+
+def _fit(values: Any, shape: tuple[int, ...]) -> Any:
+    """SUMIF's sum range taken from its top-left cell at the criteria range's size."""
+    grid = np.asarray(values, dtype=object)
+    if grid.ndim != 2 or len(shape) != 2 or grid.shape == shape:
+        return values
+    out = np.full(shape, EMPTY, dtype=object)
+    rows, cols = min(shape[0], grid.shape[0]), min(shape[1], grid.shape[1])
+    out[:rows, :cols] = grid[:rows, :cols]
+    return out.view(Array)
 
 
 def _one(reduce: str) -> Callable[..., Any]:
     """COUNTIF(range, c), SUMIF(range, c, [sum range]), AVERAGEIF likewise."""
     many = _conditional(reduce, first_is_values=reduce != "count")
 
-    def evaluate(cells: Any, criterion: Any, values: Any = None) -> Any:
+    def evaluate(cells: Any, criterion_: Any, values: Any = None) -> Any:
         if reduce == "count":
-            return many(cells, criterion)
-        return many(cells if values is None or values is EMPTY else values, cells, criterion)
+            return many(cells, criterion_)
+        if values is None or values is EMPTY:
+            return many(cells, cells, criterion_)
+        if not isinstance(cells, np.ndarray):
+            return xl_error("#VALUE!")
+        return many(_fit(values, np.shape(cells)), cells, criterion_)
 
     return evaluate
 
@@ -197,6 +285,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "COUNTIFS": _conditional("count", first_is_values=False),
     "SUMIFS": _conditional("sum", first_is_values=True),
     "AVERAGEIFS": _conditional("average", first_is_values=True),
+    "MAXIFS": _conditional("max", first_is_values=True),
+    "MINIFS": _conditional("min", first_is_values=True),
     "COUNTIF": _one("count"),
     "SUMIF": _one("sum"),
     "AVERAGEIF": _one("average"),

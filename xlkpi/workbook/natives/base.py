@@ -38,6 +38,7 @@ __all__ = [
     "boolean",
     "elementwise",
     "fail",
+    "hidden_blanks",
     "integer",
     "is_blank",
     "is_error",
@@ -213,6 +214,20 @@ def aggregate_numbers(args: tuple[Any, ...], text_in_ranges: str = "skip",
     return out
 
 
+def hidden_blanks(arg: Any) -> int:
+    """Blank cells a range covers beyond the array it arrives as.
+
+    The engine cuts a whole column or row (``A:A``, ``1:1``) to the cells the sheet uses;
+    it can record how many blank cells it cut as a ``hidden_blanks`` attribute of the
+    array, so that counts of blanks (``COUNTIF(A:A,"<>x")``, COUNTBLANK) reach Excel's
+    1,048,576 rows. Without the attribute: none.
+    """
+    try:
+        return max(int(getattr(arg, "hidden_blanks", 0) or 0), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _broadcast(args: tuple[Any, ...]) -> tuple[tuple[int, int] | None, list[Any]]:
     """Excel's array broadcasting: a one-row or one-column array stretches, anything else
     out of range is #N/A. Returns the result shape (None: all single values)."""
@@ -282,7 +297,9 @@ def elementwise(errors_pass: bool = False) -> Callable[[Callable[..., Any]], Cal
 
         @functools.wraps(function)
         def lifted(*args: Any) -> Any:
-            shape, items = _broadcast(args)
+            from xlkpi.workbook.context import intersect
+
+            shape, items = _broadcast(tuple(intersect(a) for a in args))
             if shape is None:
                 return one(*items)
             flat = [np.asarray(i, dtype=object).ravel() for i in items]
