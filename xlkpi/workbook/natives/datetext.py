@@ -7,21 +7,34 @@ times ``14:30``, ``2:30 PM``, ``14:30:15``; a date and a time together add up.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["FUNCTIONS", "date_time_value", "serial"]
+from xlkpi.workbook.natives.base import elementwise, fail
+
+__all__ = ["FUNCTIONS", "date_time_value", "datevalue", "serial", "timevalue"]
 
 _EPOCH = dt.date(1899, 12, 30)
+_MARCH_1900 = dt.date(1900, 3, 1)
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?\s*([AaPp][Mm])?$")
 
 
 def serial(day: dt.date) -> float:
-    """A date as Excel's 1900-system serial number."""
-    return float((day - _EPOCH).days)
+    """A date as Excel's 1900-system serial number (which counts a 29 February 1900)."""
+    return float((day - _EPOCH).days - (day < _MARCH_1900))
+
+
+def _serial(year: int, month: int, day: int) -> float:
+    """Excel's serial for a date written as text: 1900-9999 only (ValueError if not)."""
+    if not 1900 <= year <= 9999:
+        raise ValueError(year)
+    if (year, month, day) == (1900, 2, 29):
+        return 60.0
+    return serial(dt.date(year, month, day))
 
 
 def _year(text: str) -> int:
@@ -40,18 +53,18 @@ def _date(text: str) -> float | None:
                 y, m, d = int(parts[0]), int(parts[1]), int(parts[2])
             else:
                 m, d, y = int(parts[0]), int(parts[1]), _year(parts[2])
-            return serial(dt.date(y, m, d))
+            return _serial(y, m, d)
         if len(parts) in (2, 3):
             words = [p.lower()[:3] for p in parts]
             if words[0] in _MONTHS:  # March 31 2024 / Mar 2024
                 month = _MONTHS[words[0]]
                 if len(parts) == 3:
-                    return serial(dt.date(_year(parts[2]), month, int(parts[1])))
-                return serial(dt.date(_year(parts[1]), month, 1)) if len(parts[1]) == 4 \
-                    else serial(dt.date(dt.date.today().year, month, int(parts[1])))
+                    return _serial(_year(parts[2]), month, int(parts[1]))
+                return _serial(_year(parts[1]), month, 1) if len(parts[1]) == 4 \
+                    else _serial(dt.date.today().year, month, int(parts[1]))
             if words[1] in _MONTHS and parts[0].isdigit():  # 31-Mar-2024 / 31 Mar
                 year = _year(parts[2]) if len(parts) == 3 else dt.date.today().year
-                return serial(dt.date(year, _MONTHS[words[1]], int(parts[0])))
+                return _serial(year, _MONTHS[words[1]], int(parts[0]))
     except ValueError:
         return None
     return None
@@ -91,4 +104,39 @@ def date_time_value(text: str) -> float | None:
     return _date(text)
 
 
-FUNCTIONS: dict[str, Callable[..., Any]] = {}
+@elementwise()
+def datevalue(value: Any) -> float:
+    """DATEVALUE: date text as its serial (a time in it dropped); not text: ``#VALUE!``."""
+    if not isinstance(value, str):
+        raise fail("#VALUE!")
+    result = date_time_value(value)
+    if result is None:
+        raise fail("#VALUE!")
+    return float(math.floor(result))
+
+
+@elementwise()
+def timevalue(value: Any) -> float:
+    """TIMEVALUE: time text as a fraction of a day (a date in it dropped); not text:
+    ``#VALUE!``."""
+    if not isinstance(value, str):
+        raise fail("#VALUE!")
+    result = date_time_value(value)
+    if result is None:
+        raise fail("#VALUE!")
+    return result - math.floor(result)
+
+
+def _families() -> dict[str, Callable[..., Any]]:
+    from xlkpi.workbook.natives import dates, daycounts
+
+    return {**dates.FUNCTIONS, **daycounts.FUNCTIONS}
+
+
+#: DATEVALUE and TIMEVALUE, and the calendar functions of :mod:`.dates` and
+#: :mod:`.daycounts`.
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "DATEVALUE": datevalue,
+    "TIMEVALUE": timevalue,
+    **_families(),
+}
