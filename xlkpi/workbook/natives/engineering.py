@@ -133,3 +133,71 @@ for _source, _source_name in _NAMES.items():
             FUNCTIONS[_name] = _to_decimal(_source)
         else:
             FUNCTIONS[_name] = _between(_source, _target)
+
+
+#: BITAND... take whole numbers below 2^48; a shift moves 53 places at most.
+_BIT_LIMIT = 1 << 48
+_MAX_SHIFT = 53
+
+
+def _bits(value: Any) -> int:
+    """A BITAND... argument: a whole number 0 <= n < 2^48 (TRUE is 1)."""
+    result = number(value)
+    if not result.is_integer() or not 0 <= result < _BIT_LIMIT:
+        raise fail("#NUM!")
+    return int(result)
+
+
+def _bitwise(operation: Callable[[int, int], int]) -> Callable[..., Any]:
+    @elementwise()
+    def apply(first: Any, second: Any) -> float:
+        return float(operation(_bits(first), _bits(second)))
+
+    return apply
+
+
+def _shift(direction: int) -> Callable[..., Any]:
+    """BITLSHIFT (direction 1) and BITRSHIFT (-1): a negative shift goes the other way."""
+
+    @elementwise()
+    def apply(value: Any, shift: Any) -> float:
+        bits = _bits(value)
+        places = number(shift)
+        if not math.isfinite(places) or abs(places) > _MAX_SHIFT:
+            raise fail("#NUM!")
+        places = math.trunc(places) * direction
+        result = bits << places if places >= 0 else bits >> -places
+        if result >= _BIT_LIMIT:
+            raise fail("#NUM!")
+        return float(result)
+
+    return apply
+
+
+def _no_boolean(value: Any) -> float:
+    if isinstance(value, bool | np.bool_):
+        raise fail("#VALUE!")
+    return number(value)
+
+
+@elementwise()
+def _delta(first: Any, second: Any = 0.0) -> float:
+    """DELTA(number1, [number2]): 1 when the numbers are exactly equal."""
+    return float(_no_boolean(first) == _no_boolean(second))
+
+
+@elementwise()
+def _gestep(value: Any, step: Any = 0.0) -> float:
+    """GESTEP(number, [step]): 1 when the number is at least the step."""
+    return float(_no_boolean(value) >= _no_boolean(step))
+
+
+FUNCTIONS.update({
+    "BITAND": _bitwise(lambda a, b: a & b),
+    "BITOR": _bitwise(lambda a, b: a | b),
+    "BITXOR": _bitwise(lambda a, b: a ^ b),
+    "BITLSHIFT": _shift(1),
+    "BITRSHIFT": _shift(-1),
+    "DELTA": _delta,
+    "GESTEP": _gestep,
+})
