@@ -16,7 +16,7 @@ __all__ = ["FAMILIES", "natives"]
 
 #: The modules of this package that hold functions, one family each.
 FAMILIES = ("mathematics", "engineering", "complexnumbers", "text", "datetext", "lookup",
-            "database", "information", "aggregates", "logical")
+            "database", "information", "aggregates", "logical", "bessel")
 
 
 def natives() -> dict[str, Callable[..., Any]]:
