@@ -1,10 +1,372 @@
-"""Excel's mathematics functions (filled in family by family; see the package docstring)."""
+"""Excel's mathematics functions: integer arithmetic (QUOTIENT, MOD, GCD, LCM, COMBIN,
+FACT...), number bases (BASE, DECIMAL), series and products, powers and the reciprocal
+and hyperbolic trigonometric functions. The rounding family lives in
+:mod:`xlkpi.workbook.natives.rounding` and joins this table.
+
+Arguments are read by Excel's rules (:func:`~xlkpi.workbook.natives.base.number`), one
+after the other, so the first argument's error or unreadable text is the answer before
+anything in the next; the old Analysis ToolPak functions (QUOTIENT, GCD, LCM, SERIESSUM,
+MULTINOMIAL...) take no TRUE or FALSE.
+"""
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
+from xlkpi.workbook.natives.base import (
+    EMPTY,
+    ExcelValueError,
+    aggregate_numbers,
+    elementwise,
+    fail,
+    integer,
+    number,
+    scalar,
+    text,
+    values,
+    xl_error,
+)
+from xlkpi.workbook.natives.rounding import FUNCTIONS as ROUNDING
+from xlkpi.workbook.natives.rounding import atp_number
+
 __all__ = ["FUNCTIONS"]
 
-FUNCTIONS: dict[str, Callable[..., Any]] = {}
+#: Integers a double holds exactly: GCD, LCM and BASE refuse anything from here on.
+_EXACT = 2.0**53
+_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _whole_arguments(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A function of all its arguments at once (not element by element): an
+    :class:`ExcelValueError` it raises is its answer."""
+
+    @functools.wraps(function)
+    def run(*args: Any) -> Any:
+        try:
+            result = function(*args)
+        except ExcelValueError as err:
+            return xl_error(err.code)
+        except (ValueError, TypeError, ZeroDivisionError):
+            return xl_error("#VALUE!")
+        except OverflowError:
+            return xl_error("#NUM!")
+        if isinstance(result, float) and not math.isfinite(result):
+            return xl_error("#NUM!")
+        return result
+
+    return run
+
+
+def _whole(value: Any) -> int:
+    """An ATP count argument: a number truncated to an integer (TRUE/FALSE refused)."""
+    x = atp_number(value)
+    if not math.isfinite(x):
+        raise fail("#NUM!")
+    return int(x)
+
+
+@elementwise(errors_pass=True)
+def _quotient(numerator: Any, denominator: Any) -> float:
+    """QUOTIENT: the integer part of the division."""
+    n, d = atp_number(numerator), atp_number(denominator)
+    if d == 0:
+        raise fail("#DIV/0!")
+    return float(math.trunc(n / d))
+
+
+@elementwise(errors_pass=True)
+def _mod(value: Any, divisor: Any) -> float:
+    """MOD: the remainder with the divisor's sign (MOD(-3, 2) is 1)."""
+    n, d = number(value), number(divisor)
+    if d == 0:
+        raise fail("#DIV/0!")
+    return n % d + 0.0
+
+
+@elementwise(errors_pass=True)
+def _combin(items: Any, chosen: Any) -> float:
+    """COMBIN: the ways to choose ``chosen`` of ``items``, order aside."""
+    n, k = integer(items), integer(chosen)
+    if n < 0 or k < 0 or k > n:
+        raise fail("#NUM!")
+    return float(math.comb(n, k))
+
+
+@elementwise(errors_pass=True)
+def _combina(items: Any, chosen: Any) -> float:
+    """COMBINA: choices with repetition, COMBIN(n + k - 1, k)."""
+    n, k = integer(items), integer(chosen)
+    if n < 0 or k < 0 or (n == 0 and k > 0):
+        raise fail("#NUM!")
+    return float(math.comb(n + k - 1, k)) if k else 1.0
+
+
+def _integers(args: tuple[Any, ...]) -> list[int]:
+    """The whole numbers GCD and LCM take: every element of every argument, text read as
+    a number, TRUE/FALSE refused, a blank cell in a range as 0 and a lone blank cell
+    skipped; negative or 2^53 and above are #NUM!."""
+    out: list[int] = []
+    for arg in args:
+        lone = not isinstance(arg, np.ndarray) or arg.size == 1
+        for item in values(arg):
+            if item is EMPTY or item is None:
+                if lone and isinstance(arg, np.ndarray):
+                    continue
+                item = 0.0
+            x = atp_number(item)
+            if x < 0 or x >= _EXACT:
+                raise fail("#NUM!")
+            out.append(int(x))
+    if not out:
+        raise fail("#VALUE!")
+    return out
+
+
+@_whole_arguments
+def _gcd(*args: Any) -> float:
+    """GCD: the greatest common divisor of the integer parts."""
+    return float(math.gcd(*_integers(args)))
+
+
+@_whole_arguments
+def _lcm(*args: Any) -> float:
+    """LCM: the least common multiple of the integer parts (0 if any is 0)."""
+    result = math.lcm(*_integers(args))
+    if result >= _EXACT:
+        raise fail("#NUM!")
+    return float(result)
+
+
+@elementwise(errors_pass=True)
+def _base(value: Any, radix: Any, min_length: Any = 0.0) -> str:
+    """BASE: a whole number written in radix 2 to 36, left-padded with zeros."""
+    n, r = number(value), integer(radix)
+    width = 0 if min_length is EMPTY else integer(min_length)
+    if n < 0 or n >= _EXACT or not 2 <= r <= 36 or not 0 <= width <= 255:
+        raise fail("#NUM!")
+    whole, digits = int(n), []
+    while whole:
+        whole, digit = divmod(whole, r)
+        digits.append(_DIGITS[digit])
+    return "".join(reversed(digits)).rjust(max(width, 1), "0")
+
+
+@elementwise(errors_pass=True)
+def _decimal(digits: Any, radix: Any) -> float:
+    """DECIMAL: text in radix 2 to 36 read as a number."""
+    written, r = text(digits).strip().upper(), integer(radix)
+    if not 2 <= r <= 36 or len(written) > 255:
+        raise fail("#NUM!")
+    result = 0
+    for char in written:
+        digit = _DIGITS.find(char)
+        if digit < 0 or digit >= r:
+            raise fail("#NUM!")
+        result = result * r + digit
+    return float(result)
+
+
+@elementwise(errors_pass=True)
+def _fact(value: Any) -> float:
+    """FACT: n! of the integer part; negative is #NUM!."""
+    n = number(value)
+    if n < 0 or n >= 171:
+        raise fail("#NUM!")
+    return float(math.factorial(int(n)))
+
+
+@elementwise(errors_pass=True)
+def _factdouble(value: Any) -> float:
+    """FACTDOUBLE: n!! = n (n-2) (n-4)...; -1 and 0 give 1, below -1 is #NUM!."""
+    n = number(value)
+    if n < -1 or n >= 301:
+        raise fail("#NUM!")
+    result = 1
+    for k in range(int(n), 1, -2):
+        result *= k
+    return float(result)
+
+
+@_whole_arguments
+def _multinomial(*args: Any) -> float:
+    """MULTINOMIAL: (a + b + ...)! / (a! b! ...) of the integer parts."""
+    counts = [_whole(item) for arg in args for item in values(arg)
+              if not (isinstance(arg, np.ndarray) and item is EMPTY)]
+    if any(c < 0 for c in counts) or sum(counts) > 170:
+        raise fail("#NUM!")
+    result = math.factorial(sum(counts))
+    for c in counts:
+        result //= math.factorial(c)
+    return float(result)
+
+
+@_whole_arguments
+def _seriessum(x: Any, n: Any, m: Any, coefficients: Any) -> float:
+    """SERIESSUM: a1 x^n + a2 x^(n+m) + a3 x^(n+2m) + ..."""
+    base, first, step = (atp_number(scalar(a)) for a in (x, n, m))
+    total = 0.0
+    for i, item in enumerate(values(coefficients)):
+        a = atp_number(item)
+        power = first + i * step
+        if base == 0 and power <= 0:
+            raise fail("#NUM!")
+        total += a * base**power
+    return total
+
+
+@_whole_arguments
+def _product(*args: Any) -> float:
+    """PRODUCT: numbers multiplied, text and booleans in ranges skipped; none is 0."""
+    numbers = aggregate_numbers(args)
+    return math.prod(numbers) if numbers else 0.0
+
+
+def _unary(rule: Callable[[float], float]) -> Callable[..., Any]:
+    """A function of one number, elementwise."""
+
+    @elementwise(errors_pass=True)
+    def one(value: Any) -> float:
+        return rule(number(value))
+
+    one.__doc__ = rule.__doc__
+    return one
+
+
+def _sign(x: float) -> float:
+    """SIGN: 1, 0 or -1."""
+    return float((x > 0) - (x < 0))
+
+
+def _exp(x: float) -> float:
+    """EXP: e to the power x; beyond the largest double is #NUM!."""
+    if x > 709.782712893384:
+        raise fail("#NUM!")
+    return math.exp(x)
+
+
+def _reciprocal(rule: Callable[[float], float]) -> Callable[[float], float]:
+    """1 / rule(x): zero is #DIV/0!."""
+
+    def reciprocal(x: float) -> float:
+        value = rule(x)
+        if value == 0:
+            raise fail("#DIV/0!")
+        return 1 / value
+
+    return reciprocal
+
+
+def _trig_argument(x: float) -> float:
+    """Excel's trigonometric functions refuse arguments from 2^27 on."""
+    if abs(x) >= 2.0**27:
+        raise fail("#NUM!")
+    return x
+
+
+def _cot(x: float) -> float:
+    """COT: cos / sin."""
+    x = _trig_argument(x)
+    if x == 0:
+        raise fail("#DIV/0!")
+    return math.cos(x) / math.sin(x)
+
+
+def _coth(x: float) -> float:
+    """COTH: cosh / sinh, 1 or -1 far out."""
+    if x == 0:
+        raise fail("#DIV/0!")
+    return math.copysign(1.0, x) if abs(x) > 20 else 1 / math.tanh(x)
+
+
+def _hyperbolic_reciprocal(rule: Callable[[float], float]) -> Callable[[float], float]:
+    def reciprocal(x: float) -> float:
+        if x == 0 and rule is math.sinh:
+            raise fail("#DIV/0!")
+        return 0.0 if abs(x) > 710 else 1 / rule(x)
+
+    return reciprocal
+
+
+def _acoth(x: float) -> float:
+    """ACOTH: the inverse hyperbolic cotangent, defined outside [-1, 1]."""
+    if abs(x) <= 1:
+        raise fail("#NUM!")
+    return 0.5 * math.log((x + 1) / (x - 1))
+
+
+@elementwise(errors_pass=True)
+def _power(base: Any, exponent: Any) -> float:
+    """POWER: 0^0 and a negative number to a fractional power are #NUM!, 0 to a negative
+    power #DIV/0!."""
+    b, e = number(base), number(exponent)
+    if b == 0:
+        if e == 0:
+            raise fail("#NUM!")
+        if e < 0:
+            raise fail("#DIV/0!")
+    if b < 0 and not float(e).is_integer():
+        raise fail("#NUM!")
+    try:
+        return b**e
+    except OverflowError:
+        raise fail("#NUM!") from None
+
+
+@elementwise(errors_pass=True)
+def _atan2(x_value: Any, y_value: Any) -> float:
+    """ATAN2: the angle of the point (x, y); the origin is #DIV/0!."""
+    x, y = number(x_value), number(y_value)
+    if x == 0 and y == 0:
+        raise fail("#DIV/0!")
+    return math.atan2(y, x)
+
+
+def _sqrtpi(x: float) -> float:
+    """SQRTPI: the square root of x pi."""
+    if x < 0:
+        raise fail("#NUM!")
+    return math.sqrt(x * math.pi)
+
+
+def _sqrt(x: float) -> float:
+    """SQRT: the square root; negative is #NUM!."""
+    if x < 0:
+        raise fail("#NUM!")
+    return math.sqrt(x)
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    **ROUNDING,
+    "QUOTIENT": _quotient,
+    "MOD": _mod,
+    "COMBIN": _combin,
+    "COMBINA": _combina,
+    "GCD": _gcd,
+    "LCM": _lcm,
+    "BASE": _base,
+    "DECIMAL": _decimal,
+    "FACT": _fact,
+    "FACTDOUBLE": _factdouble,
+    "MULTINOMIAL": _multinomial,
+    "SERIESSUM": _seriessum,
+    "PRODUCT": _product,
+    "SIGN": _unary(_sign),
+    "EXP": _unary(_exp),
+    "SQRT": _unary(_sqrt),
+    "SQRTPI": _unary(_sqrtpi),
+    "POWER": _power,
+    "ATAN2": _atan2,
+    "COT": _unary(_cot),
+    "CSC": _unary(_reciprocal(lambda x: math.sin(_trig_argument(x)))),
+    "SEC": _unary(_reciprocal(lambda x: math.cos(_trig_argument(x)))),
+    "COTH": _unary(_coth),
+    "CSCH": _unary(_hyperbolic_reciprocal(math.sinh)),
+    "SECH": _unary(_hyperbolic_reciprocal(math.cosh)),
+    "ACOT": _unary(lambda x: math.pi / 2 - math.atan(x)),
+    "ACOTH": _unary(_acoth),
+}
