@@ -1,5 +1,6 @@
 """Excel's engineering functions: number systems (BIN2DEC... DEC2HEX), bits (BITAND...),
-GESTEP and DELTA. Bessel functions, ERF and CONVERT are in :mod:`.engineeringmath`.
+ERF and ERFC, GESTEP and DELTA. Bessel functions are in :mod:`.bessel`, CONVERT in
+:mod:`.conversions`, complex numbers in :mod:`.complexnumbers`.
 
 Excel's number systems hold signed 10-digit numbers: binary with 10 bits, octal with 30
 bits and hexadecimal with 40 bits, negative numbers in two's complement (the leftmost bit
@@ -192,7 +193,31 @@ def _gestep(value: Any, step: Any = 0.0) -> float:
     return float(_no_boolean(value) >= _no_boolean(step))
 
 
+@elementwise()
+def _erf(lower: Any, upper: Any = None) -> float:
+    """ERF(lower, [upper]): erf(lower), or erf(upper) - erf(lower) with both limits."""
+    if upper is None:
+        return math.erf(_no_boolean(lower))
+    return math.erf(_no_boolean(upper)) - math.erf(_no_boolean(lower))
+
+
+@elementwise()
+def _erf_one(value: Any) -> float:
+    """ERF.PRECISE(x)."""
+    return math.erf(_no_boolean(value))
+
+
+@elementwise()
+def _erfc(value: Any) -> float:
+    """ERFC(x) and ERFC.PRECISE(x): 1 - erf(x), computed without cancellation."""
+    return math.erfc(_no_boolean(value))
+
+
 FUNCTIONS.update({
+    "ERF": _erf,
+    "ERF.PRECISE": _erf_one,
+    "ERFC": _erfc,
+    "ERFC.PRECISE": _erfc,
     "BITAND": _bitwise(lambda a, b: a & b),
     "BITOR": _bitwise(lambda a, b: a | b),
     "BITXOR": _bitwise(lambda a, b: a ^ b),
