@@ -38,6 +38,7 @@ _VALUE = re.compile(r"<(?P<p>[\w.-]+:)?v(?=[\s/>])[^>]*?(?:/>|>(?P<text>.*?)</(?
                     re.DOTALL)
 _INLINE = re.compile(r"<(?:[\w.-]+:)?is(?=[\s/>])[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?is>)",
                      re.DOTALL)
+_VALUE_OR_CELL_END = re.compile(rb"<(?:[\w.-]+:)?v[\s/>]|</(?:[\w.-]+:)?c>")
 _T_ATTR = re.compile(r"""\st\s*=\s*(?:"[^"]*"|'[^']*')""")
 #: Characters XML 1.0 cannot carry (and carriage returns, which parsers turn into line
 #: feeds; lone surrogates, which UTF-8 cannot carry), written as ``_xHHHH_`` as Excel does.
@@ -94,31 +95,27 @@ def patch_cell(element: str, kind: str | None, text: str) -> str:
 
 
 def check_xml(parts: Mapping[str, bytes]) -> None:
-    """Raise ``OSError`` unless every part is well-formed XML with at most one ``<v>`` in
-    each ``<c>`` (what Excel needs to open the file without a repair)."""
+    """Raise ``OSError`` unless every part is well-formed XML (no document type
+    declaration) with at most one ``<v>`` in each ``<c>``: what Excel needs to open the file
+    without a repair."""
     for name, data in parts.items():
-        state = {"values": 0}
-
-        def start(tag: str, attrs: Any, state: dict[str, int] = state) -> None:
-            local = tag.rpartition(":")[2]
-            if local == "c":
-                state["values"] = 0
-            elif local == "v":
-                state["values"] += 1
-                if state["values"] > 1:
-                    raise ValueError("a cell with two values (<v>)")
-
-        def doctype(*args: Any) -> None:
-            raise ValueError("a document type declaration")
-
         parser = expat.ParserCreate()
-        parser.StartElementHandler = start
-        parser.StartDoctypeDeclHandler = doctype
+        parser.StartDoctypeDeclHandler = _refuse_doctype
         try:
             parser.Parse(data, True)
         except (expat.ExpatError, ValueError) as err:
             raise OSError(f"part {name} would not be well-formed XML ({err}); "
                           "nothing was written") from None
+        values = 0
+        for tag in _VALUE_OR_CELL_END.finditer(data):
+            values = 0 if tag.group().startswith(b"</") else values + 1
+            if values > 1:
+                raise OSError(f"part {name} would have a cell with two values (<v>) at "
+                              f"byte {tag.start()}; nothing was written")
+
+
+def _refuse_doctype(*args: Any) -> None:
+    raise ValueError("a document type declaration")
 
 
 def _umask() -> int:
