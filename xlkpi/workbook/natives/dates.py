@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from xlkpi.workbook.natives.base import EMPTY, elementwise, fail, number
+from xlkpi.workbook.natives.base import EMPTY, fail, number
+from xlkpi.workbook.natives.lifting import lift
 
 __all__ = [
     "FUNCTIONS",
@@ -102,7 +103,7 @@ def sunday_index(serial: int) -> int:
     return (serial - 1) % 7
 
 
-@elementwise()
+@lift()
 def date(year: Any, month: Any, day: Any) -> float:
     """DATE: years 0-1899 are 1900-3799; months and days overflow into the next ones."""
     y = whole(year)
@@ -113,19 +114,19 @@ def date(year: Any, month: Any, day: Any) -> float:
     return serial_of(y, whole(month), whole(day))
 
 
-@elementwise()
+@lift()
 def year(serial: Any) -> float:
     """YEAR of a date."""
     return ymd(date_serial(serial, rounded=True))[0]
 
 
-@elementwise()
+@lift()
 def month(serial: Any) -> float:
     """MONTH of a date."""
     return ymd(date_serial(serial, rounded=True))[1]
 
 
-@elementwise()
+@lift()
 def day(serial: Any) -> float:
     """DAY of a date."""
     return ymd(date_serial(serial, rounded=True))[2]
@@ -136,7 +137,7 @@ _WEEKDAY_TYPES = {1: (0, 1), 2: (1, 1), 3: (1, 0), 11: (1, 1), 12: (2, 1), 13: (
                   14: (4, 1), 15: (5, 1), 16: (6, 1), 17: (0, 1)}
 
 
-@elementwise()
+@lift()
 def weekday(serial: Any, return_type: Any = 1.0) -> float:
     """WEEKDAY: 1 (Sunday) to 7 by default; types 2, 3 and 11-17 start elsewhere."""
     kind = _WEEKDAY_TYPES.get(1 if return_type is EMPTY else whole(return_type))
@@ -155,7 +156,7 @@ def _months_on(start: Any, months: Any) -> tuple[int, int, int]:
     return y, m + whole(months), d
 
 
-@elementwise()
+@lift()
 def edate(start: Any, months: Any) -> float:
     """EDATE: the same day ``months`` later, clipped to the end of a shorter month."""
     y, m, d = _months_on(start, months)
@@ -163,7 +164,7 @@ def edate(start: Any, months: Any) -> float:
     return serial_of(y, m0 + 1, max(1, min(d, days_in_month(y, m0 + 1))))
 
 
-@elementwise()
+@lift()
 def eomonth(start: Any, months: Any) -> float:
     """EOMONTH: the last day of the month ``months`` after the start's."""
     y, m, _ = _months_on(start, months)
@@ -173,7 +174,7 @@ def eomonth(start: Any, months: Any) -> float:
     return serial_of(y, m0 + 2) - 1 if (y, m0) != (9999, 11) else MAX_SERIAL
 
 
-@elementwise()
+@lift()
 def time(hour: Any, minute: Any, second: Any) -> float:
     """TIME: a fraction of a day; parts overflow, whole days are dropped."""
     parts = [whole(hour), whole(minute), whole(second)]
@@ -194,25 +195,25 @@ def _second_of_day(serial: Any) -> int:
     return math.floor(value * 86_400 + 0.5) % 86_400
 
 
-@elementwise()
+@lift()
 def hour(serial: Any) -> float:
     """HOUR of a time, to the nearest second."""
     return _second_of_day(serial) // 3600
 
 
-@elementwise()
+@lift()
 def minute(serial: Any) -> float:
     """MINUTE of a time, to the nearest second."""
     return _second_of_day(serial) // 60 % 60
 
 
-@elementwise()
+@lift()
 def second(serial: Any) -> float:
     """SECOND of a time, rounded to the nearest second."""
     return _second_of_day(serial) % 60
 
 
-@elementwise()
+@lift()
 def days(end: Any, start: Any) -> float:
     """DAYS: whole days from ``start`` to ``end`` (times of day dropped)."""
     last = date_serial(end)

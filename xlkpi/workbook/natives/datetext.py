@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from xlkpi.workbook.natives.base import elementwise, fail
+from xlkpi.workbook.natives.base import fail
+from xlkpi.workbook.natives.lifting import lift
 
 __all__ = ["FUNCTIONS", "date_time_value", "datevalue", "serial", "timevalue"]
 
@@ -104,7 +105,7 @@ def date_time_value(text: str) -> float | None:
     return _date(text)
 
 
-@elementwise()
+@lift()
 def datevalue(value: Any) -> float:
     """DATEVALUE: date text as its serial (a time in it dropped); not text: ``#VALUE!``."""
     if not isinstance(value, str):
@@ -115,7 +116,7 @@ def datevalue(value: Any) -> float:
     return float(math.floor(result))
 
 
-@elementwise()
+@lift()
 def timevalue(value: Any) -> float:
     """TIMEVALUE: time text as a fraction of a day (a date in it dropped); not text:
     ``#VALUE!``."""

@@ -10,9 +10,16 @@ from typing import Any
 import numpy as np
 from formulas.tokens.operand import XlError
 
-from xlkpi.workbook.natives.base import EMPTY, boolean, elementwise, fail
-from xlkpi.workbook.natives.dates import (date_serial, days_in_month, serial_of,
-                                          sunday_index, whole, ymd)
+from xlkpi.workbook.natives.base import EMPTY, boolean, fail
+from xlkpi.workbook.natives.dates import (
+    date_serial,
+    days_in_month,
+    serial_of,
+    sunday_index,
+    whole,
+    ymd,
+)
+from xlkpi.workbook.natives.lifting import lift
 
 __all__ = ["FUNCTIONS", "days360", "isoweeknum", "weeknum", "yearfrac"]
 
@@ -21,7 +28,7 @@ def _last_of_february(y: int, m: int, d: int) -> bool:
     return m == 2 and d == days_in_month(y, 2)
 
 
-@elementwise()
+@lift()
 def days360(start: Any, end: Any, method: Any = False) -> float:
     """DAYS360: the US (NASD) method by default (a start on the last day of February or
     on the 31st counts as the 30th; an end on the 31st counts as the 30th when the start
@@ -78,7 +85,7 @@ def _basis1(start: int, end: int) -> float:
     return span / average
 
 
-@elementwise(errors_pass=True)
+@lift(errors_pass=True)
 def yearfrac(start: Any, end: Any, basis: Any = 0.0) -> float:
     """YEARFRAC: the fraction of a year between two dates, on a day-count basis (0: 30/360
     US, 1: actual/actual, 2: actual/360, 3: actual/365, 4: 30/360 European). The basis is
@@ -117,7 +124,7 @@ def _iso_week(serial: int) -> int:
     return (thursday - first) // 7 + 1
 
 
-@elementwise()
+@lift()
 def weeknum(serial: Any, return_type: Any = 1.0) -> float:
     """WEEKNUM: the week of the year, the week holding 1 January being week 1 (weeks start
     on Sunday by default; types 2 and 11-17 start elsewhere, 21 is the ISO week)."""
@@ -132,7 +139,7 @@ def weeknum(serial: Any, return_type: Any = 1.0) -> float:
     return (day - jan1 + offset) // 7 + 1
 
 
-@elementwise()
+@lift()
 def isoweeknum(serial: Any) -> float:
     """ISOWEEKNUM: the ISO 8601 week (weeks start on Monday; week 1 holds the year's
     first Thursday)."""
