@@ -142,8 +142,10 @@ class Criterion:
         return column.is_text & _COMPARE[op](column.text, operand)
 
 
-def criterion(value: Any) -> Criterion:
-    """A criterion as Excel reads it (see the module docstring)."""
+def criterion(value: Any, database: bool = False) -> Criterion:
+    """A criterion as Excel reads it (see the module docstring). ``database``: as a
+    criteria range of the D-functions reads it, where text without an operator matches
+    the cells that begin with it (``"b"`` matches "Berlin"; ``"=b"`` only "b")."""
     if isinstance(value, np.ndarray):
         value = value.ravel()[0] if value.size else EMPTY
     if value is None or value is EMPTY:
@@ -157,6 +159,7 @@ def criterion(value: Any) -> Criterion:
     op, operand = _OPERATOR.match(value).groups()
     if op is None and operand == "":
         return Criterion("empty")
+    prefix = database and op is None
     op = op or "="
     if operand == "":
         return Criterion({"=": "blank", "<>": "nonblank"}.get(op, "never"))
@@ -168,6 +171,8 @@ def criterion(value: Any) -> Criterion:
         return Criterion("bool", op, upper == "TRUE")
     if upper in _ERROR_CODES:
         return Criterion("error", op, upper)
+    if prefix:
+        return Criterion("wildcard", op, operand.lower() + "*")
     if op in ("=", "<>") and re.search(r"[*?~]", operand):
         return Criterion("wildcard", op, operand.lower())
     return Criterion("text", op, operand.lower())
