@@ -13,6 +13,7 @@ import subprocess
 import sys
 import warnings
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -283,6 +284,11 @@ def test_the_quiet_evaluation_restores_warnings_and_logging(tmp_path):
     filters = list(warnings.filters)
     errstate = np.geterr()
     check(source)
+    assert [logger.level for logger in loggers] == levels
+    assert warnings.filters == filters and np.geterr() == errstate
+    with ThreadPoolExecutor(4) as pool:  # side by side, as in the server
+        outcomes = list(pool.map(check, [source] * 8))
+    assert all(len(o.recalc.skipped) == 1 for o in outcomes)
     assert [logger.level for logger in loggers] == levels
     assert warnings.filters == filters and np.geterr() == errstate
 

@@ -18,6 +18,7 @@ import gc
 import json
 import logging
 import math
+import threading
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -121,22 +122,45 @@ def _storable(value: Any) -> tuple[Any, str | None]:
     return None, f"the result is a {kind}{shape}, which a cell cannot hold"
 
 
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
+class _Quiet:
     """Keep the libraries' warnings (numpy's RuntimeWarnings) and logged tracebacks
-    (``formulas`` reports each function that raises) off the terminal; the reasons are in
-    ``Evaluation.skipped``. Everything is as it was afterwards."""
-    loggers = [logging.getLogger(name) for name in _NOISY_LOGGERS]
-    levels = [logger.level for logger in loggers]
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        for logger in loggers:
-            logger.setLevel(logging.CRITICAL + 1)
+    (``formulas`` reports each function that raises) off the terminal while evaluating; the
+    reasons are in ``Evaluation.skipped``. The warning filters and logger levels are global:
+    the first caller (of any thread) saves them, the last one out restores them, so
+    evaluations running side by side in a server leave everything as it was."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.saved: tuple[Any, list[int]] | None = None
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        loggers = [logging.getLogger(name) for name in _NOISY_LOGGERS]
+        with self.lock:
+            if self.depth == 0:
+                caught = warnings.catch_warnings()
+                caught.__enter__()
+                warnings.simplefilter("ignore")
+                self.saved = (caught, [logger.level for logger in loggers])
+                for logger in loggers:
+                    logger.setLevel(logging.CRITICAL + 1)
+            self.depth += 1
         try:
-            yield
+            with np.errstate(all="ignore"):
+                yield
         finally:
-            for logger, level in zip(loggers, levels, strict=True):
-                logger.setLevel(level)
+            with self.lock:
+                self.depth -= 1
+                if self.depth == 0 and self.saved is not None:
+                    caught, levels = self.saved
+                    self.saved = None
+                    for logger, level in zip(loggers, levels, strict=True):
+                        logger.setLevel(level)
+                    caught.__exit__(None, None, None)
+
+
+_quiet = _Quiet()
 
 
 @dataclass
