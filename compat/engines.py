@@ -37,7 +37,9 @@ def _plain(value: Any) -> Any:
 
     if isinstance(value, ExcelError):
         return Error(str(value))
-    return value
+    if value is None or isinstance(value, float | str | bool):
+        return value
+    return f"<{type(value).__name__}>"  # not a cell value: never agrees
 
 
 def xlkpi_values(path: Path) -> Values:

@@ -24,7 +24,12 @@ from xlkpi.workbook.references import (
     shift_formula,
 )
 
-__all__ = ["Block", "blocks_of", "order", "reads", "split_running"]
+__all__ = ["Block", "blocks_of", "order", "reads", "split_cells", "split_running"]
+
+#: Functions that read a reference's place, not its values: not a dependency.
+_GEOMETRY = frozenset({"ROW", "COLUMN", "ROWS", "COLUMNS", "ISREF", "ISFORMULA",
+                       "FORMULATEXT", "SHEET", "AREAS", "_XLFN.ISFORMULA",
+                       "_XLFN.FORMULATEXT", "_XLFN.SHEET"})
 
 
 @dataclass
@@ -89,9 +94,18 @@ class _FillPattern:
         return formula == "".join(parts)
 
 
-def blocks_of(sheet: Sheet) -> list[Block]:
-    """Group a sheet's formula cells into filled-down runs, single cells and arrays."""
+def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = None
+              ) -> list[Block]:
+    """Group a sheet's formula cells into filled-down runs, single cells and arrays.
+
+    ``prepare(text, row, col)`` rewrites each formula first (tables, 3-D references).
+    """
     name = sheet.name.upper()
+
+    def text_of(cell: Any, row: int, col: int) -> str:
+        text = str(cell.formula)
+        return prepare(text, row, col) if prepare is not None else text
+
     by_column: dict[int, list[tuple[int, Any]]] = defaultdict(list)
     for (row, col), cell in sheet.cells.items():
         if cell.has_formula:
@@ -103,33 +117,32 @@ def blocks_of(sheet: Sheet) -> list[Block]:
         shared_key = None
         for row, cell in cells:
             if cell.formula_type == "array":
-                blocks.append(_array_block(name, row, col, cell))
+                blocks.append(_array_block(name, row, col, cell, text_of(cell, row, col)))
                 pattern = None
                 continue
+            text = text_of(cell, row, col)
             if pattern is not None and row == pattern.block.row2 + 1 and (
                 (cell.formula_type == "shared" and shared_key is not None
-                 and cell.shared_index == shared_key)
-                or pattern.extends(cell.formula, row)
+                 and cell.shared_index == shared_key and text == cell.formula)
+                or pattern.extends(text, row)
             ):
                 pattern.block.row2 = row
                 continue
-            block = Block(name, col, row, row, str(cell.formula), list(references(
-                cell.formula)))
+            block = Block(name, col, row, row, text, list(references(text)))
             pattern = _FillPattern(block)
             shared_key = cell.shared_index if cell.formula_type == "shared" else None
             blocks.append(block)
     return blocks
 
 
-def _array_block(sheet: str, row: int, col: int, cell: Any) -> Block:
+def _array_block(sheet: str, row: int, col: int, cell: Any, text: str) -> Block:
     target = Rect(sheet, row, col, row, col)
     if cell.array_ref:
         first, _, last = cell.array_ref.partition(":")
         r1, c1 = parse_cell(first)
         r2, c2 = parse_cell(last or first)
         target = Rect(sheet, r1, c1, r2, c2)
-    return Block(sheet, col, row, row, cell.formula, list(references(cell.formula)),
-                 array=target)
+    return Block(sheet, col, row, row, text, list(references(text)), array=target)
 
 
 def reads(block: Block, rect_of: Callable[[str, str], Rect | None],
@@ -140,6 +153,8 @@ def reads(block: Block, rect_of: Callable[[str, str], Rect | None],
     """
     rects = []
     for ref in block.refs:
+        if ref.calls and ref.calls[-1][0] in _GEOMETRY and ref.calls[-1][1] == 0:
+            continue
         rect = ref.resolve(block.sheet)
         r1, c1, r2, c2 = rect.row1, rect.col1, rect.row2, rect.col2
         if not ref.fixed[0]:
@@ -211,6 +226,20 @@ def order(blocks: list[Block], inputs: Callable[[Block], list[Rect]]
                 ready.append(user)
     done = set(order)
     return [blocks[i] for i in order], [b for i, b in enumerate(blocks) if i not in done]
+
+
+def split_cells(blocks: list[Block]) -> list[Block]:
+    """Filled-down blocks as one block per cell (arrays stay whole)."""
+    out = []
+    for block in blocks:
+        if block.rows == 1 or block.array is not None:
+            out.append(block)
+            continue
+        for offset in range(block.rows):
+            text = shift_formula(block.formula, offset)
+            out.append(Block(block.sheet, block.col, block.row1 + offset,
+                             block.row1 + offset, text, list(references(text))))
+    return out
 
 
 def split_running(blocks: list[Block], inputs: Callable[[Block], list[Rect]]

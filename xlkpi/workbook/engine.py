@@ -21,11 +21,13 @@ import numpy as np
 from formulas.tokens.operand import XlError
 
 from xlkpi.functions import get as get_kpi_function
-from xlkpi.workbook.blocks import Block, blocks_of, order, reads, split_running
+from xlkpi.workbook.blocks import Block, blocks_of, order, reads, split_cells, split_running
+from xlkpi.workbook.context import Context, evaluating, range_array
 from xlkpi.workbook.excel_functions import ELEMENTWISE, EMPTY, POSITIONAL, xl_error
 from xlkpi.workbook.grid import Grid, to_python
 from xlkpi.workbook.package import Package
 from xlkpi.workbook.references import MAX_ROW, Rect, Reference, parse_range, shift_formula
+from xlkpi.workbook.structure import Structure
 
 __all__ = ["Evaluation", "evaluate"]
 
@@ -52,27 +54,83 @@ class _Engine:
         self.progress = progress or (lambda done, total: None)
         self.grids = {s.name.upper(): Grid(s) for s in package.sheets}
         self.names = {s.name.upper(): s.name for s in package.sheets}
+        self.structure = Structure.of(package)
         self.compiled: dict[str, Any] = {}
         self.batched = 0
         self.batch = True
+        #: blocks not yet computed, by (sheet, column): (row1, row2, block index)
+        self.pending: dict[tuple[str, int], list[tuple[int, int, int]]] = {}
+        self.blocks: list[Block] = []
+        self.state: list[int] = []  # 0 pending, 1 computing, 2 done
+        self.on_block: Callable[[Block, np.ndarray], None] = lambda block, result: None
+        self.formulas = {(s.name.upper(), r, c): cell for s in package.sheets
+                         for (r, c), cell in s.cells.items() if cell.has_formula}
 
     # ------------------------------------------------------------ references
     def rect(self, name: str, sheet: str) -> Rect | None:
         """A ``formulas`` input name (a range or a defined name) as a rectangle."""
         rect = parse_range(name, sheet)
-        if rect is None and name.upper() in self.package.defined_names:
-            target = self.package.defined_names[name.upper()].lstrip("=")
-            rect = parse_range(target, sheet)
+        if rect is None:
+            target = self.structure.name(name, self.names.get(sheet, sheet))
+            if target is not None:
+                rect = parse_range(target.lstrip("="), sheet)
         if rect is not None and rect.row2 == MAX_ROW and rect.sheet in self.grids:
             rect = Rect(rect.sheet, rect.row1, rect.col1,
                         max(self.grids[rect.sheet].max_row, rect.row1), rect.col2)
         return rect
 
-    def read(self, rect: Rect) -> Any:
+    def read(self, rect: Rect, moving: bool = False) -> Any:
         grid = self.grids.get(rect.sheet)
         if grid is None:
             return xl_error("#REF!")
-        return grid.read(rect)
+        return range_array(grid.read(rect), rect, moving)
+
+    def read_now(self, rect: Rect) -> Any:
+        """A dynamic read (OFFSET, INDIRECT): pending formulas in ``rect`` computed first."""
+        if rect.row2 == MAX_ROW and rect.sheet in self.grids:
+            rect = Rect(rect.sheet, rect.row1, rect.col1,
+                        max(self.grids[rect.sheet].max_row, rect.row1), rect.col2)
+        for col in range(rect.col1, rect.col2 + 1):
+            for row1, row2, i in list(self.pending.get((rect.sheet, col), ())):
+                if row1 <= rect.row2 and row2 >= rect.row1 and self.state[i] == 0:
+                    self.compute(i)
+        return self.read(rect)
+
+    def context(self, output: Rect, array: bool) -> Context:
+        return Context(output, array, self.read_now, [s.name for s in self.package.sheets],
+                       lambda name: self.structure.name(name, self.names[output.sheet]),
+                       self.formula_at)
+
+    def formula_at(self, sheet: str, row: int, col: int) -> str | None:
+        cell = self.formulas.get((sheet.upper(), row, col))
+        return cell.formula if cell is not None else None
+
+    # ------------------------------------------------------------ scheduling
+    def schedule(self, blocks: list[Block]) -> None:
+        self.blocks = blocks
+        self.state = [0] * len(blocks)
+        for i, block in enumerate(blocks):
+            out = block.output
+            for col in range(out.col1, out.col2 + 1):
+                self.pending.setdefault((out.sheet, col), []).append((out.row1, out.row2, i))
+
+    def compute(self, i: int) -> None:
+        """Compute block ``i`` now (once), write it to the grid and report it."""
+        if self.state[i]:
+            return
+        self.state[i] = 1
+        block = self.blocks[i]
+        result = self.evaluate(block)
+        out = block.output
+        if block.array is None:
+            self.grids[block.sheet].write(range(block.row1, block.row2 + 1), block.col, result)
+        else:
+            grid = result.reshape(out.shape)
+            for c in range(out.col1, out.col2 + 1):
+                self.grids[block.sheet].write(range(out.row1, out.row2 + 1), c,
+                                              grid[:, c - out.col1])
+        self.state[i] = 2
+        self.on_block(block, result)
 
     def reads(self, block: Block) -> list[Rect]:
         return reads(block, self.rect, self.used_rows)
@@ -95,24 +153,47 @@ class _Engine:
             return _filled(block, "#NAME?", f"cannot evaluate: {err}")
         rects = [self.rect(name, block.sheet) for name in function.inputs]
         if block.array is not None:
-            result = np.asarray(self.call(function, self.args(rects)), dtype=object)
+            with evaluating(self.context(block.array, array=True)):
+                result = np.asarray(self.call(function, self.args(rects)), dtype=object)
             return _spill(result, block.array)
         motion = _motion(block, rects)
         if (self.batch and block.rows > 1 and motion is not None
                 and _batchable(block, rects, motion)):
+            moving = [ref is not None for ref in motion]
             args = self.args([_moved(rect, ref, 0, block.rows) for rect, ref in
-                              zip(rects, motion, strict=True)])
-            result = np.asarray(self.call(function, args), dtype=object)
+                              zip(rects, motion, strict=True)], moving)
+            with evaluating(self.context(block.output, array=False)):
+                result = np.asarray(self.call(function, args), dtype=object)
+            values = None
             if result.ndim == 2 and result.shape == (block.rows, 1):
+                values = result[:, 0]
+            elif result.size == 1 and not isinstance(result.ravel()[0], XlError):
+                values = np.full(block.rows, result.ravel()[0], dtype=object)
+            if values is not None:
                 self.batched += block.rows
-                return result[:, 0]
-            if result.size == 1:
-                self.batched += block.rows
-                return np.full(block.rows, result.ravel()[0], dtype=object)
+                # an error in the whole-column call is checked cell by cell: one bad row
+                # must never turn the others into errors
+                bad = [k for k, v in enumerate(values) if isinstance(v, XlError)]
+                for k in bad:
+                    values[k] = self.one_cell(block, function, rects, motion, k)
+                return values
         return self.per_cell(block, function, rects, motion)
 
-    def args(self, rects: list[Rect | None]) -> list[Any]:
-        return [self.read(r) if r is not None else xl_error("#NAME?") for r in rects]
+    def args(self, rects: list[Rect | None], moving: list[bool] | None = None) -> list[Any]:
+        moving = moving or [False] * len(rects)
+        return [self.read(r, m) if r is not None else xl_error("#NAME?")
+                for r, m in zip(rects, moving, strict=True)]
+
+    def one_cell(self, block: Block, function: Any, rects: list[Rect | None],
+                 motion: list[Reference | None], offset: int) -> Any:
+        """One cell of a filled-down block, alone."""
+        cell_rects = [_moved(rect, ref, offset, 1) for rect, ref in
+                      zip(rects, motion, strict=True)]
+        row = block.row1 + offset
+        with evaluating(self.context(Rect(block.sheet, row, block.col, row, block.col),
+                                     array=False)):
+            value = np.asarray(self.call(function, self.args(cell_rects)), dtype=object)
+        return value.ravel()[0] if value.size else EMPTY
 
     def per_cell(self, block: Block, function: Any, rects: list[Rect | None],
                  motion: list[Reference | None] | None) -> np.ndarray:
@@ -132,7 +213,11 @@ class _Engine:
                     out[offset] = _CellError("#NAME?", f"cannot evaluate: {err}")
                     continue
                 cell_rects = [self.rect(name, block.sheet) for name in cell_function.inputs]
-            value = np.asarray(self.call(cell_function, self.args(cell_rects)), dtype=object)
+            row = block.row1 + offset
+            with evaluating(self.context(Rect(block.sheet, row, block.col, row, block.col),
+                                         array=False)):
+                value = np.asarray(self.call(cell_function, self.args(cell_rects)),
+                                   dtype=object)
             out[offset] = value.ravel()[0] if value.size else EMPTY
             row = block.row1 + offset
             grid.write(range(row, row + 1), block.col, out[offset: offset + 1])
@@ -252,32 +337,34 @@ def evaluate(package: Package, progress: Callable[[int, int], None] | None = Non
     started = time.perf_counter()
     engine = _Engine(package, progress)
     engine.batch = batch
-    blocks = [b for sheet in package.sheets for b in blocks_of(sheet)]
+    structure = engine.structure
+    blocks = [b for sheet in package.sheets for b in blocks_of(
+        sheet, lambda text, row, col, name=sheet.name: structure.prepare(text, name, row, col))]
     blocks = split_running(blocks, engine.reads)
     ordered, circular = order(blocks, engine.reads)
+    if circular:  # blocks caught in a cycle may still be acyclic cell by cell
+        more, circular = order(split_cells(circular), engine.reads)
+        ordered += more
     values: dict[str, dict[tuple[int, int], Any]] = {s.name: {} for s in package.sheets}
     skipped: dict[str, dict[tuple[int, int], str]] = {s.name: {} for s in package.sheets}
-    cells = 0
     total = sum(len(list(b.cells())) if b.array else b.rows for b in ordered)
-    for block in ordered:
-        result = engine.evaluate(block)
+    done = [0]
+
+    def record(block: Block, result: np.ndarray) -> None:
         name = engine.names[block.sheet]
-        out = block.output
-        if block.array is None:
-            engine.grids[block.sheet].write(range(block.row1, block.row2 + 1), block.col,
-                                            result)
-        else:
-            grid = result.reshape(out.shape)
-            for c in range(out.col1, out.col2 + 1):
-                engine.grids[block.sheet].write(range(out.row1, out.row2 + 1), c,
-                                                grid[:, c - out.col1])
         sheet_values = values[name]
         for (row, col), value in zip(block.cells(), result, strict=True):
             sheet_values[(row, col)] = to_python(value)
             if isinstance(value, _CellError):
                 skipped[name][(row, col)] = value.message
-        cells += len(result)
-        engine.progress(cells, total)
+        done[0] += len(result)
+        engine.progress(done[0], total)
+
+    engine.on_block = record
+    engine.schedule(ordered)
+    for i in range(len(ordered)):
+        engine.compute(i)
+    cells = done[0]
     for block in circular:
         for cell in block.cells():
             skipped[engine.names[block.sheet]][cell] = "circular reference"

@@ -16,8 +16,8 @@ __all__ = ["FAMILIES", "natives"]
 
 #: The modules of this package that hold functions, one family each.
 FAMILIES = ("mathematics", "engineering", "complexnumbers", "text", "datetext", "lookup",
-            "database", "information", "aggregates", "logical", "bessel",
-            "conversions")
+            "database", "information", "aggregates", "logical", "reference",
+            "bessel", "conversions")
 
 
 def natives() -> dict[str, Callable[..., Any]]:

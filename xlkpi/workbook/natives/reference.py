@@ -1,0 +1,231 @@
+"""Functions of references rather than values: ROW, COLUMN, ROWS, COLUMNS, OFFSET,
+INDIRECT, ISREF, ISFORMULA, FORMULATEXT, SHEET, SHEETS, AREAS.
+
+They read the rectangle a :class:`~xlkpi.workbook.context.RangeArray` came from, and the
+formula's own cells from the :class:`~xlkpi.workbook.context.Context` (``ROW()`` is the
+row it is in; over a filled-down run, one row number per cell). OFFSET and INDIRECT
+return the cells they point at, read through the context, so what they read is computed
+first: a rolling 12-month ``SUM(OFFSET(B2,COUNT(B:B)-12,0,12))`` sees this month's values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from xlkpi.workbook.context import current
+from xlkpi.workbook.natives.base import (
+    array_result,
+    boolean,
+    fail,
+    integer,
+    is_error,
+    scalar,
+    text,
+    xl_error,
+)
+from xlkpi.workbook.references import MAX_COL, MAX_ROW, Rect, parse_range
+
+__all__ = ["FUNCTIONS"]
+
+
+def _rect(arg: Any) -> Rect | None:
+    return getattr(arg, "rect", None)
+
+
+def _own() -> Rect:
+    context = current()
+    if context is None:
+        raise fail("#VALUE!")
+    return context.output
+
+
+def _numbers(first: int, last: int, column: bool) -> Any:
+    values = np.arange(first, last + 1, dtype=float).astype(object)
+    grid = values.reshape(-1, 1) if column else values.reshape(1, -1)
+    return float(first) if grid.size == 1 else array_result(grid)
+
+
+def _row(ref: Any = None) -> Any:
+    """ROW([reference]): the row number of the reference (or of the formula's cell)."""
+    rect = _own() if ref is None else _rect(ref)
+    if rect is None:
+        return xl_error("#VALUE!")
+    if ref is None and rect.col2 > rect.col1:  # an array formula over several columns
+        rows = np.arange(rect.row1, rect.row2 + 1, dtype=float).reshape(-1, 1)
+        return array_result(np.repeat(rows, rect.col2 - rect.col1 + 1, 1).astype(object))
+    return _numbers(rect.row1, rect.row2, column=True)
+
+
+def _column(ref: Any = None) -> Any:
+    """COLUMN([reference]): the column number of the reference (or of the formula's cell)."""
+    rect = _own() if ref is None else _rect(ref)
+    if rect is None:
+        return xl_error("#VALUE!")
+    if ref is None and rect.row2 > rect.row1:
+        cols = np.arange(rect.col1, rect.col2 + 1, dtype=float).reshape(1, -1)
+        return array_result(np.repeat(cols, rect.row2 - rect.row1 + 1, 0).astype(object))
+    if getattr(ref, "moving", False):  # one cell per row of a filled-down run
+        return array_result(np.full((rect.row2 - rect.row1 + 1, 1), float(rect.col1),
+                                    dtype=object))
+    return _numbers(rect.col1, rect.col2, column=False)
+
+
+def _rows(arg: Any) -> Any:
+    if is_error(arg):
+        return arg
+    return float(np.shape(arg)[0]) if isinstance(arg, np.ndarray) and np.ndim(arg) else 1.0
+
+
+def _columns(arg: Any) -> Any:
+    if is_error(arg):
+        return arg
+    return float(np.shape(arg)[1]) if isinstance(arg, np.ndarray) and np.ndim(arg) == 2 \
+        else 1.0
+
+
+def _read(rect: Rect) -> Any:
+    context = current()
+    if context is None:
+        raise fail("#REF!")
+    if rect.row1 < 1 or rect.col1 < 1 or rect.row2 > MAX_ROW or rect.col2 > MAX_COL:
+        return xl_error("#REF!")
+    return context.read(rect)
+
+
+def _offset(ref: Any, rows: Any, cols: Any, height: Any = None, width: Any = None) -> Any:
+    """OFFSET(reference, rows, cols, [height], [width]): the cells that many rows down and
+    columns right, of the given size (the reference's own size by default)."""
+    rect = _rect(ref)
+    if rect is None:
+        return xl_error("#VALUE!")
+    try:
+        down, right = integer(scalar(rows)), integer(scalar(cols))
+        tall = rect.shape[0] if _omitted(height) else integer(scalar(height))
+        wide = rect.shape[1] if _omitted(width) else integer(scalar(width))
+    except Exception as err:  # an error or text argument
+        code = getattr(err, "code", "#VALUE!")
+        return xl_error(code)
+    if tall == 0 or wide == 0:
+        return xl_error("#REF!")
+    row1, col1 = rect.row1 + down, rect.col1 + right
+    row2, col2 = row1 + tall - 1, col1 + wide - 1
+    row1, row2 = sorted((row1, row2))
+    col1, col2 = sorted((col1, col2))
+    return _read(Rect(rect.sheet, row1, col1, row2, col2))
+
+
+def _omitted(value: Any) -> bool:
+    from xlkpi.workbook.natives.base import is_blank
+
+    return value is None or is_blank(value)
+
+
+_R1C1 = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[^!]+)!)?R(?P<r>\[-?\d+\]|\d+)?"
+                   r"C(?P<c>\[-?\d+\]|\d+)?$", re.IGNORECASE)
+
+
+def _r1c1(address: str, own: Rect) -> Rect | None:
+    match = _R1C1.match(address.strip())
+    if not match:
+        return None
+
+    def part(text_: str | None, origin: int) -> int:
+        if not text_:
+            return origin
+        return origin + int(text_[1:-1]) if text_.startswith("[") else int(text_)
+
+    sheet = match.group("sheet")
+    sheet = sheet[1:-1].replace("''", "'") if sheet and sheet.startswith("'") else sheet
+    row, col = part(match.group("r"), own.row1), part(match.group("c"), own.col1)
+    return Rect((sheet or own.sheet).upper(), row, col, row, col)
+
+
+def _indirect(ref_text: Any, a1: Any = True) -> Any:
+    """INDIRECT(text, [a1]): the cells a text names ("B2", "Jan!B2:B13", a defined name,
+    or R1C1 text when a1 is FALSE)."""
+    context = current()
+    value = scalar(ref_text)
+    if is_error(value):
+        return value
+    if context is None:
+        return xl_error("#REF!")
+    address = text(value).strip()
+    own = context.output
+    use_a1 = True if _omitted(a1) else boolean(scalar(a1))
+    rect = parse_range(address, own.sheet) if use_a1 else _r1c1(address, own)
+    if rect is None and use_a1:
+        target = context.name(address)
+        rect = parse_range(target.lstrip("="), own.sheet) if target else None
+    if rect is None or rect.sheet not in {s.upper() for s in context.sheets}:
+        return xl_error("#REF!")
+    return _read(rect)
+
+
+def _isref(value: Any = None) -> bool:
+    return _rect(value) is not None
+
+
+def _isformula(ref: Any) -> Any:
+    rect, context = _rect(ref), current()
+    if rect is None or context is None:
+        return xl_error("#VALUE!")
+    return context.formula(rect.sheet, rect.row1, rect.col1) is not None
+
+
+def _formulatext(ref: Any) -> Any:
+    rect, context = _rect(ref), current()
+    if rect is None or context is None:
+        return xl_error("#VALUE!")
+    formula = context.formula(rect.sheet, rect.row1, rect.col1)
+    return xl_error("#N/A") if formula is None else "=" + formula
+
+
+def _sheet(value: Any = None) -> Any:
+    context = current()
+    if context is None:
+        return xl_error("#VALUE!")
+    names = [s.upper() for s in context.sheets]
+    if value is None:
+        return float(names.index(context.output.sheet) + 1)
+    rect = _rect(value)
+    if rect is not None:
+        return float(names.index(rect.sheet) + 1)
+    if isinstance(value, str) and value.upper() in names:
+        return float(names.index(value.upper()) + 1)
+    return xl_error("#N/A")
+
+
+def _sheets(value: Any = None) -> Any:
+    context = current()
+    if context is None:
+        return xl_error("#VALUE!")
+    return float(len(context.sheets)) if value is None else 1.0
+
+
+def _areas(ref: Any) -> Any:
+    return 1.0 if _rect(ref) is not None else xl_error("#VALUE!")
+
+
+#: Functions whose reference arguments are read for their place, not their values:
+#: a reference there is not a dependency (``=ROW(A5)`` in A5 is not circular).
+GEOMETRY = frozenset({"ROW", "COLUMN", "ROWS", "COLUMNS", "ISREF", "ISFORMULA",
+                      "FORMULATEXT", "SHEET", "AREAS"})
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "ROW": _row,
+    "COLUMN": _column,
+    "ROWS": _rows,
+    "COLUMNS": _columns,
+    "OFFSET": _offset,
+    "INDIRECT": _indirect,
+    "ISREF": _isref,
+    "ISFORMULA": _isformula,
+    "FORMULATEXT": _formulatext,
+    "SHEET": _sheet,
+    "SHEETS": _sheets,
+    "AREAS": _areas,
+}
