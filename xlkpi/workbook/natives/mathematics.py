@@ -1,7 +1,8 @@
 """Excel's mathematics functions: integer arithmetic (QUOTIENT, MOD, GCD, LCM, COMBIN,
-FACT...), number bases (BASE, DECIMAL), series and products, powers and the reciprocal
-and hyperbolic trigonometric functions. The rounding family lives in
-:mod:`xlkpi.workbook.natives.rounding` and joins this table.
+FACT...), series and products, powers and the reciprocal
+and hyperbolic trigonometric functions. The rounding family
+(:mod:`~xlkpi.workbook.natives.rounding`) and the numerals (BASE, DECIMAL, ROMAN in
+:mod:`~xlkpi.workbook.natives.numerals`) join this table.
 
 Arguments are read by Excel's rules (:func:`~xlkpi.workbook.natives.base.number`), one
 after the other, so the first argument's error or unreadable text is the answer before
@@ -24,21 +25,18 @@ from xlkpi.workbook.natives.base import (
     aggregate_numbers,
     elementwise,
     fail,
-    integer,
-    number,
     scalar,
-    text,
     values,
     xl_error,
 )
+from xlkpi.workbook.natives.numerals import FUNCTIONS as NUMERALS
 from xlkpi.workbook.natives.rounding import FUNCTIONS as ROUNDING
-from xlkpi.workbook.natives.rounding import atp_number
+from xlkpi.workbook.natives.rounding import atp_number, integer, number
 
 __all__ = ["FUNCTIONS"]
 
 #: Integers a double holds exactly: GCD, LCM and BASE refuse anything from here on.
 _EXACT = 2.0**53
-_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _whole_arguments(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -60,6 +58,12 @@ def _whole_arguments(function: Callable[..., Any]) -> Callable[..., Any]:
         return result
 
     return run
+
+
+def _element(item: Any) -> Any:
+    """An element of an array argument: a negative number in an array constant
+    ({4,-8,12}) arrives as a one-element array of its own."""
+    return scalar(item) if isinstance(item, np.ndarray) else item
 
 
 def _whole(value: Any) -> int:
@@ -113,7 +117,8 @@ def _integers(args: tuple[Any, ...]) -> list[int]:
     out: list[int] = []
     for arg in args:
         lone = not isinstance(arg, np.ndarray) or arg.size == 1
-        for item in values(arg):
+        for element in values(arg):
+            item = _element(element)
             if item is EMPTY or item is None:
                 if lone and isinstance(arg, np.ndarray):
                     continue
@@ -143,35 +148,6 @@ def _lcm(*args: Any) -> float:
 
 
 @elementwise(errors_pass=True)
-def _base(value: Any, radix: Any, min_length: Any = 0.0) -> str:
-    """BASE: a whole number written in radix 2 to 36, left-padded with zeros."""
-    n, r = number(value), integer(radix)
-    width = 0 if min_length is EMPTY else integer(min_length)
-    if n < 0 or n >= _EXACT or not 2 <= r <= 36 or not 0 <= width <= 255:
-        raise fail("#NUM!")
-    whole, digits = int(n), []
-    while whole:
-        whole, digit = divmod(whole, r)
-        digits.append(_DIGITS[digit])
-    return "".join(reversed(digits)).rjust(max(width, 1), "0")
-
-
-@elementwise(errors_pass=True)
-def _decimal(digits: Any, radix: Any) -> float:
-    """DECIMAL: text in radix 2 to 36 read as a number."""
-    written, r = text(digits).strip().upper(), integer(radix)
-    if not 2 <= r <= 36 or len(written) > 255:
-        raise fail("#NUM!")
-    result = 0
-    for char in written:
-        digit = _DIGITS.find(char)
-        if digit < 0 or digit >= r:
-            raise fail("#NUM!")
-        result = result * r + digit
-    return float(result)
-
-
-@elementwise(errors_pass=True)
 def _fact(value: Any) -> float:
     """FACT: n! of the integer part; negative is #NUM!."""
     n = number(value)
@@ -195,7 +171,7 @@ def _factdouble(value: Any) -> float:
 @_whole_arguments
 def _multinomial(*args: Any) -> float:
     """MULTINOMIAL: (a + b + ...)! / (a! b! ...) of the integer parts."""
-    counts = [_whole(item) for arg in args for item in values(arg)
+    counts = [_whole(_element(item)) for arg in args for item in values(arg)
               if not (isinstance(arg, np.ndarray) and item is EMPTY)]
     if any(c < 0 for c in counts) or sum(counts) > 170:
         raise fail("#NUM!")
@@ -211,7 +187,7 @@ def _seriessum(x: Any, n: Any, m: Any, coefficients: Any) -> float:
     base, first, step = (atp_number(scalar(a)) for a in (x, n, m))
     total = 0.0
     for i, item in enumerate(values(coefficients)):
-        a = atp_number(item)
+        a = atp_number(_element(item))
         power = first + i * step
         if base == 0 and power <= 0:
             raise fail("#NUM!")
@@ -326,6 +302,17 @@ def _atan2(x_value: Any, y_value: Any) -> float:
     return math.atan2(y, x)
 
 
+@elementwise(errors_pass=True)
+def _log(value: Any, base: Any = 10.0) -> float:
+    """LOG: the logarithm to ``base`` (10 unless given); base 1 is #DIV/0!."""
+    x, b = number(value), number(base)
+    if x <= 0 or b <= 0:
+        raise fail("#NUM!")
+    if b == 1:
+        raise fail("#DIV/0!")
+    return math.log(x) / math.log(b)
+
+
 def _sqrtpi(x: float) -> float:
     """SQRTPI: the square root of x pi."""
     if x < 0:
@@ -342,14 +329,13 @@ def _sqrt(x: float) -> float:
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     **ROUNDING,
+    **NUMERALS,
     "QUOTIENT": _quotient,
     "MOD": _mod,
     "COMBIN": _combin,
     "COMBINA": _combina,
     "GCD": _gcd,
     "LCM": _lcm,
-    "BASE": _base,
-    "DECIMAL": _decimal,
     "FACT": _fact,
     "FACTDOUBLE": _factdouble,
     "MULTINOMIAL": _multinomial,
@@ -360,6 +346,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "SQRT": _unary(_sqrt),
     "SQRTPI": _unary(_sqrtpi),
     "POWER": _power,
+    "LOG": _log,
     "ATAN2": _atan2,
     "COT": _unary(_cot),
     "CSC": _unary(_reciprocal(lambda x: math.sin(_trig_argument(x)))),

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
 
-from xlkpi.workbook.natives.base import elementwise, fail, integer, number
+from xlkpi.workbook.natives.base import _NUMBER_TEXT, elementwise, fail
+from xlkpi.workbook.natives.base import number as _number
 
-__all__ = ["FUNCTIONS", "atp_number", "shown"]
+__all__ = ["FUNCTIONS", "atp_number", "integer", "number", "shown"]
 
 #: Digits beyond which a double carries nothing Excel shows.
 _DIGITS = 15
@@ -26,6 +27,23 @@ _DIGITS = 15
 def shown(value: float) -> Decimal:
     """A number as the decimal Excel shows for it (15 significant digits)."""
     return Decimal(f"{value:.{_DIGITS}g}")
+
+
+def number(value: Any) -> float:
+    """A number argument, read as :func:`~xlkpi.workbook.natives.base.number` does, except
+    that text with spaces around it is read only as a plain number (" 10 " is 10, while
+    " 2024-01-10 " is #VALUE!, not a date)."""
+    if type(value) is str and value != value.strip() and not _NUMBER_TEXT.match(value):
+        raise fail("#VALUE!")
+    return _number(value)
+
+
+def integer(value: Any) -> int:
+    """A number argument truncated towards zero (counts, digits, positions)."""
+    result = number(value)
+    if not math.isfinite(result):
+        raise fail("#NUM!")
+    return int(result)
 
 
 def atp_number(value: Any) -> float:

@@ -1,0 +1,89 @@
+"""Excel's numeral functions: BASE and DECIMAL (radix 2 to 36) and ROMAN."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from xlkpi.workbook.natives.base import EMPTY, elementwise, fail, text
+from xlkpi.workbook.natives.rounding import integer, number
+
+__all__ = ["FUNCTIONS", "roman"]
+
+#: The digits of radix 36 and below.
+_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#: Whole numbers from here on are not exact in a double: BASE refuses them.
+_EXACT = 2.0**53
+_ROMAN_VALUES = (1000, 500, 100, 50, 10, 5, 1)
+_ROMAN_LETTERS = "MDCLXVI"
+
+
+@elementwise(errors_pass=True)
+def _base(value: Any, radix: Any, min_length: Any = 0.0) -> str:
+    """BASE: a whole number written in radix 2 to 36, left-padded with zeros."""
+    n, r = number(value), integer(radix)
+    width = 0 if min_length is EMPTY else integer(min_length)
+    if n < 0 or n >= _EXACT or not 2 <= r <= 36 or not 0 <= width <= 255:
+        raise fail("#NUM!")
+    whole, digits = int(n), []
+    while whole:
+        whole, digit = divmod(whole, r)
+        digits.append(_DIGITS[digit])
+    return "".join(reversed(digits)).rjust(max(width, 1), "0")
+
+
+@elementwise(errors_pass=True)
+def _decimal(digits: Any, radix: Any) -> float:
+    """DECIMAL: text in radix 2 to 36 read as a number."""
+    written, r = text(digits).strip().upper(), integer(radix)
+    if not 2 <= r <= 36 or len(written) > 255:
+        raise fail("#NUM!")
+    result = 0
+    for char in written:
+        digit = _DIGITS.find(char)
+        if digit < 0 or digit >= r:
+            raise fail("#NUM!")
+        result = result * r + digit
+    return float(result)
+
+
+def _roman_steps(form: int) -> Iterator[tuple[int, str]]:
+    """The values and letter groups ROMAN writes greedily, largest first: each letter,
+    then the subtractive pairs below it that ``form`` allows (0: only IV, IX, XL...;
+    up to 4, the most concise: IM for 999)."""
+    for i, (value, letter) in enumerate(zip(_ROMAN_VALUES, _ROMAN_LETTERS, strict=True), 1):
+        yield value, letter
+        pairs = []
+        for smaller, small_letter in zip(_ROMAN_VALUES[i:], _ROMAN_LETTERS[i:], strict=True):
+            if value - smaller not in _ROMAN_VALUES:
+                pairs.append((value - smaller, small_letter + letter))
+                if len(pairs) == form + 1:
+                    break
+        yield from reversed(pairs)
+
+
+def roman(value: int, form: int = 0) -> str:
+    """A whole number from 0 to 3999 in Roman numerals (0 is empty text)."""
+    out = []
+    for step, letters in _roman_steps(form):
+        count, value = divmod(value, step)
+        out.append(letters * count)
+    return "".join(out)
+
+
+@elementwise(errors_pass=True)
+def _roman(value: Any, form: Any = 0.0) -> str:
+    """ROMAN: form 0 (or TRUE) classic to 4 (or FALSE) simplified; 4000 and above, or a
+    negative number, are #VALUE!."""
+    n = integer(value)
+    style = (0 if form else 4) if isinstance(form, bool) else integer(form)
+    if not 0 <= n < 4000 or not 0 <= style <= 4:
+        raise fail("#VALUE!")
+    return roman(n, style)
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "BASE": _base,
+    "DECIMAL": _decimal,
+    "ROMAN": _roman,
+}
