@@ -1,10 +1,361 @@
-"""Excel's lookup functions (filled in family by family; see the package docstring)."""
+"""Excel's lookup functions: XLOOKUP, XMATCH, MATCH, VLOOKUP, HLOOKUP, LOOKUP, INDEX and
+CHOOSE (over values: a range arrives as its values, so INDEX gives values, not a
+reference).
+
+How Excel compares while searching: numbers with numbers, text with text ignoring case,
+booleans with booleans; a number never equals text that reads as it ("13" is not 13),
+and "" is not a blank cell. Sorted data is ordered numbers < text < FALSE < TRUE (blanks
+after). Exact matches are found through a dictionary of the searched values.
+
+- Approximate MATCH (1), VLOOKUP/HLOOKUP (TRUE) and LOOKUP search by halves for the
+  largest value not above the one sought (the last of equal values); MATCH -1 for the
+  smallest not below it in descending data.
+- XLOOKUP and XMATCH: match mode 0 exact, -1 exact or next smaller, 1 exact or next
+  larger, 2 wildcards (``*``, ``?``, ``~``), XMATCH 3 a regular expression; search mode
+  1 first to last, -1 last to first, 2 and -2 by halves in ascending / descending data
+  (the first of equal values in the order searched). A blank sought value finds a blank
+  cell. MATCH, VLOOKUP and HLOOKUP exact matches take wildcards too.
+"""
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["FUNCTIONS"]
+import numpy as np
+from formulas.tokens.operand import XlError
 
-FUNCTIONS: dict[str, Callable[..., Any]] = {}
+from xlkpi.workbook.criteria import _wildcard_regex
+from xlkpi.workbook.natives.base import (
+    EMPTY,
+    ExcelValueError,
+    array_result,
+    boolean,
+    integer,
+    xl_error,
+)
+
+__all__ = ["FUNCTIONS", "find", "sort_key"]
+
+_BLANK = (3, 0.0)
+
+
+def sort_key(value: Any) -> tuple[int, Any]:
+    """A value's place in Excel's sort order: numbers, text (ignoring case), FALSE, TRUE,
+    blanks, errors."""
+    if value is EMPTY or value is None:
+        return _BLANK
+    if isinstance(value, XlError):
+        return (4, str(value))
+    if isinstance(value, bool | np.bool_):
+        return (2, bool(value))
+    if isinstance(value, str):
+        return (1, value.lower())
+    return (0, float(value))
+
+
+def _grid(value: Any) -> np.ndarray:
+    grid = np.asarray(value, dtype=object)
+    if grid.ndim == 0:
+        return grid.reshape(1, 1)
+    return grid.reshape(1, -1) if grid.ndim == 1 else grid
+
+
+def _vector(value: Any) -> list[Any]:
+    """A one-row or one-column range as a list (#VALUE! for a block)."""
+    grid = _grid(value)
+    if grid.shape[0] != 1 and grid.shape[1] != 1:
+        raise ExcelValueError("#VALUE!")
+    return grid.ravel().tolist()
+
+
+def _one(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.ravel()[0] if value.size else EMPTY
+    return value
+
+
+def find(target: Any, items: list[Any], match: int = 0, search: int = 1,
+         wildcards: bool = False, regex: bool = False, blank_finds: bool = True,
+         keys: list[tuple[int, Any]] | None = None) -> int | None:
+    """The 0-based position XLOOKUP / XMATCH find (None: not found)."""
+    if (target is EMPTY or target is None) and not blank_finds:
+        return None
+    keys = keys if keys is not None else [sort_key(v) for v in items]
+    n = len(keys)
+    order = range(n) if search in (1, 2) else range(n - 1, -1, -1)
+    if (wildcards or regex) and isinstance(target, str):
+        pattern = re.compile(target) if regex else re.compile(
+            _wildcard_regex(target.lower()), re.DOTALL)
+        for i in order:
+            item = items[i]
+            if not isinstance(item, str) or isinstance(item, XlError) or item is EMPTY:
+                continue
+            if pattern.search(item) if regex else pattern.fullmatch(item.lower()):
+                return i
+        return None
+    wanted = sort_key(target)
+    if search in (2, -2):
+        ordered = [keys[i] for i in order]
+        at = bisect_left(ordered, wanted)
+        if at < n and ordered[at] == wanted:
+            return order[at]
+        if match == -1 and at > 0 and ordered[at - 1][0] < _BLANK[0]:
+            return order[at - 1]
+        if match == 1 and at < n and ordered[at][0] < _BLANK[0]:
+            return order[at]
+        return None
+    best: int | None = None
+    for i in order:
+        key = keys[i]
+        if key == wanted:
+            return i
+        if match == 0 or key[0] >= _BLANK[0]:
+            continue
+        below = key < wanted and (best is None or key > keys[best])
+        above = key > wanted and (best is None or key < keys[best])
+        if (match == -1 and below) or (match == 1 and above):
+            best = i
+    return best
+
+
+def _approximate(target: Any, items: list[Any], descending: bool = False) -> int | None:
+    """Old-style search by halves: the last value not above the one sought (MATCH 1,
+    VLOOKUP TRUE, LOOKUP), or not below it in descending data (MATCH -1)."""
+    if target is EMPTY or target is None:
+        return None
+    wanted = sort_key(target)
+    keys = [sort_key(v) for v in items]
+    if descending:
+        reverse = keys[::-1]
+        at = bisect_left(reverse, wanted)
+        if at < len(keys) and reverse[at][0] == wanted[0]:
+            return len(keys) - 1 - at
+        return None
+    at = bisect_right(keys, wanted) - 1
+    if at >= 0 and keys[at][0] == wanted[0]:
+        return at
+    return None
+
+
+def _exact(target: Any, items: list[Any]) -> int | None:
+    """MATCH 0 / VLOOKUP FALSE: the first equal value, wildcards in text."""
+    if target is EMPTY or target is None:
+        return None
+    if isinstance(target, str) and re.search(r"[*?~]", target):
+        return find(target, items, wildcards=True)
+    return find(target, items)
+
+
+def _guarded(function: Callable[..., Any]) -> Callable[..., Any]:
+    def evaluate(*args: Any) -> Any:
+        try:
+            return function(*args)
+        except ExcelValueError as err:
+            return xl_error(err.code)
+
+    evaluate.__name__ = function.__name__
+    evaluate.__doc__ = function.__doc__
+    return evaluate
+
+
+def _position(function: Callable[[Any], Any], target: Any) -> Any:
+    """A function of the sought value, element by element when it is an array."""
+    if isinstance(target, np.ndarray) and target.size > 1:
+        grid = _grid(target)
+        out = np.empty(grid.shape, dtype=object)
+        for index, value in np.ndenumerate(grid):
+            try:
+                out[index] = function(value)
+            except ExcelValueError as err:
+                out[index] = xl_error(err.code)
+        return array_result(out)
+    return function(_one(target))
+
+
+def _int_arg(value: Any, default: int, omitted_zero: bool = False) -> int:
+    """An integer argument; ``omitted_zero``: the integer 0 ``formulas`` gives for an
+    omitted argument (``XLOOKUP(v,a,b,,,-1)``) is the default too."""
+    value = _one(value)
+    if value is EMPTY or value is None or (omitted_zero and type(value) is int
+                                           and value == 0):
+        return default
+    return integer(value)
+
+
+@_guarded
+def _match(target: Any, array: Any, kind: Any = 1.0) -> Any:
+    items = _vector(array)
+    mode = _int_arg(kind, 1)
+
+    def one(value: Any) -> Any:
+        if isinstance(value, XlError):
+            return value
+        at = (_exact(value, items) if mode == 0 else
+              _approximate(value, items, descending=mode < 0))
+        return xl_error("#N/A") if at is None else float(at + 1)
+
+    return _position(one, target)
+
+
+@_guarded
+def _xmatch(target: Any, array: Any, match: Any = 0.0, search: Any = 1.0) -> Any:
+    items = _vector(array)
+    match_mode, search_mode = _int_arg(match, 0), _int_arg(search, 1, omitted_zero=True)
+    if match_mode not in (0, -1, 1, 2, 3) or search_mode not in (1, -1, 2, -2) or (
+            match_mode in (2, 3) and search_mode in (2, -2)):
+        return xl_error("#VALUE!")
+    keys = [sort_key(v) for v in items]
+
+    def one(value: Any) -> Any:
+        if isinstance(value, XlError):
+            return value
+        at = find(value, items, match_mode, search_mode, wildcards=match_mode == 2,
+                  regex=match_mode == 3, keys=keys)
+        return xl_error("#N/A") if at is None else float(at + 1)
+
+    return _position(one, target)
+
+
+@_guarded
+def _xlookup(target: Any, lookup: Any, returns: Any, if_not_found: Any = None,
+             match: Any = 0.0, search: Any = 1.0) -> Any:
+    if not isinstance(returns, np.ndarray):
+        return xl_error("#VALUE!")
+    grid = _grid(lookup)
+    out = _grid(returns)
+    if (grid.shape[1] == 1 and grid.shape[0] > 1) or grid.shape == (1, 1):
+        if out.shape[0] != grid.shape[0]:
+            return xl_error("#VALUE!")
+        pick: Callable[[int], Any] = lambda i: out[i: i + 1, :]  # noqa: E731
+    elif grid.shape[0] == 1:
+        if out.shape[1] != grid.shape[1]:
+            return xl_error("#VALUE!")
+        pick = lambda i: out[:, i: i + 1]  # noqa: E731
+    else:
+        return xl_error("#VALUE!")
+    match_mode, search_mode = _int_arg(match, 0), _int_arg(search, 1, omitted_zero=True)
+    if match_mode not in (0, -1, 1, 2) or search_mode not in (1, -1, 2, -2) or (
+            match_mode == 2 and search_mode in (2, -2)):
+        return xl_error("#VALUE!")
+    items = grid.ravel().tolist()
+    keys = [sort_key(v) for v in items]
+    # ``formulas`` gives an omitted argument as the integer 0 (XLOOKUP(v,a,b,,1))
+    missing = if_not_found is None or if_not_found is EMPTY or (
+        type(if_not_found) is int and if_not_found == 0)
+
+    def one(value: Any) -> Any:
+        if isinstance(value, XlError):
+            return value
+        at = find(value, items, match_mode, search_mode, wildcards=match_mode == 2,
+                  keys=keys)
+        if at is None:
+            return xl_error("#N/A") if missing else if_not_found
+        found = pick(at)
+        return found.ravel()[0] if found.size == 1 else array_result(found)
+
+    return _position(one, target)
+
+
+def _table_lookup(by_rows: bool) -> Callable[..., Any]:
+    """VLOOKUP (search the first column) or HLOOKUP (the first row)."""
+
+    @_guarded
+    def evaluate(target: Any, table: Any, index: Any, approximate: Any = True) -> Any:
+        if not isinstance(table, np.ndarray):
+            return xl_error("#VALUE!")
+        grid = _grid(table)
+        if not by_rows:
+            grid = grid.T
+        which = _one(index)
+        if isinstance(which, XlError):
+            return which
+        column = integer(which)
+        sorted_ = _one(approximate)
+        sorted_ = True if sorted_ is None else (False if sorted_ is EMPTY else
+                                                 boolean(sorted_))
+        if column < 1:
+            return xl_error("#VALUE!")
+        if column > grid.shape[1]:
+            return xl_error("#REF!")
+        items = grid[:, 0].tolist()
+
+        def one(value: Any) -> Any:
+            if isinstance(value, XlError):
+                return value
+            at = _approximate(value, items) if sorted_ else _exact(value, items)
+            return xl_error("#N/A") if at is None else grid[at, column - 1]
+
+        return _position(one, target)
+
+    evaluate.__name__ = "VLOOKUP" if by_rows else "HLOOKUP"
+    return evaluate
+
+
+@_guarded
+def _lookup(target: Any, lookup: Any, result: Any = None) -> Any:
+    grid = _grid(lookup)
+    if result is None:
+        if grid.shape[1] > grid.shape[0]:
+            items, outs = grid[0].tolist(), grid[-1].tolist()
+        else:
+            items, outs = grid[:, 0].tolist(), grid[:, -1].tolist()
+    else:
+        items, outs = _vector(lookup), _grid(result).ravel().tolist()
+
+    def one(value: Any) -> Any:
+        if isinstance(value, XlError):
+            return value
+        at = _approximate(value, items)
+        if at is None or at >= len(outs):
+            return xl_error("#N/A")
+        return outs[at]
+
+    return _position(one, target)
+
+
+@_guarded
+def _index(array: Any, row: Any = None, column: Any = None, area: Any = None) -> Any:
+    """The element at (row, column); row 0 is the whole column, column 0 the whole row.
+    A one-row array takes a single number as the column."""
+    grid = _grid(array)
+    if area is not None and area is not EMPTY and _int_arg(area, 1) != 1:
+        return xl_error("#REF!")
+    r = _int_arg(row, 0) if row is not None else 0
+    c = _int_arg(column, 0) if column is not None else 0
+    if column is None and grid.shape[0] == 1 and grid.shape[1] > 1:
+        r, c = (1 if r else 0), r
+    if r < 0 or c < 0:
+        return xl_error("#VALUE!")
+    if r > grid.shape[0] or c > grid.shape[1]:
+        return xl_error("#REF!")
+    part = grid[slice(r - 1, r) if r else slice(None), slice(c - 1, c) if c else slice(None)]
+    return part[0, 0] if part.size == 1 else array_result(part)
+
+
+@_guarded
+def _choose(index: Any, *values: Any) -> Any:
+    def one(which: Any) -> Any:
+        if isinstance(which, XlError):
+            return which
+        at = integer(which)
+        if not 1 <= at <= len(values):
+            return xl_error("#VALUE!")
+        return values[at - 1]
+
+    return _position(one, index)
+
+
+#: The functions this module gives the engine, by Excel name.
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "MATCH": _match,
+    "XMATCH": _xmatch,
+    "XLOOKUP": _xlookup,
+    "VLOOKUP": _table_lookup(by_rows=True),
+    "HLOOKUP": _table_lookup(by_rows=False),
+    "LOOKUP": _lookup,
+    "INDEX": _index,
+    "CHOOSE": _choose,
+}
