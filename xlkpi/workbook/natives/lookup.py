@@ -122,18 +122,25 @@ def find(target: Any, items: list[Any], match: int = 0, search: int = 1,
 
 
 def _approximate(target: Any, items: list[Any], descending: bool = False) -> int | None:
-    """Old-style search by halves: the last value not above the one sought (MATCH 1,
-    VLOOKUP TRUE, LOOKUP), or not below it in descending data (MATCH -1)."""
+    """Old-style search: by halves for the last value not above the one sought (MATCH 1,
+    VLOOKUP TRUE, LOOKUP); MATCH -1 reads in order while the values stay at or above it
+    (the equal value, else the last above). A blank sought value is 0."""
     if target is EMPTY or target is None:
-        return None
+        target = 0.0
     wanted = sort_key(target)
     keys = [sort_key(v) for v in items]
     if descending:
-        reverse = keys[::-1]
-        at = bisect_left(reverse, wanted)
-        if at < len(keys) and reverse[at][0] == wanted[0]:
-            return len(keys) - 1 - at
-        return None
+        # read in order while values stay at or above the one sought
+        found = None
+        for i, key in enumerate(keys):
+            if key[0] != wanted[0]:
+                continue
+            if key == wanted:
+                return i
+            if key < wanted:
+                break
+            found = i
+        return found
     at = bisect_right(keys, wanted) - 1
     if at >= 0 and keys[at][0] == wanted[0]:
         return at
@@ -303,7 +310,11 @@ def _lookup(target: Any, lookup: Any, result: Any = None) -> Any:
         else:
             items, outs = grid[:, 0].tolist(), grid[:, -1].tolist()
     else:
-        items, outs = _vector(lookup), _grid(result).ravel().tolist()
+        items = (grid[0] if grid.shape[1] > grid.shape[0] else grid[:, 0]).tolist()
+        out = _grid(result)
+        if out.shape[0] != 1 and out.shape[1] != 1:
+            return xl_error("#N/A")
+        outs = out.ravel().tolist()
 
     def one(value: Any) -> Any:
         if isinstance(value, XlError):
