@@ -156,15 +156,15 @@ def _months_on(start: Any, months: Any) -> tuple[int, int, int]:
     return y, m + whole(months), d
 
 
-@lift()
+@lift(ranges="refuse")
 def edate(start: Any, months: Any) -> float:
     """EDATE: the same day ``months`` later, clipped to the end of a shorter month."""
     y, m, d = _months_on(start, months)
     y, m0 = divmod(y * 12 + m - 1, 12)
-    return serial_of(y, m0 + 1, max(1, min(d, days_in_month(y, m0 + 1))))
+    return serial_of(y, m0 + 1, min(d, days_in_month(y, m0 + 1)))
 
 
-@lift()
+@lift(ranges="refuse")
 def eomonth(start: Any, months: Any) -> float:
     """EOMONTH: the last day of the month ``months`` after the start's."""
     y, m, _ = _months_on(start, months)

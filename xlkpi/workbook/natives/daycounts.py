@@ -1,5 +1,5 @@
 """Day counts and week numbers in Excel's calendar: DAYS360, YEARFRAC (all five bases),
-WEEKNUM and ISOWEEKNUM, element by element over ranges and arrays."""
+DATEDIF, WEEKNUM and ISOWEEKNUM, element by element over arrays."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from xlkpi.workbook.natives.dates import (
 )
 from xlkpi.workbook.natives.lifting import lift
 
-__all__ = ["FUNCTIONS", "days360", "isoweeknum", "weeknum", "yearfrac"]
+__all__ = ["FUNCTIONS", "datedif", "days360", "isoweeknum", "weeknum", "yearfrac"]
 
 
 def _last_of_february(y: int, m: int, d: int) -> bool:
@@ -85,7 +85,7 @@ def _basis1(start: int, end: int) -> float:
     return span / average
 
 
-@lift(errors_pass=True)
+@lift(errors_pass=True, ranges="refuse")
 def yearfrac(start: Any, end: Any, basis: Any = 0.0) -> float:
     """YEARFRAC: the fraction of a year between two dates, on a day-count basis (0: 30/360
     US, 1: actual/actual, 2: actual/360, 3: actual/365, 4: 30/360 European). The basis is
@@ -124,7 +124,7 @@ def _iso_week(serial: int) -> int:
     return (thursday - first) // 7 + 1
 
 
-@lift()
+@lift(ranges="refuse")
 def weeknum(serial: Any, return_type: Any = 1.0) -> float:
     """WEEKNUM: the week of the year, the week holding 1 January being week 1 (weeks start
     on Sunday by default; types 2 and 11-17 start elsewhere, 21 is the ISO week)."""
@@ -146,7 +146,35 @@ def isoweeknum(serial: Any) -> float:
     return _iso_week(date_serial(serial))
 
 
+@lift()
+def datedif(start: Any, end: Any, unit: Any) -> float:
+    """DATEDIF in Excel's units (any case): "Y" whole years, "M" whole months, "D" days,
+    "YM" months beyond the years, "MD" days beyond the months (counted back from the
+    end's month, so a start day the month before lacks gives Excel's negative answers),
+    "YD" days beyond the years (the end moved into the start's year). The end before the
+    start, or another unit, is #NUM!."""
+    first, last = date_serial(start), date_serial(end)
+    kind = unit.strip().upper() if isinstance(unit, str) and unit is not EMPTY else ""
+    if kind not in ("Y", "M", "D", "MD", "YM", "YD") or last < first:
+        raise fail("#NUM!")
+    (y1, m1, d1), (y2, m2, d2) = ymd(first), ymd(last)
+    months = (y2 - y1) * 12 + m2 - m1 - (d2 < d1)
+    if kind == "D":
+        return last - first
+    if kind == "M":
+        return months
+    if kind == "Y":
+        return months // 12
+    if kind == "YM":
+        return months % 12
+    if kind == "MD":
+        return d2 - d1 if d2 >= d1 else last - serial_of(y2, m2 - 1, d1)
+    year = y1 if (m2, d2) >= (m1, d1) else y1 + 1
+    return serial_of(year, m2, d2) - first
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "DATEDIF": datedif,
     "DAYS360": days360,
     "YEARFRAC": yearfrac,
     "WEEKNUM": weeknum,

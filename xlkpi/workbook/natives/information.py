@@ -90,19 +90,19 @@ def _whole(value: Any) -> int:
     return int(number(value))
 
 
-@lift()
+@lift(ranges="refuse")
 def iseven(value: Any) -> bool:
     """ISEVEN: the number truncated is even (TRUE/FALSE are #VALUE!; a blank is 0)."""
     return _whole(value) % 2 == 0
 
 
-@lift()
+@lift(ranges="refuse")
 def isodd(value: Any) -> bool:
     """ISODD: the number truncated is odd."""
     return _whole(value) % 2 == 1
 
 
-@lift()
+@lift(ranges="first")
 def n(value: Any) -> float:
     """N: a number as itself, TRUE/FALSE as 1/0, text and blanks as 0; errors pass on."""
     if isinstance(value, bool | np.bool_):
@@ -110,14 +110,14 @@ def n(value: Any) -> float:
     return float(value) if is_number(value) else 0.0
 
 
-@lift()
+@lift(ranges="first")
 def t(value: Any) -> str:
     """T: text as itself, anything else as ""; errors pass on."""
     return value if is_text(value) else ""
 
 
 def xtype(value: Any) -> float:
-    """TYPE: 1 number (or blank), 2 text, 4 logical, 16 error, 64 array."""
+    """TYPE: 1 number (or blank), 2 text, 4 logical, 16 error, 64 array, 128 function."""
     if isinstance(value, np.ndarray):
         if value.size != 1:
             return 64.0
@@ -126,6 +126,8 @@ def xtype(value: Any) -> float:
         return 16.0
     if isinstance(value, bool | np.bool_):
         return 4.0
+    if callable(value):
+        return 128.0
     return 2.0 if is_text(value) else 1.0
 
 

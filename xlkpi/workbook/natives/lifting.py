@@ -19,7 +19,7 @@ from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.natives.base import elementwise, xl_error
 
-__all__ = ["lift"]
+__all__ = ["is_range", "lift"]
 
 
 def _grid(arg: Any) -> np.ndarray | None:
@@ -59,14 +59,31 @@ def _errors_kept(args: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def lift(errors_pass: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """As :func:`~xlkpi.workbook.natives.base.elementwise`, errors kept whole."""
+def is_range(arg: Any) -> bool:
+    """A reference to several cells, as the formula wrote it (not the cells a filled-down
+    run reads one row each, which the engine passes together as a "moving" range)."""
+    return (getattr(arg, "rect", None) is not None and not getattr(arg, "moving", False)
+            and isinstance(arg, np.ndarray) and arg.size > 1)
+
+
+def lift(errors_pass: bool = False, ranges: str = "lift",
+         ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """As :func:`~xlkpi.workbook.natives.base.elementwise`, errors kept whole.
+
+    ``ranges``: what a reference to several cells gives. ``"lift"``: one result per
+    cell; ``"refuse"``: ``#VALUE!``, as the functions that came from the Analysis ToolPak
+    (EDATE, EOMONTH, WEEKNUM, YEARFRAC, ISEVEN, ISODD) answer: they take arrays but not
+    ranges; ``"first"``: the range's first cell, as N and T read it."""
 
     def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
         lifted = elementwise(errors_pass)(function)
 
         @functools.wraps(function)
         def call(*args: Any) -> Any:
+            if ranges != "lift" and any(is_range(a) for a in args):
+                if ranges == "refuse":
+                    return xl_error("#VALUE!")
+                args = tuple(a.ravel()[0] if is_range(a) else a for a in args)
             return lifted(*_errors_kept(args))
 
         call.scalar = function  # type: ignore[attr-defined]

@@ -2,8 +2,8 @@
 
 AND, OR and XOR read every value of their arguments: in a range or array, TRUE/FALSE and
 numbers count, text and blanks are skipped; a value given directly may also be the text
-"TRUE" or "FALSE" ("" is skipped, other text is ``#VALUE!``); an error anywhere is that error, and
-no logical value at all is ``#VALUE!``. NOT, IFERROR, IFNA, IFS and SWITCH work element by
+"TRUE" or "FALSE" (other text is skipped); an error anywhere is that error, and no
+logical value at all is ``#VALUE!``. NOT, IFERROR, IFNA, IFS and SWITCH work element by
 element over ranges and arrays. (IF is the parser's own and is left to it.)
 """
 
@@ -25,6 +25,7 @@ __all__ = ["FUNCTIONS", "logicals"]
 def logicals(args: tuple[Any, ...]) -> Iterator[bool]:
     """The logical values AND, OR and XOR see in their arguments, in order (raises the
     first error met)."""
+    found: list[bool] = []
     for arg in args:
         if isinstance(arg, np.ndarray) and arg.ndim == 0:
             arg = arg.ravel()[0]
@@ -33,11 +34,16 @@ def logicals(args: tuple[Any, ...]) -> Iterator[bool]:
                 if isinstance(value, XlError):
                     raise fail(str(value))
                 if isinstance(value, bool | np.bool_) or is_number(value):
-                    yield bool(value)
+                    found.append(bool(value))
             continue
-        if arg is EMPTY or arg is None or (is_text(arg) and arg == ""):
-            continue
-        yield boolean(arg)
+        if isinstance(arg, XlError):
+            raise fail(str(arg))
+        if is_text(arg):
+            if arg.strip().upper() in ("TRUE", "FALSE"):
+                found.append(arg.strip().upper() == "TRUE")
+        elif arg is not EMPTY and arg is not None:
+            found.append(boolean(arg))
+    yield from found
 
 
 def _gather(args: tuple[Any, ...]) -> list[bool] | XlError:
