@@ -53,7 +53,9 @@ class Outcome:
 
 def _measure(path: Path, engine: str, timeout: float) -> Outcome:
     name = str(path.relative_to(CORPUS))
-    expected = {k: e for k, e in expected_cells(path).items() if not is_volatile(e.formula)}
+    cells = expected_cells(path)
+    volatile = _volatile(cells)
+    expected = {k: e for k, e in cells.items() if k not in volatile}
     started = time.perf_counter()
     status, payload = run_engine(engine, path, timeout)
     outcome = Outcome(name, engine, status, cells=len(expected),
@@ -72,6 +74,32 @@ def _measure(path: Path, engine: str, timeout: float) -> Outcome:
         else:
             outcome.disagree[key] = (cell.value, value)
     return outcome
+
+
+def _volatile(cells: dict[str, Any]) -> set[str]:
+    """Cells whose value changes between calculations: those calling TODAY(), NOW(),
+    RAND()... and every cell that reads one (Excel's value is from the day it saved)."""
+    from xlkpi.workbook.references import parse_cell, references
+
+    volatile = {k for k, e in cells.items() if is_volatile(e.formula)}
+    if not volatile:
+        return volatile
+    reads = {}
+    for key, cell in cells.items():
+        rects = [ref.resolve(cell.sheet.upper()) for ref in references(cell.formula)]
+        reads[key] = rects
+    changed = True
+    while changed:
+        changed = False
+        places = [(k.rsplit("!", 1)[0].upper(), *parse_cell(k.rsplit("!", 1)[1]))
+                  for k in volatile]
+        for key, rects in reads.items():
+            if key in volatile:
+                continue
+            if any(r.contains(sheet, row, col) for r in rects for sheet, row, col in places):
+                volatile.add(key)
+                changed = True
+    return volatile
 
 
 def _workbooks(only: str | None) -> list[Path]:

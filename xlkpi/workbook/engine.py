@@ -22,7 +22,7 @@ from formulas.tokens.operand import XlError
 
 from xlkpi.functions import get as get_kpi_function
 from xlkpi.workbook.blocks import Block, blocks_of, order, reads, split_cells, split_running
-from xlkpi.workbook.context import Context, evaluating, range_array
+from xlkpi.workbook.context import Context, evaluating, intersect, range_array
 from xlkpi.workbook.excel_functions import ELEMENTWISE, EMPTY, POSITIONAL, xl_error
 from xlkpi.workbook.grid import Grid, to_python
 from xlkpi.workbook.package import Package
@@ -225,9 +225,12 @@ class _Engine:
 
     def call(self, function: Any, args: list[Any]) -> Any:
         try:
-            return function(*args)
+            result = function(*args)
         except Exception as err:  # a function that raises gives #VALUE! in its cell
             return _CellError("#VALUE!", _reason(err))
+        if getattr(result, "rect", None) is not None and result.size > 1:
+            return intersect(result)  # a reference as a cell's value: its own row's cell
+        return result
 
 
 class _CellError(XlError):

@@ -337,6 +337,9 @@ def register(natives: bool = True) -> None:
     each entry goes both into the cached table and into the module table it is built from:
     registering works whether or not a formula has been parsed before.
     """
+    from xlkpi.workbook.syntax import patch_parser
+
+    patch_parser()
     table = get_functions()
 
     def put(name: str, function: Callable[..., Any]) -> None:

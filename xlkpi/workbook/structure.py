@@ -34,6 +34,8 @@ _THREE_D = re.compile(
     r"(?<![\w.'!])(?P<a>'(?:[^']|'')+'|[A-Za-z_][\w.]*):(?P<b>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!"
     r"(?P<ref>\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)")
 _NAME = re.compile(r"(?<![\w.$!'\"\[])([A-Za-z_\\][\w.]*)(?![\w.(!\[])")
+#: Functions that, given no argument, mean the formula's own cell.
+_OWN_CELL = re.compile(r"(?<![\w.])((?:_xlfn\.)?(?:ROW|COLUMN|SHEET))\(\s*\)", re.IGNORECASE)
 _SPECIALS = ("#all", "#data", "#headers", "#totals", "#this row")
 
 
@@ -93,6 +95,9 @@ class Structure:
 
     def prepare(self, formula: str, sheet: str, row: int, col: int) -> str:
         """The formula with tables, 3-D references and formula names made plain A1."""
+        if "()" in formula:
+            own = f"{col_letters(col)}{row}"
+            formula = _outside_strings(formula, lambda t: _OWN_CELL.sub(rf"\1({own})", t))
         if "[" in formula and self.tables:
             formula = _outside_strings(formula, lambda t: self._tables_a1(t, sheet, row, col))
         if ":" in formula and "!" in formula:
@@ -175,7 +180,8 @@ class Structure:
             if close is None or lam_close is None:
                 continue
             params = _split_args(body[lam.end(): lam_close])
-            args = _split_args(text[match.end(): close])
+            inside = text[match.end(): close]
+            args = _split_args(inside) if inside.strip() else []
             if len(args) > len(params) - 1:
                 continue
             pairs = [f"{p},({a})" for p, a in zip(params[:-1], args, strict=False)]

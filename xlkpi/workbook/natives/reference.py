@@ -51,6 +51,8 @@ def _numbers(first: int, last: int, column: bool) -> Any:
 
 def _row(ref: Any = None) -> Any:
     """ROW([reference]): the row number of the reference (or of the formula's cell)."""
+    if is_error(ref):
+        return ref
     rect = _own() if ref is None else _rect(ref)
     if rect is None:
         return xl_error("#VALUE!")
@@ -62,6 +64,8 @@ def _row(ref: Any = None) -> Any:
 
 def _column(ref: Any = None) -> Any:
     """COLUMN([reference]): the column number of the reference (or of the formula's cell)."""
+    if is_error(ref):
+        return ref
     rect = _own() if ref is None else _rect(ref)
     if rect is None:
         return xl_error("#VALUE!")
@@ -99,6 +103,8 @@ def _read(rect: Rect) -> Any:
 def _offset(ref: Any, rows: Any, cols: Any, height: Any = None, width: Any = None) -> Any:
     """OFFSET(reference, rows, cols, [height], [width]): the cells that many rows down and
     columns right, of the given size (the reference's own size by default)."""
+    if is_error(ref):
+        return ref
     rect = _rect(ref)
     if rect is None:
         return xl_error("#VALUE!")

@@ -1,0 +1,49 @@
+"""Where the ``formulas`` parser reads a formula differently from Excel, put right once.
+
+- A run of signs before a value (``--A1``) is folded by ``formulas`` into one sign by its
+  parity, so ``--TRUE`` became ``+TRUE``, which Excel leaves as TRUE. In Excel every
+  minus is a negation that makes a number: ``--TRUE`` is 1 and ``--"3"`` is 3 (the idiom
+  analysts use in ``SUMPRODUCT(--(B2:B13="red"))``). A run with an even number of minus
+  signs in front of a value now negates twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["patch_parser"]
+
+_PATCHED = False
+
+
+def patch_parser() -> None:
+    """Apply the corrections to ``formulas``' tokens (idempotent)."""
+    global _PATCHED
+    if _PATCHED:
+        return
+    from formulas.functions.operators import OPERATORS
+    from formulas.tokens.operator import Operator, OperatorToken
+
+    negate = OPERATORS["U-"]
+
+    def double_negation(value: Any) -> Any:
+        return negate(negate(value))
+
+    original_process = OperatorToken.process
+    original_compile = Operator.compile
+
+    def process(self: Any, match: Any, context: Any = None, parser: Any = None) -> Any:
+        attr = original_process(self, match, context=context, parser=parser)
+        signs = attr.get("sum_minus") if isinstance(attr, dict) else None
+        if signs and signs.count("-") and signs.count("-") % 2 == 0:
+            attr["negations"] = True
+        return attr
+
+    def compile(self: Any) -> Any:
+        if self.name == "u+" and self.attr.get("negations"):
+            return double_negation
+        return original_compile(self)
+
+    OperatorToken.process = process
+    Operator.compile = compile
+    _PATCHED = True
