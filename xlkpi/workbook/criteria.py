@@ -263,7 +263,8 @@ def _fit(values: Any, shape: tuple[int, ...]) -> Any:
     grid = np.asarray(values, dtype=object)
     if grid.ndim != 2 or len(shape) != 2 or grid.shape == shape:
         return values
-    out = np.full(shape, EMPTY, dtype=object)
+    out = np.empty(shape, dtype=object)
+    out.fill(EMPTY)  # np.full would turn the marker (a str) into text
     rows, cols = min(shape[0], grid.shape[0]), min(shape[1], grid.shape[1])
     out[:rows, :cols] = grid[:rows, :cols]
     return out.view(Array)

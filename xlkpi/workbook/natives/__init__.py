@@ -17,7 +17,7 @@ __all__ = ["FAMILIES", "natives"]
 #: The modules of this package that hold functions, one family each.
 FAMILIES = ("mathematics", "engineering", "complexnumbers", "text", "datetext", "lookup",
             "database", "information", "aggregates", "logical", "reference",
-            "bessel", "conversions")
+            "bessel", "conversions", "arrays")
 
 
 def natives() -> dict[str, Callable[..., Any]]:

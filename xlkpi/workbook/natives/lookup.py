@@ -271,7 +271,7 @@ def _table_lookup(by_rows: bool) -> Callable[..., Any]:
 
     @_guarded
     def evaluate(target: Any, table: Any, index: Any, approximate: Any = True) -> Any:
-        if not isinstance(table, np.ndarray):
+        if isinstance(table, str):  # text is no table (a single value is one)
             return xl_error("#VALUE!")
         grid = _grid(table)
         if not by_rows:
