@@ -1,12 +1,14 @@
 """Excel's complex-number functions (COMPLEX, IMREAL, IMSUM, IMSIN...).
 
 Excel holds a complex number as text: ``"3+4i"``, ``"-i"``, ``"2.5j"``, ``"7"``. Each part
-is written with up to 15 significant digits, in decimal notation unless that takes more
-than 18 digits after the point (then ``1.2E-45``, ``6.12323399573677E-17``) or the number
-is 1E+15 and more; an imaginary part of 1 or -1 is written
+is written with up to 15 significant digits, in decimal notation (``0.0000692442674613868``)
+unless that takes more than 19 digits after the point or the number is 1E+15 or more
+(then ``1.28233995888454E-06``, ``1E-20``); an imaginary part of 1 or -1 is written
 as the suffix alone. Text that is not a complex number is ``#NUM!``; numbers are read as
 real numbers, blanks as 0; arguments with different suffixes (``i`` and ``j``) are
-``#VALUE!``.
+``#VALUE!`` for IMSUM and IMPRODUCT, ``#NUM!`` for IMSUB and IMDIV. Tangent, cotangent
+and cosecant use the real formulas Excel uses (``tan(x+yi) = (sin 2x + i sinh 2y) /
+(cos 2x + cosh 2y)``...), whose last digits differ from a complex division's.
 """
 
 from __future__ import annotations
@@ -38,8 +40,9 @@ _UNSIGNED = r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _COMPLEX = re.compile(rf"^(?:(?P<real>{_REAL})(?=[+-]))?(?P<imag>[+-]?(?:{_UNSIGNED})?)"
                       r"(?P<suffix>[ij])$")
 _ONLY_REAL = re.compile(rf"^{_REAL}$")
-#: The most digits after the decimal point Excel writes before turning to E notation.
-_MAX_DECIMALS = 18
+#: A part needing more digits after the point, or this large, is written in E notation.
+_MAX_DECIMALS = 19
+_LARGEST = Decimal("1E+15")
 
 
 def parse_complex(value: Any) -> tuple[complex, str | None]:
@@ -75,7 +78,7 @@ def _part(value: float) -> str:
     text = format(shown, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    if abs(shown) >= Decimal("1E+15") or len(text.partition(".")[2]) > _MAX_DECIMALS:
+    if abs(shown) >= _LARGEST or len(text.partition(".")[2]) > _MAX_DECIMALS:
         mantissa, exponent = f"{value:.14e}".split("e")
         mantissa = mantissa.rstrip("0").rstrip(".")
         power = int(exponent)
@@ -102,11 +105,11 @@ def format_complex(value: complex, suffix: str | None = "i") -> str:
     return f"{re_text}{sign}{im_text}{suffix}"
 
 
-def _suffix(*suffixes: str | None) -> str | None:
-    """The suffix shared by the arguments (#VALUE! when they mix ``i`` and ``j``)."""
+def _suffix(*suffixes: str | None, mixed: str = "#VALUE!") -> str | None:
+    """The suffix shared by the arguments (the error ``mixed`` when they mix i and j)."""
     found = {s for s in suffixes if s}
     if len(found) > 1:
-        raise fail("#VALUE!")
+        raise fail(mixed)
     return found.pop() if found else None
 
 
@@ -182,17 +185,32 @@ def _reciprocal(function: Callable[[complex], complex]) -> Callable[[complex], c
 
 
 def _tan(z: complex) -> complex:
-    cos = cmath.cos(z)
-    if cos == 0:
+    x, y = z.real, z.imag
+    denominator = math.cos(2 * x) + math.cosh(2 * y)
+    if denominator == 0:
         raise fail("#NUM!")
-    return cmath.sin(z) / cos
+    return complex(math.sin(2 * x) / denominator, math.sinh(2 * y) / denominator)
 
 
 def _cot(z: complex) -> complex:
-    sin = cmath.sin(z)
-    if sin == 0:
+    x, y = z.real, z.imag
+    if y == 0:
+        return complex(1 / math.tan(x), 0.0)
+    denominator = math.cosh(2 * y) - math.cos(2 * x)
+    if denominator == 0:
         raise fail("#NUM!")
-    return cmath.cos(z) / sin
+    return complex(math.sin(2 * x) / denominator, -math.sinh(2 * y) / denominator)
+
+
+def _csc(z: complex) -> complex:
+    x, y = z.real, z.imag
+    if y == 0:
+        return complex(1 / math.sin(x), 0.0)
+    denominator = math.cosh(2 * y) - math.cos(2 * x)
+    if denominator == 0:
+        raise fail("#NUM!")
+    return complex(2 * math.sin(x) * math.cosh(y) / denominator,
+                   -2 * math.cos(x) * math.sinh(y) / denominator)
 
 
 @elementwise()
@@ -208,14 +226,14 @@ def _power(value: Any, power: Any) -> str:
 def _sub(first: Any, second: Any) -> str:
     """IMSUB(z1, z2)."""
     (a, s1), (b, s2) = parse_complex(first), parse_complex(second)
-    return format_complex(a - b, _suffix(s1, s2))
+    return format_complex(a - b, _suffix(s1, s2, mixed="#NUM!"))
 
 
 @elementwise()
 def _div(first: Any, second: Any) -> str:
     """IMDIV(z1, z2)."""
     (a, s1), (b, s2) = parse_complex(first), parse_complex(second)
-    suffix = _suffix(s1, s2)
+    suffix = _suffix(s1, s2, mixed="#NUM!")
     if b == 0:
         raise fail("#NUM!")
     return format_complex(a / b, suffix)
@@ -265,7 +283,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "IMCOSH": _unary(cmath.cosh),
     "IMSEC": _unary(_reciprocal(cmath.cos)),
     "IMSECH": _unary(_reciprocal(cmath.cosh)),
-    "IMCSC": _unary(_reciprocal(cmath.sin)),
+    "IMCSC": _unary(_csc),
     "IMCSCH": _unary(_reciprocal(cmath.sinh)),
     "IMCOT": _unary(_cot),
 }
