@@ -16,7 +16,7 @@ import numpy as np
 
 from xlkpi.workbook.natives.base import EMPTY, elementwise, fail, number
 
-__all__ = ["BINARY_PREFIXES", "FUNCTIONS", "PREFIXES", "UNITS", "Unit", "unit"]
+__all__ = ["BINARY_PREFIXES", "FUNCTIONS", "PREFIXES", "UNITS", "Unit", "units"]
 
 
 class Unit(NamedTuple):
@@ -176,18 +176,28 @@ BINARY_PREFIXES: dict[str, float] = {
 }
 
 
-def unit(name: str) -> tuple[Unit, float] | None:
-    """The unit a name stands for and the prefix factor (1 without one), or None."""
-    if name in UNITS:
-        return UNITS[name], 1.0
+def units(name: str) -> list[tuple[Unit, float]]:
+    """The units a name can stand for, each with its prefix factor (1 without one): the
+    unit of that name first, then prefixed units (``"pc"`` is a parsec, or a picocalorie
+    when converted to an energy)."""
+    found = [(UNITS[name], 1.0)] if name in UNITS else []
     for table, kinds in ((PREFIXES, None), (BINARY_PREFIXES, {"information"})):
         for prefix, factor in table.items():
             if not name.startswith(prefix):
                 continue
             base = UNITS.get(name[len(prefix):])
             if base and base.prefix and (kinds is None or base.kind in kinds):
-                return base, factor ** base.power
-    return None
+                found.append((base, factor ** base.power))
+    return found
+
+
+def _pair(source: str, target: str) -> tuple[tuple[Unit, float], tuple[Unit, float]]:
+    """The first reading of both unit names that gives units of one kind (else #N/A)."""
+    for one in units(source):
+        for other in units(target):
+            if one[0].kind == other[0].kind:
+                return one, other
+    raise fail("#N/A")
 
 
 def _to_kelvin(value: float, name: str) -> float:
@@ -226,13 +236,10 @@ def _convert(value: Any, from_unit: Any, to_unit: Any) -> float:
     """CONVERT(number, from_unit, to_unit)."""
     if not isinstance(from_unit, str) or not isinstance(to_unit, str):
         raise fail("#N/A")
-    source, target = unit(from_unit), unit(to_unit)
-    if source is None or target is None or source[0].kind != target[0].kind:
-        raise fail("#N/A")
+    (kind_unit, source_factor), (target_unit, target_factor) = _pair(from_unit, to_unit)
     if isinstance(value, bool | np.bool_):
         raise fail("#VALUE!")
     amount = 0.0 if value is EMPTY else number(value)
-    (kind_unit, source_factor), (target_unit, target_factor) = source, target
     if kind_unit.kind == "temperature":
         kelvin = _to_kelvin(amount * source_factor, _base_name(from_unit))
         return _from_kelvin(kelvin, _base_name(to_unit)) / target_factor
