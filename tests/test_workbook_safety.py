@@ -181,6 +181,52 @@ def test_a_skipped_cell_alone_never_reads_errors_none(tmp_path):
     assert result.exit_code == 0 and "errors: none" in _text(result)
 
 
+HIDDEN = "".join([
+    _row(1, '<x:c r="A1"><x:v>5</x:v></x:c>'
+            '<x:c r="B1"><x:f>WEBSERVICE("https://example.org/rate")</x:f><x:v>42</x:v></x:c>'
+            '<x:c r="C1"><x:f>IFERROR(B1,0)</x:f><x:v>42</x:v></x:c>'
+            '<x:c r="D1"><x:f>C1+1</x:f><x:v>43</x:v></x:c>'
+            '<x:c r="E1"><x:f>A1+1</x:f><x:v>0</x:v></x:c>'),
+    _row(2, '<x:c r="B2"><x:v>1</x:v></x:c>'
+            '<x:c r="C2"><x:f t="shared" ref="C2:C3" si="0">IFERROR(B2,0)</x:f><x:v>0</x:v>'
+            '</x:c>'),
+    _row(3, '<x:c r="B3"><x:f>WEBSERVICE("https://example.org/other")</x:f><x:v>9</x:v>'
+            '</x:c><x:c r="C3"><x:f t="shared" si="0"/><x:v>9</x:v></x:c>'),
+])
+
+
+def test_cells_computed_from_a_cell_that_kept_its_value_keep_theirs(tmp_path):
+    source = _package(tmp_path / "hidden.xlsx", HIDDEN)
+    out = tmp_path / "out.xlsx"
+    result = runner.invoke(app, ["recalc", str(source), "-o", str(out), "--json"])
+    assert result.exit_code == 1
+    skipped = {s["cell"]: s["reason"] for s in json.loads(result.stdout)["skipped"]}
+    assert skipped.keys() == {"B1", "C1", "D1", "B3", "C3"}
+    assert skipped["C1"] == "reads Data!B1, which could not be evaluated"
+    assert skipped["D1"] == "reads Data!C1, which could not be evaluated"
+    assert skipped["C3"] == "reads Data!B3, which could not be evaluated"
+    xml = _sheet_xml(out)
+    for ref in ("B1", "C1", "D1", "B3", "C3"):  # IFERROR hid the failure: Excel's values
+        assert _cell(xml, ref) == _cell(HIDDEN, ref)
+    assert _cell(xml, "E1") == '<x:c r="E1"><x:f>A1+1</x:f><x:v>6</x:v></x:c>'
+    assert "<x:v>1</x:v>" in _cell(xml, "C2")
+
+
+def test_a_circular_reference_and_its_readers_keep_their_saved_values(tmp_path):
+    rows = _row(1, '<x:c r="A1"><x:f>B1+1</x:f><x:v>3</x:v></x:c>'
+                   '<x:c r="B1"><x:f>A1+1</x:f><x:v>4</x:v></x:c>'
+                   '<x:c r="C1"><x:f>A1*2</x:f><x:v>0</x:v></x:c>'
+                   '<x:c r="D1"><x:f>2*2</x:f><x:v>0</x:v></x:c>')
+    source = _package(tmp_path / "circular.xlsx", rows)
+    result = runner.invoke(app, ["recalc", str(source), "-o", str(tmp_path / "out.xlsx")])
+    assert result.exit_code == 1
+    assert "3 cells kept Excel's value" in _text(result)
+    xml = _sheet_xml(tmp_path / "out.xlsx")
+    assert [_cell(xml, ref) for ref in ("A1", "B1", "C1")] == [
+        _cell(rows, ref) for ref in ("A1", "B1", "C1")]
+    assert "<x:v>4</x:v>" in _cell(xml, "D1")
+
+
 def test_a_raising_function_keeps_the_cached_values_in_the_file(tmp_path, monkeypatch):
     from formulas.functions import get_functions
 

@@ -30,6 +30,7 @@ import numpy as np
 
 from xlkpi.errors import ExcelError
 from xlkpi.lint import Finding
+from xlkpi.workbook.dependents import keep_dependents
 from xlkpi.workbook.engine import Evaluation, evaluate
 from xlkpi.workbook.linting import lint_package
 from xlkpi.workbook.package import Package
@@ -282,21 +283,26 @@ def _run(path: str | Path, progress: Callable[[int, int], None] | None
     with _cyclic_gc_paused(), _quiet():
         package = Package(path)
         evaluation = evaluate(package, progress)
+        for sheet, values in evaluation.values.items():
+            skipped = evaluation.skipped.setdefault(sheet, {})
+            for key, computed in values.items():
+                if key in skipped:
+                    continue
+                value, why = _storable(computed)
+                if why is not None:
+                    skipped[key] = why
+                elif value is not computed:
+                    values[key] = value
+        keep_dependents(package, evaluation.values, evaluation.skipped)
     errors: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     writes: dict[str, dict[tuple[int, int], Any]] = {}
     for sheet, values in evaluation.values.items():
-        skipped = evaluation.skipped.setdefault(sheet, {})
+        skipped = evaluation.skipped[sheet]
         writes[sheet] = out = {}
-        for key, computed in values.items():
+        for key, value in values.items():
             if key in skipped:
                 continue
-            value, why = _storable(computed)
-            if why is not None:
-                skipped[key] = why
-                continue
-            if value is not computed:
-                values[key] = value
             out[key] = value
             if isinstance(value, ExcelError):
                 errors[str(value)] += 1
