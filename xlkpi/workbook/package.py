@@ -427,9 +427,10 @@ def write_atomically(target: Path, write: Any, verify: Any = None) -> None:
     mode, group = file_mode(target)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with contextlib.suppress(OSError):  # a file system without modes keeps its own
-            os.fchmod(fd, mode)
-        if group is not None and group != os.fstat(fd).st_gid:
+        if hasattr(os, "fchmod"):  # POSIX; a file system without modes keeps its own
+            with contextlib.suppress(OSError):
+                os.fchmod(fd, mode)
+        if hasattr(os, "fchown") and group is not None and group != os.fstat(fd).st_gid:
             with contextlib.suppress(OSError):  # not a member: the folder's group it is
                 os.fchown(fd, -1, group)
         with os.fdopen(fd, "wb") as handle:
