@@ -121,6 +121,12 @@ DATE_TIME = [
     ("=DATEVALUE(\"1/1/1900\")", 1.0),
     ("=DATEVALUE(45000)", "#VALUE!"),
     ("=DATEVALUE(\"soon\")", "#VALUE!"),
+    ("=DATEVALUE(\"3/2023\")", 44986.0),
+    ("=DATEVALUE(\"15-Mar-2023\")", 45000.0),
+    ("=DATEVALUE(\"March 15, 2023\")", 45000.0),
+    ("=DATEVALUE(\"12/31/1899\")", "#VALUE!"),
+    ("=TIMEVALUE(\"2 PM\")", 14 / 24),
+    ("=TIMEVALUE(\"13:00 PM\")", "#VALUE!"),
     # ironcalc DAYS_DAYS360.xlsx Sheet1!C:D
     ("=DAYS(DATE(2025,1,10),DATE(2025,1,1))", 9.0),
     ("=DAYS(46000.999999,45992.000001)", 8.0),

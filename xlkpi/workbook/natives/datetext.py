@@ -21,7 +21,8 @@ _EPOCH = dt.date(1899, 12, 30)
 _MARCH_1900 = dt.date(1900, 3, 1)
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?\s*([AaPp][Mm])?$")
+_TIME = re.compile(r"(\d{1,2})(?::(\d{2})(?::(\d{2}(?:\.\d+)?))?\s*([AaPp][Mm])?"
+                   r"|\s*([AaPp][Mm]))$")
 
 
 def serial(day: dt.date) -> float:
@@ -55,6 +56,11 @@ def _date(text: str) -> float | None:
             else:
                 m, d, y = int(parts[0]), int(parts[1]), _year(parts[2])
             return _serial(y, m, d)
+        if re.fullmatch(r"\d{1,2}[/-]\d{1,4}", text):  # 3/15 (this year), 3/2024
+            m, second = int(parts[0]), int(parts[1])
+            if len(parts[1]) <= 2 and 1 <= second <= 31:
+                return _serial(dt.date.today().year, m, second)
+            return _serial(_year(parts[1]), m, 1)
         if len(parts) in (2, 3):
             words = [p.lower()[:3] for p in parts]
             if words[0] in _MONTHS:  # March 31 2024 / Mar 2024
@@ -75,9 +81,9 @@ def _time(text: str) -> float | None:
     match = _TIME.match(text.strip())
     if not match:
         return None
-    hours, minutes = int(match.group(1)), int(match.group(2))
+    hours, minutes = int(match.group(1)), int(match.group(2) or 0)
     seconds = float(match.group(3) or 0)
-    meridian = (match.group(4) or "").upper()
+    meridian = (match.group(4) or match.group(5) or "").upper()
     if meridian:
         if not 1 <= hours <= 12:
             return None
