@@ -282,6 +282,18 @@ def test_numpy_results_are_written_as_plain_values(tmp_path, monkeypatch, return
     assert json.loads(result.stdout)["skipped"] == []
 
 
+def test_text_longer_than_a_cell_holds_keeps_excels_value(tmp_path):
+    rows = _row(1, '<x:c r="A1"><x:f>REPT("ab",20000)</x:f><x:v>0</x:v></x:c>'
+                   '<x:c r="B1"><x:f>REPT("ab",16383)</x:f><x:v>0</x:v></x:c>')
+    source = _package(tmp_path / "long.xlsx", rows)
+    result = recalc(source, tmp_path / "out.xlsx")
+    assert result.skipped == [
+        ("Data", "A1", "the text is 40,000 characters long; a cell holds 32,767")]
+    xml = _sheet_xml(tmp_path / "out.xlsx")
+    assert _cell(xml, "A1") == _cell(rows, "A1")
+    assert f'<x:v>{"ab" * 16383}</x:v>' in _cell(xml, "B1")
+
+
 def test_textafter_results_print_as_json(tmp_path):
     source = _workbook(tmp_path / "text.xlsx", {
         "A1": "a-b-c", "B1": '=TEXTAFTER(A1,"-")', "B2": '=TEXTAFTER(A1,"-",-1)',

@@ -59,6 +59,8 @@ _ABS_TOLERANCE = 1e-12
 VOLATILE = ("TODAY(", "NOW(", "RAND(", "RANDBETWEEN(", "RANDARRAY(")
 #: The statuses counted in a summary.
 RAG_WORDS = ("Red", "Amber", "Green")
+#: The longest text a cell holds (Excel repairs a file with a longer one).
+_MAX_TEXT = 32_767
 #: Loggers through which ``formulas`` and ``schedula`` print tracebacks of failed functions.
 _NOISY_LOGGERS = ("formulas", "schedula")
 
@@ -110,6 +112,8 @@ def _storable(value: Any) -> tuple[Any, str | None]:
         value = value.ravel()[0]
     if isinstance(value, np.generic):
         value = value.item()
+    if isinstance(value, str) and not isinstance(value, ExcelError) and len(value) > _MAX_TEXT:
+        return None, f"the text is {len(value):,} characters long; a cell holds {_MAX_TEXT:,}"
     if value is None or isinstance(value, str | bool):
         return value, None
     if isinstance(value, int | float | decimal.Decimal):
