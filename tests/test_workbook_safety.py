@@ -445,3 +445,13 @@ def test_the_owner_file_is_found_beside_the_workbook_a_link_points_at(tmp_path):
     _owner_file(real, "Jane Doe")
     result = runner.invoke(app, ["recalc", str(link), "--in-place"])
     assert result.exit_code == 2 and "open in Excel by Jane Doe" in result.output
+
+
+def test_fill_is_refused_while_excel_has_the_output_open(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "filled.xlsx"
+    _owner_file(out, "Jane Doe")
+    result = runner.invoke(app, ["fill", str(root / "workbooks" / "county_report.xlsx"),
+                                 "--data", str(tmp_path / "missing.csv"), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "open in Excel by Jane Doe" in result.output and not out.exists()

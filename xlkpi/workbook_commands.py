@@ -281,14 +281,22 @@ def fill_command(
     """
     from xlkpi.workbook import PackageError, recalc
     from xlkpi.workbook.fill import TableError, fill, read_table
-    from xlkpi.workbook.writing import WorkbookOpenError
+    from xlkpi.workbook.writing import WorkbookOpenError, excel_owner
 
     if out.resolve() == template.resolve():
         raise fail(f"{out} is the template; write the filled workbook somewhere else")
     if not out.parent.exists():
         raise fail(f"{out.parent}: no such folder for the output")
+    refused = excel_owner(out)
+    if refused:
+        raise fail(refused)
     try:
         table = read_table(data)
+    except TableError as err:
+        raise fail(str(err)) from None
+    except OSError as err:
+        raise fail(f"{data}: cannot read ({err.strerror or err})") from None
+    try:
         fill(template, table, out)
         result = recalc(out, in_place=True)
     except (TableError, PackageError, WorkbookOpenError) as err:
