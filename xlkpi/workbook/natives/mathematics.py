@@ -31,7 +31,7 @@ from xlkpi.workbook.natives.base import (
 )
 from xlkpi.workbook.natives.numerals import FUNCTIONS as NUMERALS
 from xlkpi.workbook.natives.rounding import FUNCTIONS as ROUNDING
-from xlkpi.workbook.natives.rounding import atp_number, integer, number
+from xlkpi.workbook.natives.rounding import atp_number, integer, number, single_cells
 
 __all__ = ["FUNCTIONS"]
 
@@ -114,7 +114,7 @@ def _integers(args: tuple[Any, ...]) -> list[int]:
     """The whole numbers GCD and LCM take: every element of every argument, text read as
     a number, TRUE/FALSE refused, a blank cell in a range as 0 and a lone blank cell
     skipped; negative or 2^53 and above are #NUM!."""
-    out: list[int] = []
+    numbers: list[float] = []
     for arg in args:
         lone = not isinstance(arg, np.ndarray) or arg.size == 1
         for element in values(arg):
@@ -123,13 +123,12 @@ def _integers(args: tuple[Any, ...]) -> list[int]:
                 if lone and isinstance(arg, np.ndarray):
                     continue
                 item = 0.0
-            x = atp_number(item)
-            if x < 0 or x >= _EXACT:
-                raise fail("#NUM!")
-            out.append(int(x))
-    if not out:
+            numbers.append(atp_number(item))
+    if not numbers:
         raise fail("#VALUE!")
-    return out
+    if any(x < 0 or x >= _EXACT for x in numbers):
+        raise fail("#NUM!")
+    return [int(x) for x in numbers]
 
 
 @_whole_arguments
@@ -156,10 +155,11 @@ def _fact(value: Any) -> float:
     return float(math.factorial(int(n)))
 
 
+@single_cells
 @elementwise(errors_pass=True)
 def _factdouble(value: Any) -> float:
     """FACTDOUBLE: n!! = n (n-2) (n-4)...; -1 and 0 give 1, below -1 is #NUM!."""
-    n = number(value)
+    n = atp_number(value)
     if n < -1 or n >= 301:
         raise fail("#NUM!")
     result = 1
@@ -313,8 +313,11 @@ def _log(value: Any, base: Any = 10.0) -> float:
     return math.log(x) / math.log(b)
 
 
-def _sqrtpi(x: float) -> float:
+@single_cells
+@elementwise(errors_pass=True)
+def _sqrtpi(value: Any) -> float:
     """SQRTPI: the square root of x pi."""
+    x = atp_number(value)
     if x < 0:
         raise fail("#NUM!")
     return math.sqrt(x * math.pi)
@@ -344,7 +347,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "SIGN": _unary(_sign),
     "EXP": _unary(_exp),
     "SQRT": _unary(_sqrt),
-    "SQRTPI": _unary(_sqrtpi),
+    "SQRTPI": _sqrtpi,
     "POWER": _power,
     "LOG": _log,
     "ATAN2": _atan2,

@@ -10,15 +10,18 @@ multiples in the same way (the quotient read to 15 digits) and multiply back.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
 
-from xlkpi.workbook.natives.base import _NUMBER_TEXT, elementwise, fail
+import numpy as np
+
+from xlkpi.workbook.natives.base import _NUMBER_TEXT, elementwise, fail, xl_error
 from xlkpi.workbook.natives.base import number as _number
 
-__all__ = ["FUNCTIONS", "atp_number", "integer", "number", "shown"]
+__all__ = ["FUNCTIONS", "atp_number", "integer", "number", "shown", "single_cells"]
 
 #: Digits beyond which a double carries nothing Excel shows.
 _DIGITS = 15
@@ -52,6 +55,20 @@ def atp_number(value: Any) -> float:
     if isinstance(value, bool):
         raise fail("#VALUE!")
     return number(value)
+
+
+def single_cells(function: Callable[..., Any]) -> Callable[..., Any]:
+    """An Analysis ToolPak function (MROUND, FACTDOUBLE, SQRTPI) takes single values: a
+    range of several cells in any argument makes the whole answer #VALUE!, never an
+    array."""
+
+    @functools.wraps(function)
+    def run(*args: Any) -> Any:
+        if any(isinstance(arg, np.ndarray) and arg.size > 1 for arg in args):
+            return xl_error("#VALUE!")
+        return function(*args)
+
+    return run
 
 
 def _round_digits(value: float, digits: int, mode: str) -> float:
@@ -95,6 +112,7 @@ def _multiple(value: float, step: float, mode: str) -> float:
     return float(count) * step + 0.0
 
 
+@single_cells
 @elementwise(errors_pass=True)
 def _mround(value: Any, multiple: Any) -> float:
     """MROUND: to the nearest multiple, halves away from zero; signs must agree."""
