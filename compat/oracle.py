@@ -47,6 +47,9 @@ class Error:
 
 Oracle = dict[str, Expected]
 
+#: Each workbook's defined names (NAME -> definition), read with its cells.
+NAMES: dict[str, dict[str, str]] = {}
+
 
 def functions_in(formula: str) -> set[str]:
     """The Excel functions a formula calls, without ``_xlfn.`` prefixes (upper case)."""
@@ -99,6 +102,10 @@ def expected_cells(path: Path) -> Oracle:
     formulas = openpyxl.load_workbook(path, data_only=False)
     values = openpyxl.load_workbook(path, data_only=True)
     out: Oracle = {}
+    names = {name.upper(): d.attr_text for name, d in formulas.defined_names.items()}
+    for sheet in formulas.worksheets:
+        names.update({name.upper(): d.attr_text for name, d in sheet.defined_names.items()})
+    NAMES[str(path)] = names
     for sheet in formulas.worksheets:
         cached = values[sheet.title]
         for row in sheet.iter_rows():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import defaultdict
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from compat.engines import NOT_EVALUATED, run_engine
-from compat.oracle import Error, constructs, expected_cells, functions_in, is_volatile, same
+from compat.oracle import NAMES, Error, constructs, expected_cells, functions_in, is_volatile, same
 
 __all__ = ["Outcome", "main"]
 
@@ -54,7 +55,7 @@ class Outcome:
 def _measure(path: Path, engine: str, timeout: float) -> Outcome:
     name = str(path.relative_to(CORPUS))
     cells = expected_cells(path)
-    volatile = _volatile(cells)
+    volatile = _volatile(cells, NAMES.get(str(path), {}))
     expected = {k: e for k, e in cells.items() if k not in volatile}
     started = time.perf_counter()
     status, payload = run_engine(engine, path, timeout)
@@ -76,17 +77,23 @@ def _measure(path: Path, engine: str, timeout: float) -> Outcome:
     return outcome
 
 
-def _volatile(cells: dict[str, Any]) -> set[str]:
+def _volatile(cells: dict[str, Any], names: dict[str, str]) -> set[str]:
     """Cells whose value changes between calculations: those calling TODAY(), NOW(),
     RAND()... and every cell that reads one (Excel's value is from the day it saved)."""
     from xlkpi.workbook.references import parse_cell, references
 
-    volatile = {k for k, e in cells.items() if is_volatile(e.formula)}
+    def expanded(formula: str) -> str:  # defined names' definitions appended
+        used = [names[w.upper()] for w in re.findall(r"[A-Za-z_][\w.]*", formula)
+                if w.upper() in names]
+        return " ".join([formula, *used])
+
+    volatile = {k for k, e in cells.items() if is_volatile(expanded(expanded(e.formula)))}
     if not volatile:
         return volatile
     reads = {}
     for key, cell in cells.items():
-        rects = [ref.resolve(cell.sheet.upper()) for ref in references(cell.formula)]
+        rects = [ref.resolve(cell.sheet.upper())
+                 for ref in references(expanded(expanded(cell.formula)))]
         reads[key] = rects
     changed = True
     while changed:

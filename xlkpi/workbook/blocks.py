@@ -61,6 +61,7 @@ class Block:
 
 
 _DIGITS = re.compile(r"[0-9]+")
+_A1 = re.compile(r"^[A-Z]{1,3}[0-9]+$")
 
 
 class _FillPattern:
@@ -165,6 +166,8 @@ def reads(block: Block, rect_of: Callable[[str, str], Rect | None],
             r2 = max(used_rows(rect.sheet) or 1, r1)
         rects.append(Rect(rect.sheet, r1, c1, min(r2, MAX_ROW), c2))
     for name in _names(block.formula):
+        if _A1.match(name):
+            continue  # a cell reference, found above
         rect = rect_of(name, block.sheet)
         if rect is not None:
             rects.append(rect)
