@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from xlkpi.workbook.natives.base import elementwise, fail, number
+from xlkpi.workbook.natives.base import fail, number
+from xlkpi.workbook.natives.engineering import toolpak
 
 __all__ = ["FUNCTIONS", "bessel_i", "bessel_j", "bessel_k", "bessel_y"]
 
@@ -227,7 +228,7 @@ bessel_y = _upward(_y0, _y1, -1.0)
 
 
 def _excel(function: Callable[[float, int], float], positive: bool) -> Callable[..., Any]:
-    @elementwise()
+    @toolpak
     def apply(x: Any, n: Any) -> float:
         if isinstance(x, bool | np.bool_) or isinstance(n, bool | np.bool_):
             raise fail("#VALUE!")

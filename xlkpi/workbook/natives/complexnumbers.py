@@ -26,12 +26,12 @@ from formulas.tokens.operand import XlError
 from xlkpi.workbook.natives.base import (
     EMPTY,
     ExcelValueError,
-    elementwise,
     fail,
     number,
     values,
     xl_error,
 )
+from xlkpi.workbook.natives.engineering import toolpak
 
 __all__ = ["FUNCTIONS", "format_complex", "parse_complex"]
 
@@ -113,7 +113,7 @@ def _suffix(*suffixes: str | None, mixed: str = "#VALUE!") -> str | None:
     return found.pop() if found else None
 
 
-@elementwise()
+@toolpak
 def _complex(real: Any, imaginary: Any, suffix: Any = "i") -> str:
     """COMPLEX(real, imaginary, [suffix])."""
     if isinstance(real, bool | np.bool_) or isinstance(imaginary, bool | np.bool_):
@@ -129,7 +129,7 @@ def _complex(real: Any, imaginary: Any, suffix: Any = "i") -> str:
 def _reader(function: Callable[[complex], float]) -> Callable[..., Any]:
     """A function of one complex number giving a real number."""
 
-    @elementwise()
+    @toolpak
     def apply(value: Any) -> float:
         return function(parse_complex(value)[0])
 
@@ -145,7 +145,7 @@ def _argument(z: complex) -> float:
 def _unary(function: Callable[[complex], complex]) -> Callable[..., Any]:
     """A function of one complex number giving a complex number (same suffix)."""
 
-    @elementwise()
+    @toolpak
     def apply(value: Any) -> str:
         z, suffix = parse_complex(value)
         try:
@@ -213,7 +213,7 @@ def _csc(z: complex) -> complex:
                    -2 * math.cos(x) * math.sinh(y) / denominator)
 
 
-@elementwise()
+@toolpak
 def _power(value: Any, power: Any) -> str:
     """IMPOWER(z, n)."""
     z, suffix = parse_complex(value)
@@ -222,14 +222,14 @@ def _power(value: Any, power: Any) -> str:
     return format_complex(_polar_power(z, number(power)), suffix)
 
 
-@elementwise()
+@toolpak
 def _sub(first: Any, second: Any) -> str:
     """IMSUB(z1, z2)."""
     (a, s1), (b, s2) = parse_complex(first), parse_complex(second)
     return format_complex(a - b, _suffix(s1, s2, mixed="#NUM!"))
 
 
-@elementwise()
+@toolpak
 def _div(first: Any, second: Any) -> str:
     """IMDIV(z1, z2)."""
     (a, s1), (b, s2) = parse_complex(first), parse_complex(second)

@@ -14,7 +14,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from xlkpi.workbook.natives.base import EMPTY, elementwise, fail, number
+from xlkpi.workbook.natives.base import EMPTY, fail, number
+from xlkpi.workbook.natives.engineering import toolpak
 
 __all__ = ["BINARY_PREFIXES", "FUNCTIONS", "PREFIXES", "UNITS", "Unit", "units"]
 
@@ -231,7 +232,7 @@ def _base_name(name: str) -> str:
     return "K" if name.endswith("K") else "kel"
 
 
-@elementwise()
+@toolpak
 def _convert(value: Any, from_unit: Any, to_unit: Any) -> float:
     """CONVERT(number, from_unit, to_unit)."""
     if not isinstance(from_unit, str) or not isinstance(to_unit, str):

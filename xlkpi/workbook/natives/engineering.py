@@ -10,15 +10,39 @@ negative result is always written with all 10 digits, ``places`` then only check
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from formulas.tokens.operand import XlError
 
-from xlkpi.workbook.natives.base import EMPTY, elementwise, fail, number, text
+from xlkpi.workbook.natives.base import EMPTY, fail, number, text
+from xlkpi.workbook.natives.lifting import is_range, lift
 
-__all__ = ["FUNCTIONS"]
+__all__ = ["FUNCTIONS", "toolpak"]
+
+
+def toolpak(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Lift a function that came from the Analysis ToolPak: element by element over
+    arrays, but a reference to several cells is #VALUE!, unless an error argument comes
+    before it (arguments are read in order)."""
+    lifted = lift(ranges="refuse")(function)
+
+    @functools.wraps(function)
+    def call(*args: Any) -> Any:
+        for arg in args:
+            if is_range(arg):
+                break
+            first = arg.ravel()[0] if isinstance(arg, np.ndarray) and arg.size == 1 else arg
+            if isinstance(first, XlError):
+                return first
+        return lifted(*args)
+
+    call.scalar = function  # type: ignore[attr-defined]
+    return call
+
 
 #: Bits of a 10-digit number in each base Excel converts between.
 _BITS = {2: 10, 8: 30, 16: 40}
@@ -89,7 +113,7 @@ def _write(value: int, base: int, places: int | None) -> str:
 
 
 def _from_decimal(base: int) -> Callable[..., Any]:
-    @elementwise()
+    @toolpak
     def convert(value: Any, places: Any = None) -> str:
         count = _places(places)
         if isinstance(value, bool | np.bool_) or (isinstance(value, str)
@@ -104,7 +128,7 @@ def _from_decimal(base: int) -> Callable[..., Any]:
 
 
 def _to_decimal(base: int) -> Callable[..., Any]:
-    @elementwise()
+    @toolpak
     def convert(value: Any) -> float:
         return float(_read(value, base))
 
@@ -112,7 +136,7 @@ def _to_decimal(base: int) -> Callable[..., Any]:
 
 
 def _between(source: int, target: int) -> Callable[..., Any]:
-    @elementwise()
+    @toolpak
     def convert(value: Any, places: Any = None) -> str:
         count = _places(places)
         return _write(_read(value, source), target, count)
@@ -150,7 +174,7 @@ def _bits(value: Any) -> int:
 
 
 def _bitwise(operation: Callable[[int, int], int]) -> Callable[..., Any]:
-    @elementwise()
+    @lift()
     def apply(first: Any, second: Any) -> float:
         return float(operation(_bits(first), _bits(second)))
 
@@ -160,7 +184,7 @@ def _bitwise(operation: Callable[[int, int], int]) -> Callable[..., Any]:
 def _shift(direction: int) -> Callable[..., Any]:
     """BITLSHIFT (direction 1) and BITRSHIFT (-1): a negative shift goes the other way."""
 
-    @elementwise()
+    @lift()
     def apply(value: Any, shift: Any) -> float:
         bits = _bits(value)
         places = number(shift)
@@ -181,19 +205,19 @@ def _no_boolean(value: Any) -> float:
     return number(value)
 
 
-@elementwise()
+@toolpak
 def _delta(first: Any, second: Any = 0.0) -> float:
     """DELTA(number1, [number2]): 1 when the numbers are exactly equal."""
     return float(_no_boolean(first) == _no_boolean(second))
 
 
-@elementwise()
+@toolpak
 def _gestep(value: Any, step: Any = 0.0) -> float:
     """GESTEP(number, [step]): 1 when the number is at least the step."""
     return float(_no_boolean(value) >= _no_boolean(step))
 
 
-@elementwise()
+@toolpak
 def _erf(lower: Any, upper: Any = None) -> float:
     """ERF(lower, [upper]): erf(lower), or erf(upper) - erf(lower) with both limits."""
     if upper is None:
@@ -201,13 +225,13 @@ def _erf(lower: Any, upper: Any = None) -> float:
     return math.erf(_no_boolean(upper)) - math.erf(_no_boolean(lower))
 
 
-@elementwise()
+@toolpak
 def _erf_one(value: Any) -> float:
     """ERF.PRECISE(x)."""
     return math.erf(_no_boolean(value))
 
 
-@elementwise()
+@toolpak
 def _erfc(value: Any) -> float:
     """ERFC(x) and ERFC.PRECISE(x): 1 - erf(x), computed without cancellation."""
     return math.erfc(_no_boolean(value))
