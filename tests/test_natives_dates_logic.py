@@ -231,6 +231,15 @@ LOGICAL = [
     ("=NOT(\"abc\")", "#VALUE!"),
     ("=TRUE()", True),
     ("=FALSE()", False),
+    # ironcalc LOGICAL/IF_ARRAY.xlsx Sheet1!E8:H8 (a shorter array pads with #N/A); doc
+    ("=IF({TRUE,FALSE},{1,2,3,4},{10,11,12,13})", [[1.0, 11.0, "#N/A", "#N/A"]]),
+    ("=IF({TRUE,FALSE},{1,2,3},{1,2,3,4})", [[1.0, 2.0, "#N/A", "#N/A"]]),
+    ("=IF(\"TRUE\",1,2)", 1.0),
+    ("=IF(\"abc\",1,2)", "#VALUE!"),
+    ("=IF(FALSE,1)", False),
+    ("=IF(TRUE,,\"x\")", 0.0),
+    ("=IF(TRUE,1,1/0)", 1.0),
+    ("=IF(1/0,1,2)", "#DIV/0!"),
     # doc: IFERROR / IFNA / IFS
     ("=IFERROR(1/0,\"E\")", "E"),
     ("=IFERROR(3,\"E\")", 3.0),
@@ -254,6 +263,10 @@ LOGICAL = [
 
 
 def _same(got: object, want: object) -> bool:
+    if isinstance(want, list):
+        return isinstance(got, list) and len(got) == len(want) and all(
+            len(g) == len(w) and all(_same(a, b) for a, b in zip(g, w, strict=True))
+            for g, w in zip(got, want, strict=True))
     if isinstance(want, float):
         return isinstance(got, float) and got == pytest.approx(want, rel=1e-12, abs=1e-12)
     if isinstance(want, str) and want.startswith("#"):

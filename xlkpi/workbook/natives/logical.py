@@ -1,10 +1,10 @@
-"""Excel's logical functions: AND, OR, XOR, NOT, IFERROR, IFNA, IFS, SWITCH, TRUE, FALSE.
+"""Excel's logical functions: IF, AND, OR, XOR, NOT, IFERROR, IFNA, IFS, SWITCH, TRUE, FALSE.
 
 AND, OR and XOR read every value of their arguments: in a range or array, TRUE/FALSE and
 numbers count, text and blanks are skipped; a value given directly may also be the text
 "TRUE" or "FALSE" (other text is skipped); an error anywhere is that error, and no
-logical value at all is ``#VALUE!``. NOT, IFERROR, IFNA, IFS and SWITCH work element by
-element over ranges and arrays. (IF is the parser's own and is left to it.)
+logical value at all is ``#VALUE!``. IF, NOT, IFERROR, IFNA, IFS and SWITCH work element
+by element over ranges and arrays (a shorter array is padded with #N/A).
 """
 
 from __future__ import annotations
@@ -84,6 +84,17 @@ def _shown(value: Any) -> Any:
 
 
 @lift(errors_pass=True)
+def xif(condition: Any, value_if_true: Any, value_if_false: Any = False) -> Any:
+    """IF: ``value_if_true`` where the condition holds (a number not 0, TRUE, the text
+    "TRUE"), else ``value_if_false`` (FALSE when not given); other text is #VALUE!, an
+    error condition is that error; an error in the branch not taken does not matter."""
+    if isinstance(condition, XlError):
+        return condition
+    holds = condition is not EMPTY and condition is not None and boolean(condition)
+    return _shown(value_if_true if holds else value_if_false)
+
+
+@lift(errors_pass=True)
 def iferror(value: Any, value_if_error: Any) -> Any:
     """IFERROR: the value, or ``value_if_error`` where it is an error."""
     return _shown(value_if_error if isinstance(value, XlError) else value)
@@ -154,6 +165,7 @@ def xfalse() -> bool:
 
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "IF": xif,
     "AND": xand,
     "OR": xor,
     "XOR": xxor,
