@@ -64,6 +64,10 @@ class Context:
     name: Callable[[str], str | None]
     #: a cell's formula text (without "="), or None
     formula: Callable[[str, int, int], str | None]
+    #: the range an array formula anchored at a cell spills into, or None
+    spill: Callable[[str, int, int], Rect | None] = lambda sheet, row, col: None
+    #: why a row is hidden: "filtered" (by an AutoFilter), "hidden" (by hand) or None
+    hidden: Callable[[str, int], str | None] = lambda sheet, row: None
 
 
 _CURRENT: ContextVar[Context | None] = ContextVar("xlkpi_context", default=None)

@@ -32,6 +32,9 @@ from xlkpi.workbook.structure import Structure
 __all__ = ["Evaluation", "evaluate"]
 
 _PARSER = formulas.Parser()
+#: Functions whose value depends on where the formula is, even with constant arguments.
+_PLACED = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:INDIRECT|OFFSET|SHEETS?|ANCHORARRAY|ISFORMULA|"
+                     r"FORMULATEXT|ROW|COLUMN)\(", re.IGNORECASE)
 
 
 @dataclass
@@ -55,7 +58,7 @@ class _Engine:
         self.grids = {s.name.upper(): Grid(s) for s in package.sheets}
         self.names = {s.name.upper(): s.name for s in package.sheets}
         self.structure = Structure.of(package)
-        self.compiled: dict[str, Any] = {}
+        self.compiled: dict[tuple[str, Rect | None], Any] = {}
         self.batched = 0
         self.batch = True
         #: blocks not yet computed, by (sheet, column): (row1, row2, block index)
@@ -99,7 +102,14 @@ class _Engine:
     def context(self, output: Rect, array: bool) -> Context:
         return Context(output, array, self.read_now, [s.name for s in self.package.sheets],
                        lambda name: self.structure.name(name, self.names[output.sheet]),
-                       self.formula_at)
+                       self.formula_at, self.spill_at, self.structure.hidden)
+
+    def spill_at(self, sheet: str, row: int, col: int) -> Rect | None:
+        for row1, _row2, i in self.pending.get((sheet.upper(), col), ()):
+            block = self.blocks[i]
+            if block.array is not None and row1 == row and block.array.col1 == col:
+                return block.array
+        return None
 
     def formula_at(self, sheet: str, row: int, col: int) -> str | None:
         cell = self.formulas.get((sheet.upper(), row, col))
@@ -140,15 +150,19 @@ class _Engine:
         return grid.max_row if grid is not None else None
 
     # ------------------------------------------------------------ evaluation
-    def compile(self, formula: str) -> Any:
-        if formula not in self.compiled:
-            self.compiled[formula] = _PARSER.ast("=" + formula)[1].compile()
-        return self.compiled[formula]
+    def compile(self, formula: str, where: Rect | None = None) -> Any:
+        """The compiled formula; one whose constant parts depend on where it is (INDIRECT,
+        SHEET...) is compiled afresh for each place."""
+        key = (formula, where if where is not None and _PLACED.search(formula) else None)
+        if key not in self.compiled:
+            self.compiled[key] = _PARSER.ast("=" + formula)[1].compile()
+        return self.compiled[key]
 
     def evaluate(self, block: Block) -> np.ndarray:
         """The block's values (one per output cell, in row order) as ``formulas`` values."""
         try:
-            function = self.compile(block.formula)
+            with evaluating(self.context(block.output, block.array is not None)):
+                function = self.compile(block.formula, block.output)  # constants fold here
         except Exception as err:  # formulas raises many kinds on unsupported syntax
             return _filled(block, "#NAME?", f"cannot evaluate: {err}")
         rects = [self.rect(name, block.sheet) for name in function.inputs]
@@ -323,11 +337,13 @@ def _spill(result: np.ndarray, target: Rect) -> np.ndarray:
     rows, cols = target.shape
     grid = np.atleast_2d(result) if result.ndim else np.array([[result[()]]], dtype=object)
     out = np.full((rows, cols), xl_error("#N/A"), dtype=object)
-    if grid.shape[0] == 1 and grid.shape[1] == 1:
-        out[:] = grid[0, 0]
-    else:
-        r, c = min(rows, grid.shape[0]), min(cols, grid.shape[1])
-        out[:r, :c] = grid[:r, :c]
+    # Excel repeats a one-row result down and a one-column result across the range
+    if grid.shape[0] == 1:
+        grid = np.repeat(grid, rows, axis=0)
+    if grid.shape[1] == 1:
+        grid = np.repeat(grid, cols, axis=1)
+    r, c = min(rows, grid.shape[0]), min(cols, grid.shape[1])
+    out[:r, :c] = grid[:r, :c]
     return out.ravel()
 
 

@@ -34,6 +34,9 @@ _THREE_D = re.compile(
     r"(?<![\w.'!])(?P<a>'(?:[^']|'')+'|[A-Za-z_][\w.]*):(?P<b>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!"
     r"(?P<ref>\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)")
 _NAME = re.compile(r"(?<![\w.$!'\"\[])([A-Za-z_\\][\w.]*)(?![\w.(!\[])")
+_HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\b(?=[^>]*\bhidden=\"(?:1|true)\")[^>]*?\br=\"(\d+)\"")
+_AUTOFILTER = re.compile(
+    rb"<(?:\w+:)?autoFilter\b[^>]*?\bref=\"\$?[A-Z]+\$?(\d+):\$?[A-Z]+\$?(\d+)\"")
 #: Functions that, given no argument, mean the formula's own cell.
 _OWN_CELL = re.compile(r"(?<![\w.])((?:_xlfn\.)?(?:ROW|COLUMN|SHEET))\(\s*\)", re.IGNORECASE)
 _SPECIALS = ("#all", "#data", "#headers", "#totals", "#this row")
@@ -51,6 +54,8 @@ class Table:
     headers: int
     totals: int
     columns: list[str]
+    #: True when its AutoFilter has criteria (rows it hides are filtered out)
+    filtering: bool = False
 
     @property
     def data(self) -> tuple[int, int]:
@@ -67,6 +72,12 @@ class Structure:
     names: dict[str, str] = field(default_factory=dict)
     #: sheet-scoped names: SHEET (upper) -> NAME -> definition text
     scoped: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: hidden rows: SHEET (upper) -> row -> "filtered" or "hidden"
+    hidden_rows: dict[str, dict[int, str]] = field(default_factory=dict)
+
+    def hidden(self, sheet: str, row: int) -> str | None:
+        """Why a row is hidden: "filtered" (inside an AutoFilter), "hidden", or None."""
+        return self.hidden_rows.get(sheet.upper(), {}).get(row)
 
     @classmethod
     def of(cls, package: object) -> Structure:
@@ -83,8 +94,20 @@ class Structure:
             elif local.isdigit() and int(local) < len(order):
                 structure.scoped.setdefault(order[int(local)].upper(), {})[name] = text
         for sheet in package.sheets:  # type: ignore[attr-defined]
+            filters = []
             for table in _tables(parts, sheet.part, sheet.name):
                 structure.tables[table.name.upper()] = table
+                if table.filtering:
+                    filters.append((table.row1, table.row2))
+            xml = parts[sheet.part]
+            if b"filterColumn" in xml:
+                filters += [(int(a), int(b)) for a, b in _AUTOFILTER.findall(xml)]
+            rows = {int(r): "hidden" for r in _HIDDEN_ROW.findall(xml)}
+            for row in rows:
+                if any(a < row <= b for a, b in filters):
+                    rows[row] = "filtered"
+            if rows:
+                structure.hidden_rows[sheet.name.upper()] = rows
         return structure
 
     def name(self, name: str, sheet: str) -> str | None:
@@ -244,6 +267,7 @@ def _tables(parts: dict[str, bytes], sheet_part: str, sheet: str) -> list[Table]
             continue
         node = DefusedElementTree.fromstring(parts[target])
         found.append(_table(node, sheet))
+        found[-1].filtering = b"filterColumn" in parts[target]
     return found
 
 

@@ -5,6 +5,9 @@
   minus is a negation that makes a number: ``--TRUE`` is 1 and ``--"3"`` is 3 (the idiom
   analysts use in ``SUMPRODUCT(--(B2:B13="red"))``). A run with an even number of minus
   signs in front of a value now negates twice.
+- The range operator between references that functions return
+  (``OFFSET(A1,1,1):OFFSET(A1,6,1)``, ``INDIRECT("B2"):INDIRECT("B6")``) gives the cells
+  from the first to the last, read through the engine.
 """
 
 from __future__ import annotations
@@ -44,6 +47,23 @@ def patch_parser() -> None:
             return double_negation
         return original_compile(self)
 
+    range_operator = OPERATORS[":"]
+
+    def span(first: Any, last: Any) -> Any:
+        a, b = getattr(first, "rect", None), getattr(last, "rect", None)
+        if a is None or b is None:
+            return range_operator(first, last)
+        from xlkpi.workbook.context import current
+        from xlkpi.workbook.excel_functions import xl_error
+        from xlkpi.workbook.references import Rect
+
+        context = current()
+        if context is None or a.sheet != b.sheet:
+            return xl_error("#VALUE!")
+        return context.read(Rect(a.sheet, min(a.row1, b.row1), min(a.col1, b.col1),
+                                 max(a.row2, b.row2), max(a.col2, b.col2)))
+
+    OPERATORS[":"] = span
     OperatorToken.process = process
     Operator.compile = compile
     _PATCHED = True

@@ -212,6 +212,83 @@ def _sheets(value: Any = None) -> Any:
     return float(len(context.sheets)) if value is None else 1.0
 
 
+def _anchorarray(ref: Any) -> Any:
+    """ANCHORARRAY(A3), written ``A3#``: the range the array formula in A3 spills into."""
+    if is_error(ref):
+        return ref
+    rect, context = _rect(ref), current()
+    if rect is None or context is None:
+        return xl_error("#VALUE!")
+    spill = context.spill(rect.sheet, rect.row1, rect.col1)
+    return xl_error("#REF!") if spill is None else _read(spill)
+
+
+_SUBTOTALS: dict[int, Callable[[np.ndarray, int], float]] = {
+    1: lambda x, n: float(np.mean(x)) if x.size else _div0(),
+    2: lambda x, n: float(x.size),
+    3: lambda x, n: float(n),
+    4: lambda x, n: float(np.max(x)) if x.size else 0.0,
+    5: lambda x, n: float(np.min(x)) if x.size else 0.0,
+    6: lambda x, n: float(np.prod(x)) if x.size else 0.0,
+    7: lambda x, n: float(np.std(x, ddof=1)) if x.size > 1 else _div0(),
+    8: lambda x, n: float(np.std(x)) if x.size else _div0(),
+    9: lambda x, n: float(np.sum(x)),
+    10: lambda x, n: float(np.var(x, ddof=1)) if x.size > 1 else _div0(),
+    11: lambda x, n: float(np.var(x)) if x.size else _div0(),
+}
+
+
+def _div0() -> float:
+    raise fail("#DIV/0!")
+
+
+def _subtotal(function: Any, *refs: Any) -> Any:
+    """SUBTOTAL(function, ref...): AVERAGE (1), COUNT (2), COUNTA (3), MAX, MIN, PRODUCT,
+    STDEV, STDEVP, SUM (9), VAR, VARP over the references, leaving out rows an AutoFilter
+    hides, rows hidden by hand too for 101-111, and other SUBTOTAL cells."""
+    code = scalar(function)
+    if is_error(code):
+        return code
+    try:
+        number = integer(code)
+    except Exception:
+        return xl_error("#VALUE!")
+    kind = number - 100 if number > 100 else number
+    if kind not in _SUBTOTALS or not refs:
+        return xl_error("#VALUE!")
+    context = current()
+    numbers: list[float] = []
+    count = 0
+    for ref in refs:
+        rect = _rect(ref)
+        if rect is None or context is None:
+            return xl_error("#VALUE!")
+        grid = np.asarray(ref, dtype=object)
+        for i in range(grid.shape[0]):
+            row = rect.row1 + i
+            why = context.hidden(rect.sheet, row)
+            if why == "filtered" or (why == "hidden" and number > 100):
+                continue
+            for j in range(grid.shape[1]):
+                formula = context.formula(rect.sheet, row, rect.col1 + j) or ""
+                if re.search(r"(?<![\w.])(?:_xlfn\.)?(?:SUBTOTAL|AGGREGATE)\(", formula,
+                             re.IGNORECASE):
+                    continue
+                value = grid[i, j]
+                if is_error(value):
+                    return value
+                if isinstance(value, bool) or value is None or isinstance(value, str):
+                    count += isinstance(value, str | bool)
+                    continue
+                if isinstance(value, float | int):
+                    numbers.append(float(value))
+                    count += 1
+    try:
+        return _SUBTOTALS[kind](np.asarray(numbers, dtype=float), count)
+    except Exception as err:
+        return xl_error(getattr(err, "code", "#VALUE!"))
+
+
 def _areas(ref: Any) -> Any:
     return 1.0 if _rect(ref) is not None else xl_error("#VALUE!")
 
@@ -234,4 +311,6 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "SHEET": _sheet,
     "SHEETS": _sheets,
     "AREAS": _areas,
+    "ANCHORARRAY": _anchorarray,
+    "SUBTOTAL": _subtotal,
 }
