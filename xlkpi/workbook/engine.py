@@ -215,6 +215,8 @@ class _Engine:
         out = np.empty(block.rows, dtype=object)
         grid = self.grids[block.sheet]
         for offset in range(block.rows):
+            row = block.row1 + offset
+            here = Rect(block.sheet, row, block.col, row, block.col)
             if motion is not None:
                 cell_function = function
                 cell_rects = [_moved(rect, ref, offset, 1) for rect, ref in
@@ -222,18 +224,16 @@ class _Engine:
             else:
                 text = shift_formula(block.formula, offset)
                 try:
-                    cell_function = self.compile(text)
+                    with evaluating(self.context(here, array=False)):
+                        cell_function = self.compile(text, here)
                 except Exception as err:  # unsupported syntax after the shift
                     out[offset] = _CellError("#NAME?", f"cannot evaluate: {err}")
                     continue
                 cell_rects = [self.rect(name, block.sheet) for name in cell_function.inputs]
-            row = block.row1 + offset
-            with evaluating(self.context(Rect(block.sheet, row, block.col, row, block.col),
-                                         array=False)):
+            with evaluating(self.context(here, array=False)):
                 value = np.asarray(self.call(cell_function, self.args(cell_rects)),
                                    dtype=object)
             out[offset] = value.ravel()[0] if value.size else EMPTY
-            row = block.row1 + offset
             grid.write(range(row, row + 1), block.col, out[offset: offset + 1])
         return out
 
