@@ -262,7 +262,9 @@ def _tables(parts: dict[str, bytes], sheet_part: str, sheet: str) -> list[Table]
     for rel in DefusedElementTree.fromstring(parts[rels]).iter(f"{_PKG_REL}Relationship"):
         if not rel.get("Type", "").endswith("/table"):
             continue
-        target = posixpath.normpath(posixpath.join(folder, rel.get("Target", "")))
+        link = rel.get("Target", "")
+        target = (link.lstrip("/") if link.startswith("/")
+                  else posixpath.normpath(posixpath.join(folder, link)))
         if target not in parts:
             continue
         node = DefusedElementTree.fromstring(parts[target])

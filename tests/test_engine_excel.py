@@ -1,0 +1,177 @@
+"""The engine on case sheets built the way analysts build them: each answer is Excel's,
+worked out by hand from the sheet (the compatibility corpus checks the same rules
+against workbooks Excel saved: ``make test-compat``)."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.table import Table
+
+from xlkpi.workbook import recalc
+
+
+def _run(tmp_path, build):
+    wb = openpyxl.Workbook()
+    build(wb)
+    path = tmp_path / "case.xlsx"
+    wb.save(path)
+    return recalc(path)
+
+
+def test_a_filled_down_column_keeps_each_rows_answer_when_one_row_is_bad(tmp_path):
+    def build(wb):
+        ws = wb.active
+        ws.append(["referral", "month end"])
+        for day in (45000, None, "not a date", 45031):
+            ws.append([day])
+        for row in range(2, 6):
+            ws[f"B{row}"] = f"=EOMONTH(A{row},0)"
+            ws[f"C{row}"] = f"=YEAR(A{row})"
+
+    result = _run(tmp_path, build)
+    # 45000 is 15 Mar 2023 -> 31 Mar 2023 = 45016; a blank is day 0 -> 31 Jan 1900 = 31
+    assert [result.value("Sheet", f"B{r}") for r in range(2, 6)] == [
+        45016.0, 31.0, "#VALUE!", 45046.0]
+    assert [result.value("Sheet", f"C{r}") for r in range(2, 6)] == [
+        2023.0, 1900.0, "#VALUE!", 2023.0]
+    assert result.errors == {"#VALUE!": 2}
+
+
+def test_a_running_balance_is_not_circular(tmp_path):
+    def build(wb):
+        ws = wb.active
+        ws.append(["in", "opening", "closing"])
+        ws.append([5, 100, "=B2+A2"])
+        for row in range(3, 7):
+            ws.append([row, f"=C{row - 1}", f"=B{row}+A{row}"])
+
+    result = _run(tmp_path, build)
+    assert not result.skipped
+    # 100+5 = 105, +3 = 108, +4 = 112, +5 = 117, +6 = 123
+    assert [result.value("Sheet", f"C{r}") for r in range(2, 7)] == [
+        105.0, 108.0, 112.0, 117.0, 123.0]
+
+
+def test_row_and_column_without_an_argument_are_the_cells_own(tmp_path):
+    def build(wb):
+        ws = wb.active
+        for row in range(2, 5):
+            ws[f"A{row}"] = "=ROW()-1"
+        ws["D7"] = "=COLUMN()*10+ROW()"
+
+    result = _run(tmp_path, build)
+    assert [result.value("Sheet", f"A{r}") for r in range(2, 5)] == [1.0, 2.0, 3.0]
+    assert result.value("Sheet", "D7") == 47.0
+
+
+def test_sumproduct_of_double_negated_comparisons_counts(tmp_path):
+    def build(wb):
+        ws = wb.active
+        for value in ("red", "amber", "red", "green", "RED"):
+            ws.append([value])
+        ws["C1"] = '=SUMPRODUCT(--(A1:A5="red"))'
+
+    assert _run(tmp_path, build).value("Sheet", "C1") == 3.0  # comparison ignores case
+
+
+def _referrals(wb):
+    ws = wb.active
+    ws.title = "Cases"
+    ws.append(["Team", "Count", "Double"])
+    for team, count in (("North", 4), ("South", 7), ("East", 2)):
+        ws.append([team, count])
+    for row in range(2, 5):
+        ws[f"C{row}"] = "=Referrals[[#This Row],[Count]]*2"
+    ws.add_table(Table(displayName="Referrals", ref="A1:C4"))
+    ws["E1"] = "=SUM(Referrals[Count])"
+    ws["E2"] = "=COUNTA(Referrals[#Headers])"
+    ws["E3"] = "=ROWS(Referrals[#All])"
+    ws["E4"] = "=SUM(Referrals[[Count]:[Double]])"
+
+
+def test_structured_references_to_an_excel_table(tmp_path):
+    result = _run(tmp_path, _referrals)
+    assert [result.value("Cases", f"C{r}") for r in range(2, 5)] == [8.0, 14.0, 4.0]
+    assert result.value("Cases", "E1") == 13.0
+    assert result.value("Cases", "E2") == 3.0
+    assert result.value("Cases", "E3") == 4.0
+    assert result.value("Cases", "E4") == 39.0  # 13 + 26
+
+
+def test_three_d_references_and_indirect_across_month_sheets(tmp_path):
+    def build(wb):
+        for i, month in enumerate(("Jan", "Feb", "Mar")):
+            ws = wb.active if i == 0 else wb.create_sheet(month)
+            ws.title = month
+            ws["B2"] = (i + 1) * 10
+        summary = wb.create_sheet("Summary")
+        summary["A1"] = "=SUM(Jan:Mar!B2)"
+        summary["A2"] = '=INDIRECT("Feb!B2")'
+        summary["A3"] = '=INDIRECT("R2C2",FALSE)'
+        summary["B2"] = 99
+
+    result = _run(tmp_path, build)
+    assert result.value("Summary", "A1") == 60.0
+    assert result.value("Summary", "A2") == 20.0
+    assert result.value("Summary", "A3") == 99.0
+
+
+def test_rolling_twelve_month_window_with_offset(tmp_path):
+    def build(wb):
+        ws = wb.active
+        ws.append(["month", "referrals"])
+        for month in range(1, 16):
+            ws.append([month, month * 10])
+        ws["D1"] = "=SUM(OFFSET(B1,COUNT(B:B)-11,0,12))"
+        ws["D2"] = "=AVERAGE(OFFSET(B2,0,0,3,1))"
+
+    result = _run(tmp_path, build)
+    assert result.value("Sheet", "D1") == sum(m * 10 for m in range(4, 16))  # 1140
+    assert result.value("Sheet", "D2") == 20.0
+
+
+def test_sheet_scoped_name_wins_over_the_workbook_name(tmp_path):
+    def build(wb):
+        first = wb.active
+        first.title = "North"
+        first["A1"] = 1000
+        second = wb.create_sheet("South")
+        second["A1"] = 2000
+        wb.defined_names["Target"] = DefinedName("Target", attr_text="North!$A$1")
+        second.defined_names["Target"] = DefinedName("Target", attr_text="South!$A$1")
+        first["B1"] = "=Target*2"
+        second["B1"] = "=Target*2"
+
+    result = _run(tmp_path, build)
+    assert result.value("North", "B1") == 2000.0
+    assert result.value("South", "B1") == 4000.0
+
+
+def test_let_and_a_named_lambda(tmp_path):
+    def build(wb):
+        ws = wb.active
+        ws["A1"] = 12
+        ws["A2"] = 480
+        wb.defined_names["PER10K"] = DefinedName(
+            "PER10K", attr_text="_xlfn.LAMBDA(_xlpm.n,_xlpm.pop,_xlpm.n/_xlpm.pop*10000)")
+        ws["B1"] = "=_xlfn.LET(_xlpm.x,A1*2,_xlpm.x+1)"
+        ws["B2"] = "=PER10K(A1,A2)"
+
+    result = _run(tmp_path, build)
+    assert result.value("Sheet", "B1") == 25.0
+    assert result.value("Sheet", "B2") == 250.0
+
+
+@pytest.mark.parametrize(("code", "expected"), [(9, 16.0), (109, 6.0), (2, 3.0), (102, 2.0)])
+def test_subtotal_leaves_out_hidden_rows_for_101_to_111(tmp_path, code, expected):
+    def build(wb):
+        ws = wb.active
+        for value in (1, 10, 5):
+            ws.append([value])
+        ws.row_dimensions[2].hidden = True
+        ws["A4"] = "=SUBTOTAL(9,A1:A3)"
+        ws["B1"] = f"=SUBTOTAL({code},A1:A4)"
+
+    assert _run(tmp_path, build).value("Sheet", "B1") == expected
