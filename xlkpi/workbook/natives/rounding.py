@@ -107,8 +107,15 @@ def _count(quotient: float) -> Decimal:
 
 
 def _multiple(value: float, step: float, mode: str) -> float:
-    """``value`` moved to a whole multiple of ``step`` (both nonzero) in ``mode``."""
-    count = _count(value / step).quantize(Decimal(1), rounding=mode)
+    """``value`` moved to a whole multiple of ``step`` (both nonzero) in ``mode``; with
+    15 digits or more of multiples, ``value`` is one already; more multiples than a
+    double holds are #NUM!."""
+    quotient = value / step
+    if not math.isfinite(quotient):
+        raise fail("#NUM!")
+    if abs(quotient) >= 10.0**_DIGITS:
+        return value
+    count = _count(quotient).quantize(Decimal(1), rounding=mode)
     return float(count) * step + 0.0
 
 
