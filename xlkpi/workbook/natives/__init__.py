@@ -15,7 +15,8 @@ from typing import Any
 __all__ = ["FAMILIES", "natives"]
 
 #: The modules of this package that hold functions, one family each.
-FAMILIES = ("mathematics", "engineering", "complexnumbers", "text", "datetext", "lookup",
+FAMILIES = ("mathematics", "engineering", "complexnumbers", "text", "textarrays", "datetext",
+            "lookup",
             "database", "information", "aggregates", "logical", "reference",
             "bessel", "conversions", "arrays")
 

@@ -1,6 +1,6 @@
 """Excel's text functions on single values: characters and codes (Windows-1252, as Excel
 on Windows), case, lengths and parts, FIND/SEARCH (``? * ~`` wildcards), SUBSTITUTE,
-REPLACE, TRIM, CLEAN, EXACT, REPT, T, TEXT (format codes in
+REPLACE, TRIM, CLEAN, EXACT, REPT, TEXT (format codes in
 :mod:`xlkpi.workbook.natives.numberformat`), VALUE, NUMBERVALUE, FIXED and DOLLAR.
 
 The ``...B`` variants count bytes in double-byte languages; for single-byte languages
@@ -15,9 +15,6 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import numpy as np
-from formulas.tokens.operand import XlError
-
 from xlkpi.workbook.natives.base import (
     EMPTY,
     MAX_TEXT,
@@ -27,11 +24,19 @@ from xlkpi.workbook.natives.base import (
     integer,
     number,
     number_or_none,
-    text,
 )
+from xlkpi.workbook.natives.base import text as general_or_text
 from xlkpi.workbook.natives.numberformat import format_number, format_text
 
-__all__ = ["FUNCTIONS", "excel_value", "wildcard"]
+__all__ = ["FUNCTIONS", "excel_value", "text", "wildcard"]
+
+
+def text(value: Any) -> str:
+    """A value where Excel wants text; a blank cell (schedula's ``EMPTY``, itself a
+    ``str``) is empty text."""
+    if value is EMPTY or value is None:
+        return ""
+    return general_or_text(value)
 
 
 @elementwise()
@@ -159,8 +164,8 @@ def wildcard(pattern: str) -> str:
     out, i = [], 0
     while i < len(pattern):
         c = pattern[i]
-        if c == "~" and i + 1 < len(pattern) and pattern[i + 1] in "?*~":
-            out.append(re.escape(pattern[i + 1]))
+        if c == "~":  # the next character as itself; a last ~ stands for nothing
+            out.append(re.escape(pattern[i + 1:i + 2]))
             i += 2
             continue
         out.append(".*?" if c == "*" else "." if c == "?" else re.escape(c))
@@ -239,15 +244,6 @@ def rept(value: Any, times: Any) -> str:
     return s * n
 
 
-def t(value: Any) -> Any:
-    """T: text as it is, anything else empty text (an error stays an error)."""
-    if isinstance(value, np.ndarray):
-        value = value.ravel()[0] if value.size else EMPTY
-    if isinstance(value, XlError):
-        return value
-    return value if isinstance(value, str) else ""
-
-
 _CURRENCY = "$€£¥"
 
 
@@ -270,7 +266,7 @@ def value_(value: Any) -> float:
     """VALUE: text read as a number."""
     if isinstance(value, bool):
         raise fail("#VALUE!")
-    if isinstance(value, str):
+    if isinstance(value, str) and value is not EMPTY:
         return excel_value(value)
     return number(value)
 
@@ -330,7 +326,7 @@ def text_(value: Any, code: Any) -> str:
     fmt = text(code)
     if isinstance(value, bool):
         return format_text("TRUE" if value else "FALSE", fmt)
-    if isinstance(value, str):
+    if isinstance(value, str) and value is not EMPTY:
         read = number_or_none(value) if value.strip() else None
         if read is None:
             return format_text(value, fmt)
@@ -345,7 +341,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "FIND": find, "SEARCH": search, "SUBSTITUTE": substitute, "REPLACE": replace,
     "LENB": len_, "LEFTB": left, "RIGHTB": right, "MIDB": mid,
     "FINDB": find, "SEARCHB": search, "REPLACEB": replace,
-    "TRIM": trim, "CLEAN": clean, "EXACT": exact, "REPT": rept, "T": t,
+    "TRIM": trim, "CLEAN": clean, "EXACT": exact, "REPT": rept,
     "TEXT": text_, "VALUE": value_, "NUMBERVALUE": numbervalue,
     "FIXED": fixed, "DOLLAR": dollar,
 }
