@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import shutil
 import zipfile
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -119,7 +120,9 @@ def test_summary_formulas(golden):
     first_longest = next(s for r, s, e in rows if e and days[r] == longest)
     assert v("B7") == serial(first_longest)
     assert v("B8") == serial(dt.date(2024, 2, 29))  # EDATE(31 Jan 2024, 1)
-    assert v("B9") == f"{100 * len(in_time) / authorised:.1f}%"
+    # TEXT rounds the shown decimal half away from zero, as Excel does (81.25% -> "81.3%")
+    shown = Decimal(100 * len(in_time)) / Decimal(authorised)
+    assert v("B9") == f"{shown.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
     share = len(in_time) / authorised
     assert v("B10") == ("Green" if share >= 0.8 else "Red" if share < 0.6 else "Amber")
     assert v("B11") == ("Improving" if share > 0.5 else "Worsening")
