@@ -37,7 +37,13 @@ def _plain(value: Any) -> Any:
 
     if isinstance(value, ExcelError):
         return Error(str(value))
-    if value is None or isinstance(value, float | str | bool):
+    if isinstance(value, str):
+        return str(value)  # a str subclass may carry unpicklable attributes
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, float):
+        return float(value)
+    if value is None:
         return value
     return f"<{type(value).__name__}>"  # not a cell value: never agrees
 
