@@ -20,7 +20,6 @@ after). Exact matches are found through a dictionary of the searched values.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import Any
 
@@ -42,9 +41,9 @@ __all__ = ["FUNCTIONS", "find", "sort_key"]
 _BLANK = (3, 0.0)
 
 
-def sort_key(value: Any) -> tuple[int, Any]:
-    """A value's place in Excel's sort order: numbers, text (ignoring case), FALSE, TRUE,
-    blanks, errors."""
+def sort_key(value: Any, fold: Callable[[str], str] = str.lower) -> tuple[int, Any]:
+    """A value's place in Excel's sort order: numbers, text (ignoring case: ``fold``;
+    XLOOKUP and XMATCH also fold "ß" to "ss"), FALSE, TRUE, blanks, errors."""
     if value is EMPTY or value is None:
         return _BLANK
     if isinstance(value, XlError):
@@ -52,7 +51,7 @@ def sort_key(value: Any) -> tuple[int, Any]:
     if isinstance(value, bool | np.bool_):
         return (2, bool(value))
     if isinstance(value, str):
-        return (1, value.lower())
+        return (1, fold(value))
     return (0, float(value))
 
 
@@ -79,34 +78,27 @@ def _one(value: Any) -> Any:
 
 def find(target: Any, items: list[Any], match: int = 0, search: int = 1,
          wildcards: bool = False, regex: bool = False, blank_finds: bool = True,
-         keys: list[tuple[int, Any]] | None = None) -> int | None:
+         keys: list[tuple[int, Any]] | None = None,
+         fold: Callable[[str], str] = str.lower) -> int | None:
     """The 0-based position XLOOKUP / XMATCH find (None: not found)."""
     if (target is EMPTY or target is None) and not blank_finds:
         return None
-    keys = keys if keys is not None else [sort_key(v) for v in items]
+    keys = keys if keys is not None else [sort_key(v, fold) for v in items]
     n = len(keys)
     order = range(n) if search in (1, 2) else range(n - 1, -1, -1)
     if (wildcards or regex) and isinstance(target, str):
         pattern = re.compile(target) if regex else re.compile(
-            _wildcard_regex(target.lower()), re.DOTALL)
+            _wildcard_regex(fold(target)), re.DOTALL)
         for i in order:
             item = items[i]
             if not isinstance(item, str) or isinstance(item, XlError) or item is EMPTY:
                 continue
-            if pattern.search(item) if regex else pattern.fullmatch(item.lower()):
+            if pattern.search(item) if regex else pattern.fullmatch(fold(item)):
                 return i
         return None
-    wanted = sort_key(target)
+    wanted = sort_key(target, fold)
     if search in (2, -2):
-        ordered = [keys[i] for i in order]
-        at = bisect_left(ordered, wanted)
-        if at < n and ordered[at] == wanted:
-            return order[at]
-        if match == -1 and at > 0 and ordered[at - 1][0] < _BLANK[0]:
-            return order[at - 1]
-        if match == 1 and at < n and ordered[at][0] < _BLANK[0]:
-            return order[at]
-        return None
+        return _halves(keys, wanted, match, descending=search == -2)
     best: int | None = None
     for i in order:
         key = keys[i]
@@ -121,10 +113,45 @@ def find(target: Any, items: list[Any], match: int = 0, search: int = 1,
     return best
 
 
+def _halves(keys: list[tuple[int, Any]], wanted: tuple[int, Any], match: int,
+            descending: bool) -> int | None:
+    """XLOOKUP / XMATCH search by halves over the whole range in Excel's sort order: the
+    first equal value met going left (right in descending data), else the last value
+    passed below (-1) or above (1) the one sought."""
+    lo, hi = 0, len(keys) - 1
+    found = below = above = None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        key = keys[mid]
+        if key == wanted:
+            found = mid
+            if descending:
+                lo = mid + 1
+            else:
+                hi = mid - 1
+        elif key < wanted:
+            below = mid
+            if descending:
+                hi = mid - 1
+            else:
+                lo = mid + 1
+        else:
+            above = mid
+            if descending:
+                lo = mid + 1
+            else:
+                hi = mid - 1
+    if found is not None:
+        return found
+    candidate = below if match == -1 else above if match == 1 else None
+    return candidate if candidate is not None and keys[candidate][0] < _BLANK[0] else None
+
+
 def _approximate(target: Any, items: list[Any], descending: bool = False) -> int | None:
     """Old-style search: by halves for the last value not above the one sought (MATCH 1,
-    VLOOKUP TRUE, LOOKUP); MATCH -1 reads in order while the values stay at or above it
-    (the equal value, else the last above). A blank sought value is 0."""
+    VLOOKUP TRUE, LOOKUP); MATCH -1 reads in order
+    while the values stay at or above it (the equal value, else the last above). A
+    blank sought value is 0."""
     if target is EMPTY or target is None:
         target = 0.0
     wanted = sort_key(target)
@@ -141,9 +168,37 @@ def _approximate(target: Any, items: list[Any], descending: bool = False) -> int
                 break
             found = i
         return found
-    at = bisect_right(keys, wanted) - 1
-    if at >= 0 and keys[at][0] == wanted[0]:
-        return at
+    # by halves over the whole range: where the middle value is of another type (or
+    # blank), the nearest value of the sought type is taken, looking right first; a value
+    # identical to the one sought (same case) ends the search
+    lo, hi, found = 0, len(keys) - 1, None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if keys[mid][0] != wanted[0]:
+            mid = _nearest(keys, wanted[0], lo, mid, hi)
+            if mid is None:
+                break
+        key = keys[mid]
+        item = items[mid]
+        if key == wanted and (not isinstance(item, str) or item == target):
+            return mid
+        if key <= wanted:
+            found, lo = mid, mid + 1
+        else:
+            hi = mid - 1
+    return found
+
+
+def _nearest(keys: list[tuple[int, Any]], kind: int, lo: int, mid: int,
+             hi: int) -> int | None:
+    """The position nearest ``mid`` in [lo, hi] holding a value of type ``kind``: to the
+    right first, then to the left."""
+    for i in range(mid + 1, hi + 1):
+        if keys[i][0] == kind:
+            return i
+    for i in range(mid - 1, lo - 1, -1):
+        if keys[i][0] == kind:
+            return i
     return None
 
 
@@ -182,12 +237,9 @@ def _position(function: Callable[[Any], Any], target: Any) -> Any:
     return function(_one(target))
 
 
-def _int_arg(value: Any, default: int, omitted_zero: bool = False) -> int:
-    """An integer argument; ``omitted_zero``: the integer 0 ``formulas`` gives for an
-    omitted argument (``XLOOKUP(v,a,b,,,-1)``) is the default too."""
+def _int_arg(value: Any, default: int) -> int:
     value = _one(value)
-    if value is EMPTY or value is None or (omitted_zero and type(value) is int
-                                           and value == 0):
+    if value is EMPTY or value is None:
         return default
     return integer(value)
 
@@ -209,18 +261,20 @@ def _match(target: Any, array: Any, kind: Any = 1.0) -> Any:
 
 @_guarded
 def _xmatch(target: Any, array: Any, match: Any = 0.0, search: Any = 1.0) -> Any:
+    if isinstance(target, XlError):
+        return target
     items = _vector(array)
-    match_mode, search_mode = _int_arg(match, 0), _int_arg(search, 1, omitted_zero=True)
+    match_mode, search_mode = _int_arg(match, 0), _int_arg(search, 1)
     if match_mode not in (0, -1, 1, 2, 3) or search_mode not in (1, -1, 2, -2) or (
             match_mode in (2, 3) and search_mode in (2, -2)):
         return xl_error("#VALUE!")
-    keys = [sort_key(v) for v in items]
+    keys = [sort_key(v, str.casefold) for v in items]
 
     def one(value: Any) -> Any:
         if isinstance(value, XlError):
             return value
         at = find(value, items, match_mode, search_mode, wildcards=match_mode == 2,
-                  regex=match_mode == 3, keys=keys)
+                  regex=match_mode == 3, keys=keys, fold=str.casefold)
         return xl_error("#N/A") if at is None else float(at + 1)
 
     return _position(one, target)
@@ -229,6 +283,8 @@ def _xmatch(target: Any, array: Any, match: Any = 0.0, search: Any = 1.0) -> Any
 @_guarded
 def _xlookup(target: Any, lookup: Any, returns: Any, if_not_found: Any = None,
              match: Any = 0.0, search: Any = 1.0) -> Any:
+    if isinstance(target, XlError):
+        return target
     if not isinstance(returns, np.ndarray):
         return xl_error("#VALUE!")
     grid = _grid(lookup)
@@ -243,7 +299,7 @@ def _xlookup(target: Any, lookup: Any, returns: Any, if_not_found: Any = None,
         pick = lambda i: out[:, i: i + 1]  # noqa: E731
     else:
         return xl_error("#VALUE!")
-    match_mode, search_mode = _int_arg(match, 0), _int_arg(search, 1, omitted_zero=True)
+    match_mode, search_mode = _int_arg(match, 0), _int_arg(search, 1)
     if match_mode not in (0, -1, 1, 2) or search_mode not in (1, -1, 2, -2) or (
             match_mode == 2 and search_mode in (2, -2)):
         return xl_error("#VALUE!")
@@ -257,7 +313,7 @@ def _xlookup(target: Any, lookup: Any, returns: Any, if_not_found: Any = None,
         if isinstance(value, XlError):
             return value
         at = find(value, items, match_mode, search_mode, wildcards=match_mode == 2,
-                  keys=keys)
+                  keys=keys, fold=str.casefold)
         if at is None:
             return xl_error("#N/A") if missing else if_not_found
         found = pick(at)
