@@ -12,6 +12,7 @@ DATEVALUE reads it, other text is ``#VALUE!``); a negative serial or one past 31
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -65,6 +66,7 @@ def date_serial(value: Any, *, bools: bool = True, rounded: bool = False) -> int
     return day
 
 
+@functools.lru_cache(maxsize=65_536)
 def serial_of(year: int, month: int, day: int = 1) -> int:
     """Excel's serial for a year, a month (any whole number: 13 is January of the next
     year, 0 December of the year before) and a day of that month (any whole number,
@@ -79,6 +81,7 @@ def serial_of(year: int, month: int, day: int = 1) -> int:
     return serial
 
 
+@functools.lru_cache(maxsize=65_536)
 def ymd(serial: int) -> tuple[int, int, int]:
     """Year, month and day of a whole serial as Excel shows them (0 is 1900-01-00,
     60 is 1900-02-29)."""
