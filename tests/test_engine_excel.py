@@ -10,6 +10,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table
 
 from xlkpi.workbook import recalc
+from xlkpi.workbook.engine import evaluate
+from xlkpi.workbook.package import Package
 
 
 def _run(tmp_path, build):
@@ -175,3 +177,20 @@ def test_subtotal_leaves_out_hidden_rows_for_101_to_111(tmp_path, code, expected
         ws["B1"] = f"=SUBTOTAL({code},A1:A4)"
 
     assert _run(tmp_path, build).value("Sheet", "B1") == expected
+
+
+def test_cells_computed_from_today_are_volatile_too(tmp_path):
+    def build(wb):
+        ws = wb.active
+        ws["A1"] = "=TODAY()"
+        ws["A2"] = "=A1+28"  # a due date from today: Excel saved it on another day
+        ws["A3"] = "=YEAR(A2)"
+        ws["B1"] = 5
+        ws["B2"] = "=B1*2"
+
+    path = tmp_path / "case.xlsx"
+    wb = openpyxl.Workbook()
+    build(wb)
+    wb.save(path)
+    evaluation = evaluate(Package(path))
+    assert evaluation.volatile == {"Sheet": {(1, 1), (2, 1), (3, 1)}}

@@ -153,7 +153,8 @@ def check_command(
     """Recalculate in memory, compare with the values Excel cached, and lint (a CI gate).
 
     Numbers must agree to a relative tolerance of 1e-9; text, booleans and error values
-    exactly. Cells using TODAY(), NOW() or RAND() are not compared. The lint findings are
+    exactly. Cells using TODAY(), NOW() or RAND(), and cells computed from them, are not
+    compared (Excel saved them on another day). The lint findings are
     those of `xlkpi lint`. Exit 1 when any file has a difference, a formula that cannot be
     evaluated or a lint finding; 2 when a file is unreadable.
     """

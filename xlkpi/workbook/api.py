@@ -40,7 +40,6 @@ from xlkpi.workbook.writing import WorkbookOpenError, excel_owner
 __all__ = [
     "RAG_WORDS",
     "REL_TOLERANCE",
-    "VOLATILE",
     "CheckResult",
     "Difference",
     "RecalcResult",
@@ -56,7 +55,6 @@ __all__ = [
 REL_TOLERANCE = 1e-9
 _ABS_TOLERANCE = 1e-12
 #: Functions whose value changes between calculations: their cells are not compared.
-VOLATILE = ("TODAY(", "NOW(", "RAND(", "RANDBETWEEN(", "RANDARRAY(")
 #: The statuses counted in a summary.
 RAG_WORDS = ("Red", "Amber", "Green")
 #: The longest text a cell holds (Excel repairs a file with a longer one).
@@ -368,12 +366,13 @@ def check(path: str | Path, progress: Callable[[int, int], None] | None = None) 
     for sheet in package.sheets:
         computed = result.evaluation.values.get(sheet.name, {})
         skipped = result.evaluation.skipped.get(sheet.name, {})
+        volatile = result.evaluation.volatile.get(sheet.name, set())
         for key, value in computed.items():
             cell = sheet.cells.get(key)
             if cell is None or key in skipped:
                 continue
             formula = cell.formula or ""
-            if any(v in formula.upper() for v in VOLATILE):
+            if key in volatile:
                 outcome.volatile += 1
                 continue
             outcome.compared += 1

@@ -114,7 +114,9 @@ def intersect(arg: Any) -> Any:
         if rect.col1 <= out.col1 <= rect.col2:
             value = arg[0, out.col1 - rect.col1]
             if out.row2 > out.row1:
-                return np.full((out.shape[0], 1), value, dtype=object).view(Array)
+                from xlkpi.workbook.excel_functions import filled
+
+                return filled((out.shape[0], 1), value).view(Array)
             return value
         return xl_error("#VALUE!")
     return arg

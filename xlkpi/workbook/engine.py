@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import formulas
@@ -23,7 +23,7 @@ from formulas.tokens.operand import XlError
 from xlkpi.functions import get as get_kpi_function
 from xlkpi.workbook.blocks import Block, blocks_of, order, reads, split_cells, split_running
 from xlkpi.workbook.context import Context, evaluating, intersect, range_array
-from xlkpi.workbook.excel_functions import ELEMENTWISE, EMPTY, POSITIONAL, xl_error
+from xlkpi.workbook.excel_functions import ELEMENTWISE, EMPTY, POSITIONAL, filled, xl_error
 from xlkpi.workbook.grid import Grid, to_python
 from xlkpi.workbook.package import Package
 from xlkpi.workbook.references import MAX_ROW, Rect, Reference, parse_range, shift_formula
@@ -32,6 +32,9 @@ from xlkpi.workbook.structure import Structure
 __all__ = ["Evaluation", "evaluate"]
 
 _PARSER = formulas.Parser()
+#: Functions whose value changes between calculations.
+_VOLATILE = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY)\(",
+                       re.IGNORECASE)
 #: Functions whose value depends on where the formula is, even with constant arguments.
 _PLACED = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:INDIRECT|OFFSET|SHEETS?|ANCHORARRAY|ISFORMULA|"
                      r"FORMULATEXT|ROW|COLUMN)\(", re.IGNORECASE)
@@ -49,6 +52,9 @@ class Evaluation:
     #: formula cells that could not be evaluated, with the reason ("circular reference")
     skipped: dict[str, dict[tuple[int, int], str]]
     seconds: float
+    #: formula cells whose value changes between calculations: those calling TODAY(),
+    #: NOW(), RAND()... and every cell computed from one (Excel's value is from its day)
+    volatile: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
 
 
 class _Engine:
@@ -182,7 +188,7 @@ class _Engine:
             if result.ndim == 2 and result.shape == (block.rows, 1):
                 values = result[:, 0]
             elif result.size == 1 and not isinstance(result.ravel()[0], XlError):
-                values = np.full(block.rows, result.ravel()[0], dtype=object)
+                values = filled(block.rows, result.ravel()[0])
             if values is not None:
                 self.batched += block.rows
                 # an error in the whole-column call is checked cell by cell: one bad row
@@ -328,15 +334,16 @@ def _elementwise(ref: Reference) -> bool:
 
 
 def _filled(block: Block, code: str, message: str) -> np.ndarray:
-    error = _CellError(code, message)
-    return np.full(len(list(block.cells())) if block.array else block.rows, error,
-                   dtype=object)
+    out = np.empty(len(list(block.cells())) if block.array else block.rows, dtype=object)
+    out.fill(_CellError(code, message))  # np.full would turn the error into plain text
+    return out
 
 
 def _spill(result: np.ndarray, target: Rect) -> np.ndarray:
     rows, cols = target.shape
     grid = np.atleast_2d(result) if result.ndim else np.array([[result[()]]], dtype=object)
-    out = np.full((rows, cols), xl_error("#N/A"), dtype=object)
+    out = np.empty((rows, cols), dtype=object)
+    out.fill(xl_error("#N/A"))  # np.full would turn the error into text
     # Excel repeats a one-row result down and a one-column result across the range
     if grid.shape[0] == 1:
         grid = np.repeat(grid, rows, axis=0)
@@ -381,6 +388,7 @@ def evaluate(package: Package, progress: Callable[[int, int], None] | None = Non
 
     engine.on_block = record
     engine.schedule(ordered)
+    volatile = _volatile_cells(engine, ordered)
     for i in range(len(ordered)):
         engine.compute(i)
     cells = done[0]
@@ -388,4 +396,19 @@ def evaluate(package: Package, progress: Callable[[int, int], None] | None = Non
         for cell in block.cells():
             skipped[engine.names[block.sheet]][cell] = "circular reference"
     return Evaluation(values, cells, len(blocks), engine.batched, skipped,
-                      time.perf_counter() - started)
+                      time.perf_counter() - started, volatile)
+
+
+def _volatile_cells(engine: _Engine, ordered: list[Block]) -> dict[str, set[tuple[int, int]]]:
+    """The cells of volatile blocks: those calling a volatile function, and those reading
+    one (blocks in dependency order, so one pass finds them all)."""
+    found: list[Rect] = []
+    out: dict[str, set[tuple[int, int]]] = {}
+    for block in ordered:
+        if _VOLATILE.search(block.formula) or (found and any(
+                rect.sheet == v.sheet and rect.row1 <= v.row2 and rect.row2 >= v.row1
+                and rect.col1 <= v.col2 and rect.col2 >= v.col1
+                for rect in engine.reads(block) for v in found)):
+            found.append(block.output)
+            out.setdefault(engine.names[block.sheet], set()).update(block.cells())
+    return out

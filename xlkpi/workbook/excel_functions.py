@@ -41,6 +41,7 @@ __all__ = [
     "EMPTY",
     "POSITIONAL",
     "WEEKENDS",
+    "filled",
     "from_excel",
     "register",
     "to_excel",
@@ -83,6 +84,14 @@ POSITIONAL = frozenset({"ROW", "COLUMN", "ROWS", "COLUMNS", "INDIRECT", "OFFSET"
                         "TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY", "INFO"})
 
 _ERRORS = {str(code): err for code, err in Error.errors.items()}
+
+
+def filled(shape: Any, value: Any) -> np.ndarray:
+    """An object array of ``shape`` holding ``value`` itself (``np.full`` turns an error
+    or the blank marker, which are text subclasses, into plain text)."""
+    out = np.empty(shape, dtype=object)
+    out.fill(value)
+    return out
 
 
 def xl_error(code: str) -> XlError:

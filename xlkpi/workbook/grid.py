@@ -54,9 +54,9 @@ class Grid:
     def write(self, rows: range, col: int, values: np.ndarray) -> None:
         column = self.column(col)
         if rows.stop - 1 > self.max_row:
-            grown = {c: np.concatenate([v, np.full(rows.stop - 1 - self.max_row, EMPTY,
-                                                   dtype=object)])
-                     for c, v in self.columns.items()}
+            blanks = np.empty(rows.stop - 1 - self.max_row, dtype=object)
+            blanks.fill(EMPTY)  # np.full would turn the marker into text
+            grown = {c: np.concatenate([v, blanks]) for c, v in self.columns.items()}
             self.columns.update(grown)
             self.max_row = rows.stop - 1
             column = self.columns[col]

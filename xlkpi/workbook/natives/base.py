@@ -27,7 +27,7 @@ import numpy as np
 from formulas.functions import Array
 from formulas.tokens.operand import XlError
 
-from xlkpi.workbook.excel_functions import EMPTY, xl_error
+from xlkpi.workbook.excel_functions import EMPTY, filled, xl_error
 
 __all__ = [
     "EMPTY",
@@ -243,10 +243,9 @@ def _broadcast(args: tuple[Any, ...]) -> tuple[tuple[int, int] | None, list[Any]
     na = xl_error("#N/A")
     for arg, arr in zip(args, shaped, strict=True):
         if arr is None or arr.ndim != 2:
-            out.append(np.full((rows, cols), scalar(arg) if arr is not None else arg,
-                               dtype=object))
+            out.append(filled((rows, cols), scalar(arg) if arr is not None else arg))
             continue
-        grid = np.full((rows, cols), na, dtype=object)
+        grid = filled((rows, cols), na)
         r = rows if arr.shape[0] == 1 else arr.shape[0]
         c = cols if arr.shape[1] == 1 else arr.shape[1]
         grid[:r, :c] = np.broadcast_to(arr, (r, c)) if (arr.shape[0] == 1 or
