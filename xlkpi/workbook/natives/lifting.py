@@ -5,7 +5,9 @@ whole when arrays are broadcast.
 given as a single argument next to an array (``IFNA(A1:A9, NA())``,
 ``EOMONTH(A1:A9, 1/0)``) or the ``#N/A`` that pads a shorter array reached the scalar
 function as the text "#N/A". Here such arguments are first made into arrays holding the
-error itself, which the broadcast keeps.
+error itself, which the broadcast keeps. (Implicit intersection, which
+:func:`~xlkpi.workbook.context.intersect` applies to references in a cell formula, comes
+first: only what remains an array is padded.)
 """
 
 from __future__ import annotations
@@ -84,7 +86,9 @@ def lift(errors_pass: bool = False, ranges: str = "lift",
                 if ranges == "refuse":
                     return xl_error("#VALUE!")
                 args = tuple(a.ravel()[0] if is_range(a) else a for a in args)
-            return lifted(*_errors_kept(args))
+            from xlkpi.workbook.context import intersect
+
+            return lifted(*_errors_kept(tuple(intersect(a) for a in args)))
 
         call.scalar = function  # type: ignore[attr-defined]
         return call
