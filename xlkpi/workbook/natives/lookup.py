@@ -223,18 +223,38 @@ def _guarded(function: Callable[..., Any]) -> Callable[..., Any]:
     return evaluate
 
 
-def _position(function: Callable[[Any], Any], target: Any) -> Any:
-    """A function of the sought value, element by element when it is an array."""
-    if isinstance(target, np.ndarray) and target.size > 1:
-        grid = _grid(target)
-        out = np.empty(grid.shape, dtype=object)
-        for index, value in np.ndenumerate(grid):
-            try:
-                out[index] = function(value)
-            except ExcelValueError as err:
-                out[index] = xl_error(err.code)
-        return array_result(out)
-    return function(_one(target))
+def _lift(function: Callable[..., Any], *args: Any) -> Any:
+    """``function`` of single values, element by element over the arguments that are
+    arrays (a one-row or one-column array stretches; past an array's end is #N/A)."""
+    grids = [_grid(a) if isinstance(a, np.ndarray) and a.size != 1 else None
+             for a in args]
+    if all(g is None for g in grids):
+        return _call(function, [_one(a) for a in args])
+    rows = max(g.shape[0] for g in grids if g is not None)
+    cols = max(g.shape[1] for g in grids if g is not None)
+    out = np.empty((rows, cols), dtype=object)
+    for r in range(rows):
+        for c in range(cols):
+            values: list[Any] | None = []
+            for arg, grid in zip(args, grids, strict=True):
+                if grid is None:
+                    values.append(_one(arg))
+                    continue
+                rr, cc = (0 if grid.shape[0] == 1 else r), (0 if grid.shape[1] == 1 else c)
+                if rr >= grid.shape[0] or cc >= grid.shape[1]:
+                    values = None
+                    break
+                values.append(grid[rr, cc])
+            result = xl_error("#N/A") if values is None else _call(function, values)
+            out[r, c] = _one(result)
+    return array_result(out)
+
+
+def _call(function: Callable[..., Any], values: list[Any]) -> Any:
+    try:
+        return function(*values)
+    except ExcelValueError as err:
+        return xl_error(err.code)
 
 
 def _int_arg(value: Any, default: int) -> int:
@@ -247,44 +267,49 @@ def _int_arg(value: Any, default: int) -> int:
 @_guarded
 def _match(target: Any, array: Any, kind: Any = 1.0) -> Any:
     items = _vector(array)
-    mode = _int_arg(kind, 1)
 
-    def one(value: Any) -> Any:
+    def one(value: Any, kind_: Any) -> Any:
         if isinstance(value, XlError):
             return value
+        mode = _int_arg(kind_, 1)
         at = (_exact(value, items) if mode == 0 else
               _approximate(value, items, descending=mode < 0))
         return xl_error("#N/A") if at is None else float(at + 1)
 
-    return _position(one, target)
+    return _lift(one, target, kind)
+
+
+def _modes(match: Any, search: Any, most: int) -> tuple[int, int]:
+    """XLOOKUP / XMATCH match and search modes, checked (#VALUE!)."""
+    match_mode, search_mode = _int_arg(match, 0), _int_arg(search, 1)
+    if not -1 <= match_mode <= most or search_mode not in (1, -1, 2, -2) or (
+            match_mode >= 2 and search_mode in (2, -2)):
+        raise ExcelValueError("#VALUE!")
+    return match_mode, search_mode
 
 
 @_guarded
 def _xmatch(target: Any, array: Any, match: Any = 0.0, search: Any = 1.0) -> Any:
-    if isinstance(target, XlError):
-        return target
     items = _vector(array)
-    match_mode, search_mode = _int_arg(match, 0), _int_arg(search, 1)
-    if match_mode not in (0, -1, 1, 2, 3) or search_mode not in (1, -1, 2, -2) or (
-            match_mode in (2, 3) and search_mode in (2, -2)):
-        return xl_error("#VALUE!")
     keys = [sort_key(v, str.casefold) for v in items]
 
-    def one(value: Any) -> Any:
+    def one(value: Any, match_: Any, search_: Any) -> Any:
         if isinstance(value, XlError):
             return value
+        match_mode, search_mode = _modes(match_, search_, 3)
         at = find(value, items, match_mode, search_mode, wildcards=match_mode == 2,
                   regex=match_mode == 3, keys=keys, fold=str.casefold)
         return xl_error("#N/A") if at is None else float(at + 1)
 
-    return _position(one, target)
+    return _lift(one, target, match, search)
 
 
 @_guarded
 def _xlookup(target: Any, lookup: Any, returns: Any, if_not_found: Any = None,
              match: Any = 0.0, search: Any = 1.0) -> Any:
-    if isinstance(target, XlError):
-        return target
+    if isinstance(_one(target), XlError) and not (
+            isinstance(target, np.ndarray) and target.size > 1):
+        return _one(target)
     if not isinstance(returns, np.ndarray):
         return xl_error("#VALUE!")
     grid = _grid(lookup)
@@ -299,19 +324,16 @@ def _xlookup(target: Any, lookup: Any, returns: Any, if_not_found: Any = None,
         pick = lambda i: out[:, i: i + 1]  # noqa: E731
     else:
         return xl_error("#VALUE!")
-    match_mode, search_mode = _int_arg(match, 0), _int_arg(search, 1)
-    if match_mode not in (0, -1, 1, 2) or search_mode not in (1, -1, 2, -2) or (
-            match_mode == 2 and search_mode in (2, -2)):
-        return xl_error("#VALUE!")
     items = grid.ravel().tolist()
-    keys = [sort_key(v) for v in items]
+    keys = [sort_key(v, str.casefold) for v in items]
     # ``formulas`` gives an omitted argument as the integer 0 (XLOOKUP(v,a,b,,1))
     missing = if_not_found is None or if_not_found is EMPTY or (
         type(if_not_found) is int and if_not_found == 0)
 
-    def one(value: Any) -> Any:
+    def one(value: Any, match_: Any, search_: Any) -> Any:
         if isinstance(value, XlError):
             return value
+        match_mode, search_mode = _modes(match_, search_, 2)
         at = find(value, items, match_mode, search_mode, wildcards=match_mode == 2,
                   keys=keys, fold=str.casefold)
         if at is None:
@@ -319,7 +341,7 @@ def _xlookup(target: Any, lookup: Any, returns: Any, if_not_found: Any = None,
         found = pick(at)
         return found.ravel()[0] if found.size == 1 else array_result(found)
 
-    return _position(one, target)
+    return _lift(one, target, match, search)
 
 
 def _table_lookup(by_rows: bool) -> Callable[..., Any]:
@@ -332,26 +354,24 @@ def _table_lookup(by_rows: bool) -> Callable[..., Any]:
         grid = _grid(table)
         if not by_rows:
             grid = grid.T
-        which = _one(index)
-        if isinstance(which, XlError):
-            return which
-        column = integer(which)
-        sorted_ = _one(approximate)
-        sorted_ = True if sorted_ is None else (False if sorted_ is EMPTY else
-                                                 boolean(sorted_))
-        if column < 1:
-            return xl_error("#VALUE!")
-        if column > grid.shape[1]:
-            return xl_error("#REF!")
         items = grid[:, 0].tolist()
 
-        def one(value: Any) -> Any:
+        def one(value: Any, which: Any, sorted_: Any) -> Any:
             if isinstance(value, XlError):
                 return value
+            if isinstance(which, XlError):
+                return which
+            column = integer(which)
+            sorted_ = True if sorted_ is None else (False if sorted_ is EMPTY else
+                                                     boolean(sorted_))
+            if column < 1:
+                return xl_error("#VALUE!")
+            if column > grid.shape[1]:
+                return xl_error("#REF!")
             at = _approximate(value, items) if sorted_ else _exact(value, items)
             return xl_error("#N/A") if at is None else grid[at, column - 1]
 
-        return _position(one, target)
+        return _lift(one, target, index, approximate)
 
     evaluate.__name__ = "VLOOKUP" if by_rows else "HLOOKUP"
     return evaluate
@@ -380,7 +400,7 @@ def _lookup(target: Any, lookup: Any, result: Any = None) -> Any:
             return xl_error("#N/A")
         return outs[at]
 
-    return _position(one, target)
+    return _lift(one, target)
 
 
 @_guarded
@@ -390,29 +410,41 @@ def _index(array: Any, row: Any = None, column: Any = None, area: Any = None) ->
     grid = _grid(array)
     if area is not None and area is not EMPTY and _int_arg(area, 1) != 1:
         return xl_error("#REF!")
-    r = _int_arg(row, 0) if row is not None else 0
-    c = _int_arg(column, 0) if column is not None else 0
-    if column is None and grid.shape[0] == 1 and grid.shape[1] > 1:
-        r, c = (1 if r else 0), r
-    if r < 0 or c < 0:
-        return xl_error("#VALUE!")
-    if r > grid.shape[0] or c > grid.shape[1]:
-        return xl_error("#REF!")
-    part = grid[slice(r - 1, r) if r else slice(None), slice(c - 1, c) if c else slice(None)]
-    return part[0, 0] if part.size == 1 else array_result(part)
+
+    def one(row_: Any, column_: Any) -> Any:
+        r = _int_arg(row_, 0) if row_ is not None else 0
+        c = _int_arg(column_, 0) if column_ is not None else 0
+        if column_ is None and grid.shape[0] == 1 and grid.shape[1] > 1:
+            r, c = (1 if r else 0), r
+        if r < 0 or c < 0:
+            return xl_error("#VALUE!")
+        if r > grid.shape[0] or c > grid.shape[1]:
+            return xl_error("#REF!")
+        part = grid[slice(r - 1, r) if r else slice(None),
+                    slice(c - 1, c) if c else slice(None)]
+        return part[0, 0] if part.size == 1 else array_result(part)
+
+    return _lift(one, row, column)
 
 
 @_guarded
 def _choose(index: Any, *values: Any) -> Any:
-    def one(which: Any) -> Any:
+    """The value the index picks; with an array index (or array values) element by
+    element."""
+    if not (isinstance(index, np.ndarray) and index.size > 1):
+        which = _one(index)
         if isinstance(which, XlError):
             return which
         at = integer(which)
-        if not 1 <= at <= len(values):
-            return xl_error("#VALUE!")
-        return values[at - 1]
+        return values[at - 1] if 1 <= at <= len(values) else xl_error("#VALUE!")
 
-    return _position(one, index)
+    def one(which: Any, *picked: Any) -> Any:
+        if isinstance(which, XlError):
+            return which
+        at = integer(which)
+        return picked[at - 1] if 1 <= at <= len(picked) else xl_error("#VALUE!")
+
+    return _lift(one, index, *values)
 
 
 #: The functions this module gives the engine, by Excel name.
