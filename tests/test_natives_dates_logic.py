@@ -125,6 +125,21 @@ DATE_TIME = [
     ("=DATEVALUE(\"15-Mar-2023\")", 45000.0),
     ("=DATEVALUE(\"March 15, 2023\")", 45000.0),
     ("=DATEVALUE(\"12/31/1899\")", "#VALUE!"),
+    # ironcalc DATE_AND_TIME/DATE_TIME.xlsx Sheet1!C5:C11
+    ("=TIMEVALUE(\"24:00\")", 0.0),
+    ("=TIMEVALUE(\" 1:30 \")", 0.0625),
+    ("=DATEVALUE(\"29-Feb-1900\")", 60.0),
+    ("=DATEVALUE(\"2024-02-29 06:00\")", 45351.0),
+    # IronCalc repository history, xlsx/tests/calc_tests TIMEVALUE.xlsx B7:B13, DATEVALUE.xlsx
+    # B3 and DATE_AND_TIME/YEARFRAC_DATEDIF.xlsx C31:D32 (saved by Excel Online)
+    ("=TIMEVALUE(\"4 pm\")", 16 / 24),
+    ("=TIMEVALUE(\"4:5 pm\")", 0.6701388888888888),
+    ("=TIMEVALUE(\"4:65\")", 0.21180555555555555),
+    ("=TIMEVALUE(\"4.35\")", "#VALUE!"),
+    ("=DATEVALUE(\"12.01.2026\")", "#VALUE!"),
+    ("=YEARFRAC(\"2024-01-10\",\"2026-01-10\")", 2.0),
+    ("=DATEDIF(\"2024-01-10\",\"2026-01-10\",\"D\")", 731.0),
+    ("=DATEDIF(\" 2024-01-10 \",\" 2026-01-10 \",\"D\")", "#VALUE!"),
     ("=TIMEVALUE(\"2 PM\")", 14 / 24),
     ("=TIMEVALUE(\"13:00 PM\")", "#VALUE!"),
     # ironcalc DAYS_DAYS360.xlsx Sheet1!C:D

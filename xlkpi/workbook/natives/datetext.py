@@ -1,7 +1,8 @@
 """Dates and times written as text, read as Excel reads them (DATEVALUE, TIMEVALUE, and
 any text used where a number is wanted): ISO ``2024-03-31``, ``31-Mar-2024``,
 ``March 31, 2024``, US ``3/31/2024`` (the workbooks Excel saved here use that locale) and
-times ``14:30``, ``2:30 PM``, ``14:30:15``; a date and a time together add up.
+times ``14:30``, ``2:30 PM``, ``4 pm``, ``4:5 pm``, ``14:30:15`` (minutes past 59 carry into the
+hour: ``4:65`` is 5:05); a date and a time together add up.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ _EPOCH = dt.date(1899, 12, 30)
 _MARCH_1900 = dt.date(1900, 3, 1)
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-_TIME = re.compile(r"(\d{1,2})(?::(\d{2})(?::(\d{2}(?:\.\d+)?))?\s*([AaPp][Mm])?"
+_TIME = re.compile(r"(\d{1,2})(?::(\d{1,2})(?::(\d{1,2}(?:\.\d+)?))?\s*([AaPp][Mm])?"
                    r"|\s*([AaPp][Mm]))$")
 
 
@@ -50,7 +51,7 @@ def _date(text: str) -> float | None:
     text = text.strip().replace(",", " ")
     parts = [p for p in re.split(r"[\s/\-.]+", text) if p]
     try:
-        if len(parts) == 3 and all(p.isdigit() for p in parts):
+        if re.fullmatch(r"\d+([/-])\d+\1\d+", text):  # 3/31/2024, 2024-03-31 (not 3.31.2024)
             if len(parts[0]) == 4:
                 y, m, d = int(parts[0]), int(parts[1]), int(parts[2])
             else:
@@ -88,27 +89,32 @@ def _time(text: str) -> float | None:
         if not 1 <= hours <= 12:
             return None
         hours = hours % 12 + (12 if meridian == "PM" else 0)
-    if minutes > 59 or seconds >= 60:
-        return None
     return (hours * 3600 + minutes * 60 + seconds) / 86400
 
 
 def date_time_value(text: str) -> float | None:
     """Date or time text as a serial number, or None when Excel would not read it."""
+    parts = _day_and_time(text)
+    return None if parts is None else parts[0] + parts[1]
+
+
+def _day_and_time(text: str) -> tuple[float, float] | None:
+    """Date text's serial day (0 when only a time is written) and time of day. Spaces
+    around a time alone are allowed (" 1:30 "), around a date not (" 2026-01-10 ")."""
+    padded = text != text.strip()
     text = text.strip()
     if not text:
         return None
     found = _TIME.search(text)
-    if found:
-        time = _time(found.group())
-        rest = text[: found.start()].strip()
-        if time is None:
-            return None
-        if not rest:
-            return time
-        day = _date(rest)
-        return None if day is None else day + time
-    return _date(text)
+    if not found:
+        day = None if padded else _date(text)
+        return None if day is None else (day, 0.0)
+    time = _time(found.group())
+    rest = text[: found.start()].strip()
+    if time is None or (rest and padded):
+        return None
+    day = _date(rest) if rest else 0.0
+    return None if day is None else (day, time)
 
 
 @lift()
@@ -116,10 +122,10 @@ def datevalue(value: Any) -> float:
     """DATEVALUE: date text as its serial (a time in it dropped); not text: ``#VALUE!``."""
     if not isinstance(value, str):
         raise fail("#VALUE!")
-    result = date_time_value(value)
-    if result is None:
+    parts = _day_and_time(value)
+    if parts is None:
         raise fail("#VALUE!")
-    return float(math.floor(result))
+    return float(math.floor(parts[0] + parts[1]))
 
 
 @lift()
@@ -128,10 +134,10 @@ def timevalue(value: Any) -> float:
     ``#VALUE!``."""
     if not isinstance(value, str):
         raise fail("#VALUE!")
-    result = date_time_value(value)
-    if result is None:
+    parts = _day_and_time(value)
+    if parts is None:
         raise fail("#VALUE!")
-    return result - math.floor(result)
+    return parts[1] % 1
 
 
 def _families() -> dict[str, Callable[..., Any]]:
