@@ -136,7 +136,10 @@ class _Engine:
             return
         self.state[i] = 1
         block = self.blocks[i]
-        result = self.evaluate(block)
+        try:
+            result = self.evaluate(block)
+        except Exception as err:  # never one formula's failure for the whole workbook
+            result = _filled(block, "#VALUE!", f"cannot evaluate: {_reason(err)}")
         out = block.output
         if block.array is None:
             self.grids[block.sheet].write(range(block.row1, block.row2 + 1), block.col, result)
@@ -342,6 +345,8 @@ def _filled(block: Block, code: str, message: str) -> np.ndarray:
 def _spill(result: np.ndarray, target: Rect) -> np.ndarray:
     rows, cols = target.shape
     grid = np.atleast_2d(result) if result.ndim else np.array([[result[()]]], dtype=object)
+    if grid.ndim > 2:  # nested arrays: not a value a range can hold
+        grid = np.array([[_CellError("#VALUE!", "a nested array result")]], dtype=object)
     out = np.empty((rows, cols), dtype=object)
     out.fill(xl_error("#N/A"))  # np.full would turn the error into text
     # Excel repeats a one-row result down and a one-column result across the range
