@@ -339,6 +339,9 @@ DOCUMENTED_CASES: list[tuple[str, Any, str]] = [
     ("=LOG(8,2)", 3.0, "LOG documentation example"),
     ("=LOG(8,1)", "#DIV/0!", "LOG: base 1 divides by log(1) = 0"),
     ("=ACOTH(6)", 0.168236118310606, "ACOTH documentation example"),
+    ("=COMBIN(1030,515)", "#NUM!", "COMBIN: a count beyond the largest number is #NUM!"),
+    ("=FACT(171)", "#NUM!", "FACT: 171! is beyond the largest number"),
+    ("=POWER(-8,1/3)", "#NUM!", "POWER: a negative number to a fractional power"),
 ]
 
 
@@ -358,6 +361,9 @@ def test_agrees_with_excel(formula: str, want: Any, source: str) -> None:
 
 def test_rounding_lifts_over_arrays() -> None:
     assert excel("=ROUND({1.25,2.35},1)") == [[1.3, 2.4]]
+    # a negative number in an array constant is an element like any other
+    assert excel("=ROUND({-1.25,2.35},1)") == [[-1.3, 2.4]]
+    assert excel("=PRODUCT({2,-3})") == -6.0
 
 
 def test_analysis_toolpak_functions_refuse_a_range() -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -31,7 +32,13 @@ from xlkpi.workbook.natives.base import (
 )
 from xlkpi.workbook.natives.numerals import FUNCTIONS as NUMERALS
 from xlkpi.workbook.natives.rounding import FUNCTIONS as ROUNDING
-from xlkpi.workbook.natives.rounding import atp_number, integer, number, single_cells
+from xlkpi.workbook.natives.rounding import (
+    atp_number,
+    integer,
+    number,
+    plain,
+    single_cells,
+)
 
 __all__ = ["FUNCTIONS"]
 
@@ -60,10 +67,11 @@ def _whole_arguments(function: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-def _element(item: Any) -> Any:
-    """An element of an array argument: a negative number in an array constant
-    ({4,-8,12}) arrives as a one-element array of its own."""
-    return scalar(item) if isinstance(item, np.ndarray) else item
+def _double(whole: int) -> float:
+    """An exact integer result as a double: beyond the largest double is #NUM!."""
+    if whole > sys.float_info.max:
+        raise fail("#NUM!")
+    return float(whole)
 
 
 def _whole(value: Any) -> int:
@@ -98,7 +106,7 @@ def _combin(items: Any, chosen: Any) -> float:
     n, k = integer(items), integer(chosen)
     if n < 0 or k < 0 or k > n:
         raise fail("#NUM!")
-    return float(math.comb(n, k))
+    return _double(math.comb(n, k))
 
 
 @elementwise(errors_pass=True)
@@ -107,7 +115,7 @@ def _combina(items: Any, chosen: Any) -> float:
     n, k = integer(items), integer(chosen)
     if n < 0 or k < 0 or (n == 0 and k > 0):
         raise fail("#NUM!")
-    return float(math.comb(n + k - 1, k)) if k else 1.0
+    return _double(math.comb(n + k - 1, k)) if k else 1.0
 
 
 def _integers(args: tuple[Any, ...]) -> list[int]:
@@ -118,7 +126,7 @@ def _integers(args: tuple[Any, ...]) -> list[int]:
     for arg in args:
         lone = not isinstance(arg, np.ndarray) or arg.size == 1
         for element in values(arg):
-            item = _element(element)
+            item = plain(element)
             if item is EMPTY or item is None:
                 if lone and isinstance(arg, np.ndarray):
                     continue
@@ -165,13 +173,13 @@ def _factdouble(value: Any) -> float:
     result = 1
     for k in range(int(n), 1, -2):
         result *= k
-    return float(result)
+    return _double(result)
 
 
 @_whole_arguments
 def _multinomial(*args: Any) -> float:
     """MULTINOMIAL: (a + b + ...)! / (a! b! ...) of the integer parts."""
-    counts = [_whole(_element(item)) for arg in args for item in values(arg)
+    counts = [_whole(plain(item)) for arg in args for item in values(arg)
               if not (isinstance(arg, np.ndarray) and item is EMPTY)]
     if any(c < 0 for c in counts) or sum(counts) > 170:
         raise fail("#NUM!")
@@ -187,7 +195,7 @@ def _seriessum(x: Any, n: Any, m: Any, coefficients: Any) -> float:
     base, first, step = (atp_number(scalar(a)) for a in (x, n, m))
     total = 0.0
     for i, item in enumerate(values(coefficients)):
-        a = atp_number(_element(item))
+        a = atp_number(plain(item))
         power = first + i * step
         if base == 0 and power <= 0:
             raise fail("#NUM!")

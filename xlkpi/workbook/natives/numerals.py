@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from xlkpi.workbook.natives.base import EMPTY, elementwise, fail, text
-from xlkpi.workbook.natives.rounding import integer, number
+from xlkpi.workbook.natives.rounding import integer, number, plain
 
 __all__ = ["FUNCTIONS", "roman"]
 
@@ -14,6 +15,8 @@ __all__ = ["FUNCTIONS", "roman"]
 _DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #: Whole numbers from here on are not exact in a double: BASE refuses them.
 _EXACT = 2.0**53
+#: The largest double.
+_LARGEST = sys.float_info.max
 _ROMAN_VALUES = (1000, 500, 100, 50, 10, 5, 1)
 _ROMAN_LETTERS = "MDCLXVI"
 
@@ -44,6 +47,8 @@ def _decimal(digits: Any, radix: Any) -> float:
         if digit < 0 or digit >= r:
             raise fail("#NUM!")
         result = result * r + digit
+    if result > _LARGEST:
+        raise fail("#NUM!")
     return float(result)
 
 
@@ -76,6 +81,7 @@ def _roman(value: Any, form: Any = 0.0) -> str:
     """ROMAN: form 0 (or TRUE) classic to 4 (or FALSE) simplified; 4000 and above, or a
     negative number, are #VALUE!."""
     n = integer(value)
+    form = plain(form)
     style = (0 if form else 4) if isinstance(form, bool) else integer(form)
     if not 0 <= n < 4000 or not 0 <= style <= 4:
         raise fail("#VALUE!")

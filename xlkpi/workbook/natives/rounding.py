@@ -21,10 +21,12 @@ import numpy as np
 from xlkpi.workbook.natives.base import _NUMBER_TEXT, elementwise, fail, xl_error
 from xlkpi.workbook.natives.base import number as _number
 
-__all__ = ["FUNCTIONS", "atp_number", "integer", "number", "shown", "single_cells"]
+__all__ = ["FUNCTIONS", "atp_number", "integer", "number", "plain", "shown", "single_cells"]
 
 #: Digits beyond which a double carries nothing Excel shows.
 _DIGITS = 15
+#: The largest power of ten a double holds.
+_LARGEST_POWER = 308
 
 
 def shown(value: float) -> Decimal:
@@ -32,10 +34,17 @@ def shown(value: float) -> Decimal:
     return Decimal(f"{value:.{_DIGITS}g}")
 
 
+def plain(value: Any) -> Any:
+    """One value as itself: a negative number in an array constant ({-1.25,2}) arrives as
+    an array of no dimensions of its own."""
+    return value.item() if isinstance(value, np.ndarray) and value.ndim == 0 else value
+
+
 def number(value: Any) -> float:
     """A number argument, read as :func:`~xlkpi.workbook.natives.base.number` does, except
     that text with spaces around it is read only as a plain number (" 10 " is 10, while
     " 2024-01-10 " is #VALUE!, not a date)."""
+    value = plain(value)
     if type(value) is str and value != value.strip() and not _NUMBER_TEXT.match(value):
         raise fail("#VALUE!")
     return _number(value)
@@ -52,6 +61,7 @@ def integer(value: Any) -> int:
 def atp_number(value: Any) -> float:
     """A number argument of the old Analysis ToolPak functions (MROUND, QUOTIENT, GCD...):
     as :func:`number`, but TRUE and FALSE are #VALUE!."""
+    value = plain(value)
     if isinstance(value, bool):
         raise fail("#VALUE!")
     return number(value)
@@ -80,6 +90,8 @@ def _round_digits(value: float, digits: int, mode: str) -> float:
         return value
     if digits < -magnitude - 1:
         if mode in (ROUND_UP, ROUND_CEILING, ROUND_FLOOR) and _away(value, mode):
+            if -digits > _LARGEST_POWER:
+                raise fail("#NUM!")
             return math.copysign(10.0 ** -digits, value)
         return 0.0
     step = Decimal(1).scaleb(-digits)
