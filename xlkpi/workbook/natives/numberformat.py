@@ -40,7 +40,8 @@ def _tokens(code: str) -> list[Token]:
         low = c.lower()
         if c == '"':
             end = code.find('"', i + 1)
-            end = n if end < 0 else end
+            if end < 0:
+                raise fail("#VALUE!")
             out.append(("lit", code[i + 1:end]))
             i = end + 1
         elif c == "\\":
@@ -64,6 +65,8 @@ def _tokens(code: str) -> list[Token]:
                          "@": "at"}[c], c))
             i += 1
         elif low == "e" and code[i + 1:i + 2] in ("+", "-"):
+            if code[i + 2:i + 3] not in ("0", "#", "?"):
+                raise fail("#VALUE!")
             out.append(("exp", code[i + 1]))
             i += 2
         elif code[i:i + 7].lower() == "general":
@@ -292,6 +295,8 @@ def _number(x: float, section: list[Token]) -> tuple[str, bool]:
             out.append(shown[i])
         elif i in exp_slots:
             continue
+        elif kind == "dot" and not int_slots and i == dot_at:
+            out.append(whole + piece)  # no integer placeholder: its digits still show
         elif kind in ("lit", "dot", "percent"):
             out.append(piece)
         elif kind == "date":
@@ -326,38 +331,28 @@ def _commas(tokens: list[Token], dot_at: int | None,
 
 def _place_whole(whole: str, kinds: list[str], grouping: bool, slots: list[int],
                  shown: dict[int, str]) -> None:
-    """The integer digits over their placeholders, the first taking any extra digits."""
+    """The integer digits over their placeholders, the first taking any extra digits.
+
+    Thousands separators go by placeholder position (counted from the right, an empty
+    ``#`` counting too), after each shown digit three, six... places from the right."""
     if not slots:
         return
-    pieces: list[str] = []
+    pad = {"0": "0", "?": " ", "#": ""}
+    pieces: list[list[str]] = []
     digits = list(whole)
     for kind in reversed(kinds[1:]):
-        if digits:
-            pieces.append(digits.pop())
-        else:
-            pieces.append({"0": "0", "?": " ", "#": ""}[kind])
-    first = "".join(digits)
-    if not first:
-        first = {"0": "0", "?": " ", "#": ""}[kinds[0]]
-    pieces.append(first)
+        pieces.append([digits.pop() if digits else pad[kind]])
+    pieces.append(digits or [pad[kinds[0]]])
     pieces.reverse()
-    if grouping:
-        chars = "".join(pieces)
-        counted = len(chars)
-        grouped: list[str] = []
-        position = 0
-        for piece in pieces:
-            text = ""
-            for c in piece:
-                position += 1
-                text += c
-                left = counted - position
-                if left and left % 3 == 0 and c.isdigit():
-                    text += ","
-            grouped.append(text)
-        pieces = grouped
+    position = sum(len(piece) for piece in pieces)
     for slot, piece in zip(slots, pieces, strict=True):
-        shown[slot] = piece
+        text = ""
+        for c in piece:
+            text += c
+            position -= 1
+            if grouping and position and position % 3 == 0 and c.isdigit():
+                text += ","
+        shown[slot] = text
 
 
 def _day(serial: int) -> tuple[int, int, int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from xlkpi.workbook.natives.base import (
@@ -195,6 +195,8 @@ def substitute(value: Any, old: Any, new: Any, instance: Any = None) -> str:
         if len(b) > len(a) and s.count(a) * (len(b) - len(a)) + len(s) > MAX_TEXT:
             raise fail("#VALUE!")
         return s.replace(a, b)
+    if isinstance(instance, bool):  # TRUE is no instance number here
+        raise fail("#VALUE!")
     n = integer(instance)
     if n < 1:
         raise fail("#VALUE!")
@@ -272,9 +274,11 @@ def value_(value: Any) -> float:
 
 
 @elementwise()
-def numbervalue(value: Any, decimal: Any = ".", group: Any = ",") -> float:
-    """NUMBERVALUE: text read with the given decimal and group separators."""
-    s, dec, grp = text(value), text(decimal), text(group)
+def numbervalue(value: Any, decimal: Any = ".", group: Any = None) -> float:
+    """NUMBERVALUE: text read with the given decimal and group separators (by default
+    the comma, or the point when the comma is the decimal separator)."""
+    s, dec = text(value), text(decimal)
+    grp = text(group) if group is not None else ("." if dec[:1] == "," else ",")
     if not dec or not grp:
         raise fail("#VALUE!")
     dec, grp = dec[0], grp[0]
@@ -285,18 +289,32 @@ def numbervalue(value: Any, decimal: Any = ".", group: Any = ",") -> float:
         return 0.0
     percents = len(s) - len(s.rstrip("%"))
     s = s.rstrip("%")
+    negative = s.startswith("(") and s.endswith(")")
+    if negative:
+        s = s[1:-1]
+        percents += len(s) - len(s.rstrip("%"))
+        s = s.rstrip("%")
+        if s[:1] in ("+", "-"):
+            raise fail("#VALUE!")
     whole, _, fraction = s.partition(dec)
-    if grp in fraction or dec in fraction:
+    if dec in fraction:
         raise fail("#VALUE!")
     plain = whole.replace(grp, "") + ("." + fraction if _ else "")
     if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", plain):
         raise fail("#VALUE!")
-    return float(plain) / 100 ** percents
+    result = float(plain) / 100 ** percents
+    return -result if negative else result
 
 
 def _fixed(x: float, decimals: int, commas: bool) -> str:
     if decimals > 127:
         raise fail("#VALUE!")
+    with localcontext() as context:
+        context.prec = 400
+        return _fixed_text(x, decimals, commas)
+
+
+def _fixed_text(x: float, decimals: int, commas: bool) -> str:
     value = Decimal(f"{x:.15g}").quantize(Decimal(1).scaleb(-max(decimals, 0)),
                                           rounding=ROUND_HALF_UP)
     if decimals < 0:

@@ -5,6 +5,7 @@ Any text result longer than 32,767 characters is ``#VALUE!``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +21,7 @@ from xlkpi.workbook.natives.base import (
     elementwise,
     fail,
     integer,
+    number,
     values,
     xl_error,
 )
@@ -86,19 +88,21 @@ def _matches(s: str, delimiters: tuple[str, ...], insensitive: bool) -> list[tup
 
 def _cut(after: bool) -> Callable[..., Any]:
     @elementwise(errors_pass=True)
-    def one(value: Any, delimiter: Any, instance: Any = 1.0, match_mode: Any = 0.0,
+    def one(value: Any, delimiter: Any, instance: Any = None, match_mode: Any = 0.0,
             match_end: Any = 0.0, if_not_found: Any = None) -> Any:
         for item in (value, delimiter, instance, match_mode, match_end):
             if isinstance(item, XlError):
                 raise fail(str(item))
         s = text(value)
         delimiters = delimiter if isinstance(delimiter, tuple) else (text(delimiter),)
-        n, mode, end = integer(instance), integer(match_mode), integer(match_end)
+        n = 1 if instance is None else math.floor(number(instance))
+        mode, end = integer(match_mode), integer(match_end)
         if n == 0 or abs(n) > max(len(s), 1) or mode not in (0, 1) or end not in (0, 1):
             raise fail("#VALUE!")
         if any(d == "" for d in delimiters):
             return s if after else ""
-        if mode == 1 and all(len(d) > len(s) for d in delimiters):
+        # an instance asked for can be no further than the last place a delimiter fits
+        if instance is not None and abs(n) > len(s) - min(map(len, delimiters)) + 1:
             raise fail("#VALUE!")
         found = _matches(s, delimiters, mode == 1)
         if end:
@@ -148,17 +152,22 @@ def valuetotext(value: Any, format_: Any = 0.0) -> str:
 
 
 def arraytotext(array: Any, format_: Any = 0.0) -> Any:
-    """ARRAYTOTEXT: every value as text, ", " between (format 1: ``{a,b;c,d}``)."""
-    try:
-        strict = _format(format_.ravel()[0] if isinstance(format_, np.ndarray) else format_)
-    except ExcelValueError as err:
-        return xl_error(err.code)
+    """ARRAYTOTEXT: every value as text, ", " between (format 1: ``{a,b;c,d}``); an
+    array of formats gives an array of texts."""
     grid = np.atleast_2d(np.asarray(array, dtype=object)) if isinstance(
         array, np.ndarray) else np.array([[array]], dtype=object)
-    rows = [[_shown(v, strict) for v in row] for row in grid.tolist()]
-    if strict:
-        return _joined("{" + ";".join(",".join(r) for r in rows) + "}")
-    return _joined(", ".join(v for r in rows for v in r))
+    if grid.size == 1 and grid[0, 0] is EMPTY:  # one blank cell: no array at all
+        return xl_error("#VALUE!")
+
+    @elementwise()
+    def one(mode: Any) -> str:
+        strict = _format(mode)
+        rows = [[_shown(v, strict) for v in row] for row in grid.tolist()]
+        if strict:
+            return "{" + ";".join(",".join(r) for r in rows) + "}"
+        return ", ".join(v for r in rows for v in r)
+
+    return one(format_)
 
 
 def _flags(case: Any) -> int:
