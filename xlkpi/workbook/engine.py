@@ -77,7 +77,12 @@ class _Engine:
 
     # ------------------------------------------------------------ references
     def rect(self, name: str, sheet: str) -> Rect | None:
-        """A ``formulas`` input name (a range or a defined name) as a rectangle."""
+        """A ``formulas`` input name (a range, ``A3#`` or a defined name) as a rectangle."""
+        if name.endswith("#"):  # the range the array formula anchored there spills into
+            anchor = parse_range(name[:-1], sheet)
+            if anchor is None:
+                return None
+            return self.spill_at(anchor.sheet, anchor.row1, anchor.col1) or anchor
         rect = parse_range(name, sheet)
         if rect is None:
             target = self.structure.name(name, self.names.get(sheet, sheet))
