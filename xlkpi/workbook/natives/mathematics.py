@@ -30,15 +30,15 @@ from xlkpi.workbook.natives.base import (
     values,
     xl_error,
 )
-from xlkpi.workbook.natives.numerals import FUNCTIONS as NUMERALS
-from xlkpi.workbook.natives.rounding import FUNCTIONS as ROUNDING
-from xlkpi.workbook.natives.rounding import (
+from xlkpi.workbook.natives.mathbase import (
     atp_number,
     integer,
     number,
     plain,
     single_cells,
 )
+from xlkpi.workbook.natives.numerals import FUNCTIONS as NUMERALS
+from xlkpi.workbook.natives.rounding import FUNCTIONS as ROUNDING
 
 __all__ = ["FUNCTIONS"]
 

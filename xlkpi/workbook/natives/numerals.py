@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from xlkpi.workbook.natives.base import EMPTY, elementwise, fail, text
-from xlkpi.workbook.natives.rounding import integer, number, plain
+from xlkpi.workbook.natives.mathbase import integer, number, plain
 
 __all__ = ["FUNCTIONS", "roman"]
 

@@ -10,18 +10,15 @@ multiples in the same way (the quotient read to 15 digits) and multiply back.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
 
-import numpy as np
+from xlkpi.workbook.natives.base import elementwise, fail
+from xlkpi.workbook.natives.mathbase import atp_number, integer, number, single_cells
 
-from xlkpi.workbook.natives.base import _NUMBER_TEXT, elementwise, fail, xl_error
-from xlkpi.workbook.natives.base import number as _number
-
-__all__ = ["FUNCTIONS", "atp_number", "integer", "number", "plain", "shown", "single_cells"]
+__all__ = ["FUNCTIONS", "shown"]
 
 #: Digits beyond which a double carries nothing Excel shows.
 _DIGITS = 15
@@ -32,53 +29,6 @@ _LARGEST_POWER = 308
 def shown(value: float) -> Decimal:
     """A number as the decimal Excel shows for it (15 significant digits)."""
     return Decimal(f"{value:.{_DIGITS}g}")
-
-
-def plain(value: Any) -> Any:
-    """One value as itself: a negative number in an array constant ({-1.25,2}) arrives as
-    an array of no dimensions of its own."""
-    return value.item() if isinstance(value, np.ndarray) and value.ndim == 0 else value
-
-
-def number(value: Any) -> float:
-    """A number argument, read as :func:`~xlkpi.workbook.natives.base.number` does, except
-    that text with spaces around it is read only as a plain number (" 10 " is 10, while
-    " 2024-01-10 " is #VALUE!, not a date)."""
-    value = plain(value)
-    if type(value) is str and value != value.strip() and not _NUMBER_TEXT.match(value):
-        raise fail("#VALUE!")
-    return _number(value)
-
-
-def integer(value: Any) -> int:
-    """A number argument truncated towards zero (counts, digits, positions)."""
-    result = number(value)
-    if not math.isfinite(result):
-        raise fail("#NUM!")
-    return int(result)
-
-
-def atp_number(value: Any) -> float:
-    """A number argument of the old Analysis ToolPak functions (MROUND, QUOTIENT, GCD...):
-    as :func:`number`, but TRUE and FALSE are #VALUE!."""
-    value = plain(value)
-    if isinstance(value, bool):
-        raise fail("#VALUE!")
-    return number(value)
-
-
-def single_cells(function: Callable[..., Any]) -> Callable[..., Any]:
-    """An Analysis ToolPak function (MROUND, FACTDOUBLE, SQRTPI) takes single values: a
-    range of several cells in any argument makes the whole answer #VALUE!, never an
-    array."""
-
-    @functools.wraps(function)
-    def run(*args: Any) -> Any:
-        if any(isinstance(arg, np.ndarray) and arg.size > 1 for arg in args):
-            return xl_error("#VALUE!")
-        return function(*args)
-
-    return run
 
 
 def _round_digits(value: float, digits: int, mode: str) -> float:
