@@ -74,6 +74,15 @@ def _double(whole: int) -> float:
     return float(whole)
 
 
+def _choose(n: int, k: int) -> float:
+    """COMBIN(n, k) as a double; counts beyond the largest double are #NUM! (judged from
+    the log-gamma first, so a huge count is never worked out digit by digit)."""
+    size = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+    if size > math.log(sys.float_info.max) + 1:
+        raise fail("#NUM!")
+    return _double(math.comb(n, k))
+
+
 def _whole(value: Any) -> int:
     """An ATP count argument: a number truncated to an integer (TRUE/FALSE refused)."""
     x = atp_number(value)
@@ -88,6 +97,8 @@ def _quotient(numerator: Any, denominator: Any) -> float:
     n, d = atp_number(numerator), atp_number(denominator)
     if d == 0:
         raise fail("#DIV/0!")
+    if not math.isfinite(n / d):
+        raise fail("#NUM!")
     return float(math.trunc(n / d))
 
 
@@ -106,7 +117,7 @@ def _combin(items: Any, chosen: Any) -> float:
     n, k = integer(items), integer(chosen)
     if n < 0 or k < 0 or k > n:
         raise fail("#NUM!")
-    return _double(math.comb(n, k))
+    return _choose(n, k)
 
 
 @elementwise(errors_pass=True)
@@ -115,7 +126,7 @@ def _combina(items: Any, chosen: Any) -> float:
     n, k = integer(items), integer(chosen)
     if n < 0 or k < 0 or (n == 0 and k > 0):
         raise fail("#NUM!")
-    return _double(math.comb(n + k - 1, k)) if k else 1.0
+    return _choose(n + k - 1, k) if k else 1.0
 
 
 def _integers(args: tuple[Any, ...]) -> list[int]:
