@@ -84,16 +84,40 @@ def unicode_(value: Any) -> float:
     return float(ord(s[0]))
 
 
+def _one_case(c: str, changed: str) -> str:
+    return changed if len(changed) == 1 else c
+
+
+def _units(s: str) -> str:
+    """Text as Excel counts it: UTF-16 code units (a character past U+FFFF is two)."""
+    if s.isascii() or all(ord(c) < 0x10000 for c in s):
+        return s
+    return "".join(c if ord(c) < 0x10000 else _pair(ord(c)) for c in s)
+
+
+def _pair(code: int) -> str:
+    code -= 0x10000
+    return chr(0xD800 + (code >> 10)) + chr(0xDC00 + (code & 0x3FF))
+
+
+def _joined(s: str) -> str:
+    """Code units back to text (half of a pair cut in two shows as U+FFFD, which a
+    workbook file can hold)."""
+    if all(ord(c) < 0xD800 or ord(c) > 0xDFFF for c in s):
+        return s
+    return s.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 @elementwise()
 def upper(value: Any) -> str:
-    """UPPER."""
-    return text(value).upper()
+    """UPPER, character by character (``ß`` stays, as in Excel)."""
+    return "".join(_one_case(c, c.upper()) for c in text(value))
 
 
 @elementwise()
 def lower(value: Any) -> str:
-    """LOWER."""
-    return text(value).lower()
+    """LOWER, character by character."""
+    return "".join(_one_case(c, c.lower()) for c in text(value))
 
 
 @elementwise()
@@ -108,8 +132,8 @@ def proper(value: Any) -> str:
 
 @elementwise()
 def len_(value: Any) -> float:
-    """LEN."""
-    return float(len(text(value)))
+    """LEN, in UTF-16 code units as Excel counts (an emoji is 2)."""
+    return float(len(_units(text(value))))
 
 
 def _count(value: Any) -> int:
@@ -122,24 +146,24 @@ def _count(value: Any) -> int:
 @elementwise()
 def left(value: Any, count: Any = 1.0) -> str:
     """LEFT."""
-    return text(value)[:_count(count)]
+    return _joined(_units(text(value))[:_count(count)])
 
 
 @elementwise()
 def right(value: Any, count: Any = 1.0) -> str:
     """RIGHT."""
     n = _count(count)
-    s = text(value)
-    return s[len(s) - n:] if n < len(s) else s
+    s = _units(text(value))
+    return _joined(s[len(s) - n:] if n < len(s) else s)
 
 
 @elementwise()
 def mid(value: Any, start: Any, count: Any) -> str:
     """MID."""
-    s, first, n = text(value), integer(start), _count(count)
+    s, first, n = _units(text(value)), integer(start), _count(count)
     if first < 1:
         raise fail("#VALUE!")
-    return s[first - 1:first - 1 + n]
+    return _joined(s[first - 1:first - 1 + n])
 
 
 def _start(within: str, start: Any) -> int:
@@ -152,8 +176,8 @@ def _start(within: str, start: Any) -> int:
 @elementwise()
 def find(needle: Any, within: Any, start: Any = 1.0) -> float:
     """FIND: case-sensitive position, no wildcards."""
-    haystack = text(within)
-    at = haystack.find(text(needle), _start(haystack, start))
+    haystack = _units(text(within))
+    at = haystack.find(_units(text(needle)), _start(haystack, start))
     if at < 0:
         raise fail("#VALUE!")
     return float(at + 1)
@@ -176,9 +200,9 @@ def wildcard(pattern: str) -> str:
 @elementwise()
 def search(needle: Any, within: Any, start: Any = 1.0) -> float:
     """SEARCH: case-insensitive position, with wildcards."""
-    haystack = text(within)
+    haystack = _units(text(within))
     first = _start(haystack, start)
-    found = re.compile(wildcard(text(needle)), re.IGNORECASE | re.DOTALL).search(
+    found = re.compile(wildcard(_units(text(needle))), re.IGNORECASE | re.DOTALL).search(
         haystack, first)
     if not found:
         raise fail("#VALUE!")
@@ -213,10 +237,10 @@ def substitute(value: Any, old: Any, new: Any, instance: Any = None) -> str:
 @elementwise()
 def replace(value: Any, start: Any, count: Any, new: Any) -> str:
     """REPLACE: characters start..start+count-1 replaced."""
-    s, first, n = text(value), integer(start), _count(count)
+    s, first, n = _units(text(value)), integer(start), _count(count)
     if first < 1:
         raise fail("#VALUE!")
-    return s[:first - 1] + text(new) + s[first - 1 + n:]
+    return _joined(s[:first - 1] + _units(text(new)) + s[first - 1 + n:])
 
 
 @elementwise()
