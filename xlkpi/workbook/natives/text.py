@@ -1,6 +1,6 @@
 """Excel's text functions on single values: characters and codes (Windows-1252, as Excel
 on Windows), case, lengths and parts, FIND/SEARCH (``? * ~`` wildcards), SUBSTITUTE,
-REPLACE, TRIM, CLEAN, EXACT, REPT, TEXT (format codes in
+REPLACE, TRIM, CLEAN, EXACT, REPT, BAHTTEXT, TEXT (format codes in
 :mod:`xlkpi.workbook.natives.numberformat`), VALUE, NUMBERVALUE, FIXED and DOLLAR.
 
 The ``...B`` variants count bytes in double-byte languages; for single-byte languages
@@ -376,6 +376,42 @@ def text_(value: Any, code: Any) -> str:
     return format_number(number(value), fmt)
 
 
+_THAI_DIGITS = ["ศูนย์", "หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า"]
+_THAI_PLACES = ["", "สิบ", "ร้อย", "พัน", "หมื่น", "แสน"]
+
+
+def _thai(n: int) -> str:
+    """A whole number in Thai words (millions by ล้าน, as Thai counts)."""
+    if n >= 1_000_000:
+        high, low = divmod(n, 1_000_000)
+        return _thai(high) + "ล้าน" + (_thai(low) if low else "")
+    out = []
+    digits = str(n)
+    for k, c in enumerate(digits):
+        d, place = int(c), len(digits) - 1 - k
+        if d == 0:
+            continue
+        if place == 1:
+            out.append({1: "", 2: "ยี่"}.get(d, _THAI_DIGITS[d]) + "สิบ")
+        elif place == 0 and d == 1 and n > 9:
+            out.append("เอ็ด")
+        else:
+            out.append(_THAI_DIGITS[d] + _THAI_PLACES[place])
+    return "".join(out) or _THAI_DIGITS[0]
+
+
+@elementwise()
+def bahttext(value: Any) -> str:
+    """BAHTTEXT: an amount in Thai words, baht and satang."""
+    x = number(value)
+    cents = int(Decimal(f"{abs(x):.15g}").quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                * 100)
+    baht, satang = divmod(cents, 100)
+    words = (_thai(baht) + "บาท") if baht or not satang else ""
+    words += _thai(satang) + "สตางค์" if satang else "ถ้วน"
+    return ("ลบ" if x < 0 and cents else "") + words
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "CHAR": char, "CODE": code_, "UNICHAR": unichar, "UNICODE": unicode_,
     "UPPER": upper, "LOWER": lower, "PROPER": proper,
@@ -385,5 +421,5 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "FINDB": find, "SEARCHB": search, "REPLACEB": replace,
     "TRIM": trim, "CLEAN": clean, "EXACT": exact, "REPT": rept,
     "TEXT": text_, "VALUE": value_, "NUMBERVALUE": numbervalue,
-    "FIXED": fixed, "DOLLAR": dollar,
+    "FIXED": fixed, "DOLLAR": dollar, "BAHTTEXT": bahttext,
 }
