@@ -89,6 +89,11 @@ TEXT_FORMAT = [
     ('=TEXT(1234.5,"#,##0.00")', "1,234.50"),
     ('=TEXT(0.285,"0.0%")', "28.5%"),
     ('=TEXT(TRUE,"0")', "TRUE"),
+    ('=TEXT(1.25,"# ?/?")', "1 1/4"),  # fractions: the closest with one-digit denominator
+    ('=TEXT(3.14159,"# ???/???")', "3  16/113"),
+    ('=TEXT(2.375,"# ?/8")', "2 3/8"),  # a fixed denominator
+    ('=TEXT(1.25,"?/?")', "5/4"),  # no whole part: an improper fraction
+    ('=TEXT(3,"# ?/?")', "3    "),  # nothing left: spaces where the fraction goes
     ('=TEXT("abc","0.00")', "abc"),
 ]
 

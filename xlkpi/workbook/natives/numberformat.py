@@ -5,8 +5,8 @@ A format has up to four sections ``positive;negative;zero;text`` (a last section
 digit placeholders ``0 # ?``, the decimal point, the comma (thousands separator between
 placeholders, division by 1,000 after the last one), ``%``, ``E+00``, literal text (quoted,
 ``\\`` escaped, ``_x`` a space, ``*x`` fill dropped), date and time codes (``d m y h s``,
-``AM/PM``, elapsed ``[h] [m] [s]``; shown by :mod:`xlkpi.workbook.natives.dateformat`) and
-``General``.
+``AM/PM``, elapsed ``[h] [m] [s]``; shown by :mod:`xlkpi.workbook.natives.dateformat`),
+fractions ``# ?/?`` (:mod:`xlkpi.workbook.natives.fractionformat`) and ``General``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from xlkpi.workbook.natives.base import fail
 from xlkpi.workbook.natives.dateformat import Token, date_time
+from xlkpi.workbook.natives.fractionformat import fraction_slash, fraction_text
 
 __all__ = ["format_number", "format_text", "general_text"]
 
@@ -247,6 +248,9 @@ def _number(x: float, section: list[Token]) -> tuple[str, bool]:
         general = general_text(x)
         return "".join(general if k == "general" else t for k, t in tokens
                        if k in ("general", "lit", "percent", "comma")), x != 0
+    slash = fraction_slash(tokens)
+    if slash is not None:
+        return fraction_text(x, tokens, slash)
     if exp_at < len(tokens):
         exponent = 0
         if x:
