@@ -342,6 +342,14 @@ DOCUMENTED_CASES: list[tuple[str, Any, str]] = [
     ("=COMBIN(1030,515)", "#NUM!", "COMBIN: a count beyond the largest number is #NUM!"),
     ("=FACT(171)", "#NUM!", "FACT: 171! is beyond the largest number"),
     ("=POWER(-8,1/3)", "#NUM!", "POWER: a negative number to a fractional power"),
+    ("=DEGREES(PI())", 180.0, "DEGREES documentation example"),
+    ("=RADIANS(270)", 4.71238898038469, "RADIANS documentation example"),
+    ("=ACOS(-0.5)", 2.0943951023932, "ACOS documentation example"),
+    ("=ASIN(2)", "#NUM!", "ASIN: the sine must lie from -1 to 1"),
+    ("=ATANH(1)", "#NUM!", "ATANH: strictly between -1 and 1"),
+    ("=LN(0)", "#NUM!", "LN: positive numbers only"),
+    ("=SIN(2^27)", "#NUM!", "SIN: Excel refuses angles of 2^27 radians and more"),
+    ("=TAN(\"2024-01-10\")", -0.9620619473845957, "TAN: date text is its serial, 45301"),
 ]
 
 

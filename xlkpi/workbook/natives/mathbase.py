@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from xlkpi.workbook.natives.base import _NUMBER_TEXT, fail, xl_error
+from xlkpi.workbook.natives.base import _NUMBER_TEXT, elementwise, fail, xl_error
 from xlkpi.workbook.natives.base import number as _number
 
-__all__ = ["atp_number", "integer", "number", "plain", "single_cells"]
+__all__ = ["atp_number", "integer", "number", "plain", "single_cells", "unary"]
 
 
 def plain(value: Any) -> Any:
@@ -64,3 +64,19 @@ def single_cells(function: Callable[..., Any]) -> Callable[..., Any]:
         return function(*args)
 
     return run
+
+
+def unary(rule: Callable[[float], float]) -> Callable[..., Any]:
+    """A function of one number, element by element over ranges and arrays; outside the
+    rule's domain (``math``'s ValueError) or beyond the largest double is #NUM!."""
+
+    @elementwise(errors_pass=True)
+    def one(value: Any) -> float:
+        x = number(value)
+        try:
+            return rule(x)
+        except (ValueError, OverflowError):
+            raise fail("#NUM!") from None
+
+    one.__doc__ = rule.__doc__
+    return one

@@ -1,8 +1,8 @@
 """Excel's mathematics functions: integer arithmetic (QUOTIENT, MOD, GCD, LCM, COMBIN,
-FACT...), series and products, powers and the reciprocal
-and hyperbolic trigonometric functions. The rounding family
-(:mod:`~xlkpi.workbook.natives.rounding`) and the numerals (BASE, DECIMAL, ROMAN in
-:mod:`~xlkpi.workbook.natives.numerals`) join this table.
+FACT...), series and products, powers and logarithms. The rounding family
+(:mod:`~xlkpi.workbook.natives.rounding`), the numerals (BASE, DECIMAL, ROMAN in
+:mod:`~xlkpi.workbook.natives.numerals`) and the trigonometric functions
+(:mod:`~xlkpi.workbook.natives.trigonometry`) join this table.
 
 Arguments are read by Excel's rules (:func:`~xlkpi.workbook.natives.base.number`), one
 after the other, so the first argument's error or unreadable text is the answer before
@@ -36,9 +36,11 @@ from xlkpi.workbook.natives.mathbase import (
     number,
     plain,
     single_cells,
+    unary,
 )
 from xlkpi.workbook.natives.numerals import FUNCTIONS as NUMERALS
 from xlkpi.workbook.natives.rounding import FUNCTIONS as ROUNDING
+from xlkpi.workbook.natives.trigonometry import FUNCTIONS as TRIGONOMETRY
 
 __all__ = ["FUNCTIONS"]
 
@@ -221,17 +223,6 @@ def _product(*args: Any) -> float:
     return math.prod(numbers) if numbers else 0.0
 
 
-def _unary(rule: Callable[[float], float]) -> Callable[..., Any]:
-    """A function of one number, elementwise."""
-
-    @elementwise(errors_pass=True)
-    def one(value: Any) -> float:
-        return rule(number(value))
-
-    one.__doc__ = rule.__doc__
-    return one
-
-
 def _sign(x: float) -> float:
     """SIGN: 1, 0 or -1."""
     return float((x > 0) - (x < 0))
@@ -242,56 +233,6 @@ def _exp(x: float) -> float:
     if x > 709.782712893384:
         raise fail("#NUM!")
     return math.exp(x)
-
-
-def _reciprocal(rule: Callable[[float], float]) -> Callable[[float], float]:
-    """1 / rule(x): zero is #DIV/0!."""
-
-    def reciprocal(x: float) -> float:
-        value = rule(x)
-        if value == 0:
-            raise fail("#DIV/0!")
-        return 1 / value
-
-    return reciprocal
-
-
-def _trig_argument(x: float) -> float:
-    """Excel's trigonometric functions refuse arguments from 2^27 on."""
-    if abs(x) >= 2.0**27:
-        raise fail("#NUM!")
-    return x
-
-
-def _cot(x: float) -> float:
-    """COT: cos / sin."""
-    x = _trig_argument(x)
-    if x == 0:
-        raise fail("#DIV/0!")
-    return math.cos(x) / math.sin(x)
-
-
-def _coth(x: float) -> float:
-    """COTH: cosh / sinh, 1 or -1 far out."""
-    if x == 0:
-        raise fail("#DIV/0!")
-    return math.copysign(1.0, x) if abs(x) > 20 else 1 / math.tanh(x)
-
-
-def _hyperbolic_reciprocal(rule: Callable[[float], float]) -> Callable[[float], float]:
-    def reciprocal(x: float) -> float:
-        if x == 0 and rule is math.sinh:
-            raise fail("#DIV/0!")
-        return 0.0 if abs(x) > 710 else 1 / rule(x)
-
-    return reciprocal
-
-
-def _acoth(x: float) -> float:
-    """ACOTH: the inverse hyperbolic cotangent, defined outside [-1, 1]."""
-    if abs(x) <= 1:
-        raise fail("#NUM!")
-    return 0.5 * math.log((x + 1) / (x - 1))
 
 
 @elementwise(errors_pass=True)
@@ -310,15 +251,6 @@ def _power(base: Any, exponent: Any) -> float:
         return b**e
     except OverflowError:
         raise fail("#NUM!") from None
-
-
-@elementwise(errors_pass=True)
-def _atan2(x_value: Any, y_value: Any) -> float:
-    """ATAN2: the angle of the point (x, y); the origin is #DIV/0!."""
-    x, y = number(x_value), number(y_value)
-    if x == 0 and y == 0:
-        raise fail("#DIV/0!")
-    return math.atan2(y, x)
 
 
 @elementwise(errors_pass=True)
@@ -342,6 +274,20 @@ def _sqrtpi(value: Any) -> float:
     return math.sqrt(x * math.pi)
 
 
+def _ln(x: float) -> float:
+    """LN: the natural logarithm; zero or negative is #NUM!."""
+    if x <= 0:
+        raise fail("#NUM!")
+    return math.log(x)
+
+
+def _log10(x: float) -> float:
+    """LOG10: the logarithm to base 10; zero or negative is #NUM!."""
+    if x <= 0:
+        raise fail("#NUM!")
+    return math.log10(x)
+
+
 def _sqrt(x: float) -> float:
     """SQRT: the square root; negative is #NUM!."""
     if x < 0:
@@ -352,6 +298,7 @@ def _sqrt(x: float) -> float:
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     **ROUNDING,
     **NUMERALS,
+    **TRIGONOMETRY,
     "QUOTIENT": _quotient,
     "MOD": _mod,
     "COMBIN": _combin,
@@ -363,19 +310,13 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "MULTINOMIAL": _multinomial,
     "SERIESSUM": _seriessum,
     "PRODUCT": _product,
-    "SIGN": _unary(_sign),
-    "EXP": _unary(_exp),
-    "SQRT": _unary(_sqrt),
+    "SIGN": unary(_sign),
+    "EXP": unary(_exp),
+    "SQRT": unary(_sqrt),
     "SQRTPI": _sqrtpi,
     "POWER": _power,
     "LOG": _log,
-    "ATAN2": _atan2,
-    "COT": _unary(_cot),
-    "CSC": _unary(_reciprocal(lambda x: math.sin(_trig_argument(x)))),
-    "SEC": _unary(_reciprocal(lambda x: math.cos(_trig_argument(x)))),
-    "COTH": _unary(_coth),
-    "CSCH": _unary(_hyperbolic_reciprocal(math.sinh)),
-    "SECH": _unary(_hyperbolic_reciprocal(math.cosh)),
-    "ACOT": _unary(lambda x: math.pi / 2 - math.atan(x)),
-    "ACOTH": _unary(_acoth),
+    "LN": unary(_ln),
+    "LOG10": unary(_log10),
+    "ABS": unary(abs),
 }
