@@ -88,6 +88,7 @@ TEXT_FORMAT = [
     ('=TEXT(5,"[>=100]""big"";""small""")', "small"),
     ('=TEXT(1234.5,"#,##0.00")', "1,234.50"),
     ('=TEXT(0.285,"0.0%")', "28.5%"),
+    ('=TEXT(12345,"0.00e+00")', "1.23e+04"),
     ('=TEXT(TRUE,"0")', "TRUE"),
     ('=TEXT(1.25,"# ?/?")', "1 1/4"),  # fractions: the closest with one-digit denominator
     ('=TEXT(3.14159,"# ???/???")', "3  16/113"),
@@ -168,6 +169,7 @@ NUMBERS = [
     ('=VALUE("$12")', 12.0),
     ('=VALUE("12€")', 12.0),  # ironcalc/calc_tests/TEXT/T_VALUE_VALUETOTEXT.xlsx C9
     ('=VALUE("(12)")', -12.0),
+    ('=VALUE("1 1/2")', 1.5),  # a whole number and a fraction
     ('=VALUE("abc")', "#VALUE!"),
     ('=VALUE(TRUE)', "#VALUE!"),
     ('=_xlfn.NUMBERVALUE("2.500,27",",",".")', 2500.27),

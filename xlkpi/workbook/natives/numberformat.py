@@ -62,7 +62,7 @@ def _tokens(code: str) -> list[Token]:
         elif low == "e" and code[i + 1:i + 2] in ("+", "-"):
             if code[i + 2:i + 3] not in ("0", "#", "?"):
                 raise fail("#VALUE!")
-            out.append(("exp", code[i + 1]))
+            out.append(("exp", code[i:i + 2]))
             i += 2
         elif code[i:i + 7].lower() == "general":
             out.append(("general", ""))
@@ -266,10 +266,11 @@ def _number(x: float, section: list[Token]) -> tuple[str, bool]:
         else:
             mantissa = Decimal(0)
         value = mantissa
-        sign = "-" if exponent < 0 else ("+" if tokens[exp_at][1] == "+" else "")
+        letter, plus = tokens[exp_at][1]
+        sign = "-" if exponent < 0 else ("+" if plus == "+" else "")
         digits = str(abs(exponent)).rjust(sum(1 for i in exp_slots if tokens[i][1] == "0"),
                                           "0")
-        exponent_text = "E" + sign + digits
+        exponent_text = letter + sign + digits
     else:
         value = _rounded(x, len(frac_slots))
     text = format(value, "f")

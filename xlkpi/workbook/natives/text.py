@@ -271,6 +271,7 @@ def rept(value: Any, times: Any) -> str:
 
 
 _CURRENCY = "$€£¥"
+_MIXED = re.compile(r"([+-]?)(\d+) +(\d+)/(\d+)")
 
 
 def excel_value(s: str) -> float:
@@ -280,6 +281,10 @@ def excel_value(s: str) -> float:
     if negative:
         body = body[1:-1].strip()
     result = number_or_none(body)
+    mixed = _MIXED.fullmatch(body)
+    if result is None and mixed and int(mixed.group(4)):  # 1 1/2
+        whole, top, bottom = (int(mixed.group(k)) for k in (2, 3, 4))
+        result = (whole + top / bottom) * (-1 if mixed.group(1) == "-" else 1)
     if result is None and body and (body[0] in _CURRENCY or body[-1] in _CURRENCY):
         result = number_or_none(body.strip(_CURRENCY).strip())
     if result is None:
