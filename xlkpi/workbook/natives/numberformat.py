@@ -161,7 +161,7 @@ def format_number(x: float, code: str) -> str:
     if not sections:
         return general_text(x)
     conditions = [_condition(s) for s in sections]
-    auto_minus = True
+    auto_minus = True  # the minus sign is shown unless a negative section was chosen
     if any(conditions):
         chosen = None
         for section, condition in zip(sections, conditions, strict=True):
@@ -180,8 +180,6 @@ def format_number(x: float, code: str) -> str:
         section, auto_minus = sections[1], False
     else:
         section = sections[2]
-    if len(sections) > 1 and not any(conditions) and x >= 0:
-        auto_minus = False
     kinds = _kinds(section)
     if kinds & {"date", "elapsed", "ampm"}:
         return date_time(x, section)
