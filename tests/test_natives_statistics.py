@@ -69,16 +69,73 @@ DESCRIPTIVE = [
 ]
 
 
+_Y = "{0.2;0.41;0.62;0.8;1.1}"
+_X = "{1.1;1.9;3.1;4.05;5}"
+REGRESSION = [
+    # ironcalc LINEST_LOGEST.xlsx D2:E2, D3:E3, D4:E4, G2:H2, G4:H4 (A2:A6, B2:B6 inline)
+    (f"=LINEST({_Y},{_X})", [[0.21928887993553592, -0.03844530620467368]]),
+    (f"=LINEST({_Y})", [[0.21900000000000006, -0.031000000000000028]]),
+    (f"=LINEST({_Y},{_X},FALSE)", [[0.20885684860968076, 0.0]]),
+    (f"=LOGEST({_Y},{_X})", [[1.502261308701874, 0.15653044951525133]]),
+    (f"=LOGEST({_Y},{_X},FALSE)", [[0.9082429233796212, 1.0]]),
+    # ironcalc LINEST_LOGEST.xlsx D5:E9, G5:H9 (const written out as TRUE)
+    (f"=LINEST({_Y},{_X},TRUE,TRUE)", [
+        [0.21928887993553592, -0.03844530620467368],
+        [0.013841437712295469, 0.04625298202423793],
+        [0.9881888982191901, 0.04361261091452368],
+        [250.99831918087844, 3.0],
+        [0.47741382050765524, 0.00570617949234489]]),
+    (f"=LOGEST({_Y},{_X},TRUE,TRUE)", [
+        [1.502261308701874, 0.15653044951525133],
+        [0.05728193385123587, 0.19141510526621522],
+        [0.9439010116368718, 0.18048809274099084],
+        [50.47690016406407, 3.0],
+        [1.6443330577367574, 0.09772785486384153]]),
+    # pycel stats.xlsx Stats!D39:E43 and D45:E49 (y 1,2,3; x 2,3,4)
+    ("=LINEST({1;2;3},{2;3;4},FALSE,TRUE)", [
+        [0.6896551724137931, 0.0], [0.05972588991616814, "#N/A"],
+        [0.9852216748768473, 0.32163376045133824], [133.33333333333354, 2.0],
+        [13.793103448275863, 0.20689655172413762]]),
+    ("=LINEST({1;2;3},{2;3;4},TRUE,TRUE)", [
+        [1.0, -1.0], [0.0, 0.0], [1.0, 0.0], ["#NUM!", 1.0], [2.0, 0.0]]),
+    # pycel stats.xlsx Stats!G12:H12 (x constant: left out of the model)
+    ("=LINEST({1,2.1,3.1,4.1,5.1},{1,1,1,1,1})", [[0.0, 3.08]]),
+    # ironcalc TREND_GROWTH.xlsx D2:D4, E2:E4, F2:F6, I2:I4, J2:J4, G10, I10, E10
+    ("=TREND({0.2;0.31;0.4;0.51;0.7},{1.1;2.1;3;5.2;7},{8;9;11})",
+     [[0.7668816454592993], [0.846252396723026], [1.0049938992504792]]),
+    ("=TREND({0.2;0.31;0.4;0.51;0.7},{1.1;2.1;3;5.2;7},{8;9;11},FALSE)",
+     [[0.8491506728435914], [0.9552945069490403], [1.167582175159938]]),
+    ("=TREND({0.2;0.31;0.4;0.51;0.7})",
+     [[0.18400000000000014], [0.3040000000000001], [0.42400000000000004], [0.544],
+      [0.664]]),
+    ("=GROWTH({0.2;0.31;0.4;0.51;0.7},{1.1;2.1;3;5.2;7},{8;9;11})",
+     [[0.8925767627890601], [1.0820857720306072], [1.5903543733006367]]),
+    ("=GROWTH({0.2;0.31;0.4;0.51;0.7},{1.1;2.1;3;5.2;7},{8;9;11},FALSE)",
+     [[0.31819185285303236], [0.2757561376231651], [0.20710827496905473]]),
+    ("=GROWTH({0.2;0.31;0.4;0.51;0.7},{1.1;2.1;3;5.2})", "#REF!"),
+    ("=TREND({0.2;0.31;0.4;0.51;0.7},{1.1;2.1;3;5.2})", "#REF!"),
+    ("=GROWTH({0.2;0.31;0.4;0.51;0.7;TRUE},{1.1;2.1;3;5.2;7;FALSE})", "#VALUE!"),
+    # pycel stats.xlsx Stats!E5 (x constant), P6 (two variables, one new x: #REF!)
+    ("=TREND({1,3,6,9,12},{1,1,1,1,1},{2.5,3.5})", [[6.2, 6.2]]),
+    ("=TREND({1,2.1,3.1,4.1,5.1},{-2,-4,-7,-9,-11;1,3,6,9,12},2.5)", "#REF!"),
+]
+
+
 def _same(got: Any, want: Any) -> bool:
     if isinstance(want, list):
         return isinstance(got, list) and len(got) == len(want) and all(
             _same(g, w) for row_g, row_w in zip(got, want, strict=True)
             for g, w in zip(row_g, row_w, strict=True))
     if isinstance(want, float):
-        return isinstance(got, float) and got == pytest.approx(want, rel=1e-9)
+        return isinstance(got, float) and got == pytest.approx(want, rel=1e-9, abs=1e-15)
     return got == want
 
 
 @pytest.mark.parametrize(("formula", "want"), DESCRIPTIVE)
 def test_descriptive(formula: str, want: Any) -> None:
+    assert _same(excel(formula), want), excel(formula)
+
+
+@pytest.mark.parametrize(("formula", "want"), REGRESSION)
+def test_regression(formula: str, want: Any) -> None:
     assert _same(excel(formula), want), excel(formula)
