@@ -218,7 +218,10 @@ JOINS = [
     ('=_xlfn.VALUETOTEXT(1/0)', "#DIV/0!"),
     ('=_xlfn.ARRAYTOTEXT({1,"a";TRUE,2})', "1, a, TRUE, 2"),
     ('=_xlfn.ARRAYTOTEXT({1,"a";TRUE,2},1)', '{1,"a";TRUE,2}'),
-    ('=_xlfn.REGEXTEST("Mr. Sherlock Holmes","[A-Z]her")', True),  # REGEX.xlsx REGEXTEST!A3
+    ('=_xlfn.REGEXTEST("Mr. Sherlock Holmes","[A-Z]her")', True),
+    ('=_xlfn.REGEXEXTRACT("LonelyPlanet","[A-Z][a-z]+")', "Lonely"),  # REGEX.xlsx A2
+    ('=_xlfn.REGEXEXTRACT("LonelyPlanet","[A-Z][a-z]+",1)', [["Lonely", "Planet"]]),  # A4
+    ('=_xlfn.REGEXEXTRACT("abc","[0-9]")', "#N/A"),  # REGEX.xlsx REGEXTEST!A3
     ('=_xlfn.REGEXREPLACE("JamesBond","([A-Z][a-z]+)([A-Z][a-z]+)","$2, $1 $2")',
      "Bond, James Bond"),  # ironcalc/calc_tests/TEXT/REGEX.xlsx REGEXREPLACE!B3
 ]

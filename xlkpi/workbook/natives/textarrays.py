@@ -1,5 +1,6 @@
 """Excel's text functions that join, cut or show many values: CONCATENATE, CONCAT,
-TEXTJOIN, TEXTBEFORE, TEXTAFTER, VALUETOTEXT, ARRAYTOTEXT, REGEXTEST and REGEXREPLACE.
+TEXTJOIN, TEXTBEFORE, TEXTAFTER, VALUETOTEXT, ARRAYTOTEXT, REGEXTEST, REGEXEXTRACT and
+REGEXREPLACE.
 Any text result longer than 32,767 characters is ``#VALUE!``.
 """
 
@@ -17,6 +18,7 @@ from xlkpi.workbook.natives.base import (
     EMPTY,
     MAX_TEXT,
     ExcelValueError,
+    array_result,
     boolean,
     elementwise,
     fail,
@@ -224,9 +226,49 @@ def regexreplace(value: Any, pattern: Any, replacement: Any, occurrence: Any = 0
     return "".join(out)
 
 
+@elementwise()
+def _first_match(value: Any, pattern: Any, mode: Any = 0.0, case: Any = 0.0) -> Any:
+    found = _extract(value, pattern, mode, case)
+    return found[0] if isinstance(found, list) else found
+
+
+def _extract(value: Any, pattern: Any, mode: Any, case: Any) -> str | list[str]:
+    regex, s, how = _regex(text(pattern), case), text(value), integer(mode)
+    if how not in (0, 1, 2):
+        raise fail("#VALUE!")
+    if how == 1:
+        found = [m.group(0) for m in regex.finditer(s)]
+        if not found:
+            raise fail("#N/A")
+        return found
+    match = regex.search(s)
+    if match is None:
+        raise fail("#N/A")
+    if how == 2:
+        return [g or "" for g in match.groups()] or [match.group(0)]
+    return match.group(0)
+
+
+def regexextract(value: Any, pattern: Any, mode: Any = 0.0, case: Any = 0.0) -> Any:
+    """REGEXEXTRACT: the first match (mode 0), every match (1) or the first match's
+    groups (2) in a row; #N/A when nothing matches."""
+    single = not any(isinstance(a, np.ndarray) and a.size > 1
+                     for a in (value, pattern, mode, case))
+    if single:
+        try:
+            found = _extract(*(a.ravel()[0] if isinstance(a, np.ndarray) else a
+                               for a in (value, pattern, mode, case)))
+        except ExcelValueError as err:
+            return xl_error(err.code)
+        if isinstance(found, list):
+            return array_result(np.array([found], dtype=object))
+        return found
+    return _first_match(value, pattern, mode, case)
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "CONCATENATE": concatenate, "CONCAT": concat, "TEXTJOIN": textjoin,
     "TEXTBEFORE": _cut(after=False), "TEXTAFTER": _cut(after=True),
     "VALUETOTEXT": valuetotext, "ARRAYTOTEXT": arraytotext,
-    "REGEXTEST": regextest, "REGEXREPLACE": regexreplace,
+    "REGEXTEST": regextest, "REGEXREPLACE": regexreplace, "REGEXEXTRACT": regexextract,
 }
