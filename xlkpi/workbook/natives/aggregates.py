@@ -110,7 +110,16 @@ def _extreme(pick: Callable[..., float], as_zero: bool) -> Callable[..., Any]:
     return evaluate
 
 
+def _plain(value: Any) -> Any:
+    """An element as a plain value: ``formulas`` gives an array constant's negative
+    numbers ({4,-2}) as one-element arrays."""
+    if isinstance(value, np.ndarray) and value.size == 1:
+        return value.ravel()[0]
+    return value
+
+
 def _is_number(value: Any) -> bool:
+    value = _plain(value)
     return isinstance(value, float | int | np.number) and not isinstance(value, bool | np.bool_)
 
 
@@ -164,7 +173,7 @@ def _sumproduct(*args: Any) -> Any:
         for v in flat:
             if isinstance(v, XlError):
                 return v
-        product *= np.fromiter((float(v) if _is_number(v) else 0.0 for v in flat),
+        product *= np.fromiter((float(_plain(v)) if _is_number(v) else 0.0 for v in flat),
                                dtype=np.float64, count=len(flat))
     total = math.fsum(product.tolist())
     return total if math.isfinite(total) else xl_error("#NUM!")

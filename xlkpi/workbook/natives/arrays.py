@@ -25,19 +25,13 @@ from xlkpi.workbook.natives.base import (
     number,
     xl_error,
 )
+from xlkpi.workbook.natives.searching import as_grid as _grid
 
 __all__ = ["FUNCTIONS"]
 
 #: Excel shows an empty result as #CALC! and saves it in the file as #VALUE!.
 _EMPTY_RESULT = "#VALUE!"
 _ERROR_ORDER = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
-
-
-def _grid(value: Any) -> np.ndarray:
-    grid = np.asarray(value, dtype=object)
-    if grid.ndim == 0:
-        return grid.reshape(1, 1)
-    return grid.reshape(1, -1) if grid.ndim == 1 else grid
 
 
 def _one(value: Any) -> Any:

@@ -50,10 +50,20 @@ def sort_key(value: Any, fold: Callable[[str], str] = str.lower) -> tuple[int, A
 
 
 def as_grid(value: Any) -> np.ndarray:
+    """A value, range or array as a 2-D object array of plain values (``formulas``
+    gives an array constant's negative numbers, {4,-2}, as one-element arrays)."""
     grid = np.asarray(value, dtype=object)
     if grid.ndim == 0:
-        return grid.reshape(1, 1)
-    return grid.reshape(1, -1) if grid.ndim == 1 else grid
+        grid = grid.reshape(1, 1)
+    elif grid.ndim == 1:
+        grid = grid.reshape(1, -1)
+    nested = [i for i, v in enumerate(grid.ravel().tolist()) if isinstance(v, np.ndarray)]
+    if nested:
+        grid = grid.copy()
+        flat = grid.reshape(-1)
+        for i in nested:
+            flat[i] = flat[i].ravel()[0] if flat[i].size else EMPTY
+    return grid
 
 
 def as_vector(value: Any) -> list[Any]:
