@@ -38,6 +38,13 @@ _BLANK = (3, 0.0)
 def sort_key(value: Any, fold: Callable[[str], str] = str.lower) -> tuple[int, Any]:
     """A value's place in Excel's sort order: numbers, text (ignoring case: ``fold``;
     XLOOKUP and XMATCH also fold "ß" to "ss"), FALSE, TRUE, blanks, errors."""
+    kind = type(value)  # fast paths: plain numbers, text and booleans
+    if kind is float or kind is int:
+        return (0, float(value))
+    if kind is str:
+        return (1, fold(value))
+    if kind is bool:
+        return (2, value)
     if value is EMPTY or value is None:
         return _BLANK
     if isinstance(value, XlError):
