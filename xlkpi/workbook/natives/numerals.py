@@ -1,4 +1,4 @@
-"""Excel's numeral functions: BASE and DECIMAL (radix 2 to 36) and ROMAN."""
+"""Excel's numeral functions: BASE and DECIMAL (radix 2 to 36), ROMAN and ARABIC."""
 
 from __future__ import annotations
 
@@ -88,8 +88,33 @@ def _roman(value: Any, form: Any = 0.0) -> str:
     return roman(n, style)
 
 
+@elementwise()
+def _arabic(numeral: Any) -> float:
+    """ARABIC: Roman numerals (any case, spaces around ignored, "-" before for a negative
+    number, "" is 0) as a number; numbers, dates, TRUE/FALSE and other text are #VALUE!."""
+    numeral = plain(numeral)
+    if numeral is EMPTY or numeral is None:
+        return 0.0
+    if not isinstance(numeral, str):
+        raise fail("#VALUE!")
+    written = numeral.strip().upper()
+    sign = -1.0 if written.startswith("-") else 1.0
+    written = written.removeprefix("-")
+    if len(numeral) > 255 or any(char not in _ROMAN_LETTERS for char in written):
+        raise fail("#VALUE!")
+    total, adding, previous = 0, True, -1
+    for char in reversed(written):
+        value = _ROMAN_VALUES[_ROMAN_LETTERS.index(char)]
+        if value != previous:
+            adding = value > previous
+        previous = value
+        total += value if adding else -value
+    return sign * total
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "BASE": _base,
     "DECIMAL": _decimal,
     "ROMAN": _roman,
+    "ARABIC": _arabic,
 }
