@@ -18,8 +18,8 @@ __all__ = ["FAMILIES", "natives"]
 FAMILIES = ("mathematics", "engineering", "complexnumbers", "text", "textarrays", "datetext",
             "lookup",
             "database", "information", "aggregates", "logical", "reference",
-            "bessel", "conversions", "arrays", "financial", "bonds", "statistics", "matrices",
-            "regression")
+            "bessel", "conversions", "arrays", "financial", "bonds", "cashflows", "statistics",
+            "matrices", "regression")
 
 
 def natives() -> dict[str, Callable[..., Any]]:
