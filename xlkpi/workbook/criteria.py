@@ -67,6 +67,7 @@ class Column:
         self.size = cells.size
         self.hidden = hidden_blanks(values)
         self._text_numbers: np.ndarray | None = None
+        self._groups: dict[tuple[str, Any], list[int]] | None = None
 
     def text_numbers(self) -> np.ndarray:
         """Each text cell read as a number (NaN when it is not one, and for other cells)."""
@@ -76,6 +77,29 @@ class Column:
             self._text_numbers = np.where(self.is_text & (as_number != None),  # noqa: E711
                                           as_number, np.nan).astype(np.float64)
         return self._text_numbers
+
+    def groups(self) -> dict[tuple[str, Any], list[int]]:
+        """The cells each plain criterion (:meth:`Criterion.tally_key`) matches, found in
+        one pass: a number takes its own cells and text that reads as it."""
+        if self._groups is None:
+            groups: dict[tuple[str, Any], list[int]] = {}
+            numbers = self.text_numbers()
+            for i, kind in enumerate(self.kind.tolist()):
+                keys: list[tuple[str, Any]] = []
+                if kind == "number":
+                    keys.append(("number", float(self.numbers[i])))
+                elif kind == "text":
+                    keys.append(("text", str(self.text[i])))
+                    if not np.isnan(numbers[i]):
+                        keys.append(("number", float(numbers[i])))
+                elif kind == "bool":
+                    keys.append(("bool", bool(self.cells[i])))
+                elif kind == "error":
+                    keys.append(("error", str(self.cells[i])))
+                for key in keys:
+                    groups.setdefault(key, []).append(i)
+            self._groups = groups
+        return self._groups
 
 
 def _kind(value: Any) -> str:
@@ -98,7 +122,22 @@ class Criterion:
         self.kind, self.op, self.operand = kind, op, operand
         if kind == "wildcard":
             self.regex = re.compile(_wildcard_regex(operand), re.DOTALL)
-        self.matches_blank = bool(self.mask(Column(np.array([[EMPTY]], dtype=object)))[0])
+        self._matches_blank: bool | None = None
+
+    @property
+    def matches_blank(self) -> bool:
+        """Whether a blank cell meets this criterion."""
+        if self._matches_blank is None:
+            blank = Column(np.array([[EMPTY]], dtype=object))
+            self._matches_blank = bool(self.mask(blank)[0])
+        return self._matches_blank
+
+    def tally_key(self) -> tuple[str, Any] | None:
+        """The key of :meth:`Column.groups` holding this criterion's cells, for a plain
+        "equal to" criterion (None for any other)."""
+        if self.op == "=" and self.kind in ("number", "text", "bool", "error"):
+            return (self.kind, self.operand)
+        return None
 
     def mask(self, column: Column) -> np.ndarray:
         """Which cells of the column meet this criterion (a boolean mask)."""
@@ -224,6 +263,12 @@ def _conditional(reduce: str, first_is_values: bool) -> Callable[..., Any]:
         firsts = np.unique(index, return_index=True)[1]
         results = np.empty(len(codes), dtype=object)
         for code, at in zip(index[firsts], firsts, strict=True):
+            if len(columns) == 1 and len(codes) > 1:
+                key = criterion(flat[0][at]).tally_key()
+                if key is not None:  # the cells found in one pass over the range
+                    rows = np.array(columns[0].groups().get(key, []), dtype=np.int64)
+                    results[code] = _reduce(reduce, rows, target, 0)
+                    continue
             mask = np.ones(columns[0].size, bool)
             blanks = hidden
             for column, values_ in zip(columns, flat, strict=True):
@@ -241,14 +286,17 @@ def _key(value: Any) -> tuple[str, Any]:
     return (type(value).__name__, value if not isinstance(value, XlError) else str(value))
 
 
-def _reduce(reduce: str, mask: np.ndarray, target: Column | None, blanks: int) -> Any:
+def _reduce(reduce: str, picked: np.ndarray, target: Column | None, blanks: int) -> Any:
+    """The count, sum, average, max or min of the picked cells (a mask, or positions in
+    order); an error among the values picked is the result."""
+    rows = np.flatnonzero(picked) if picked.dtype == bool else picked
     if reduce == "count":
-        return float(mask.sum() + blanks)
+        return float(rows.size + blanks)
     assert target is not None
-    errors = mask & target.is_error
-    if errors.any():
-        return target.cells[np.flatnonzero(errors)[0]]
-    numbers = target.numbers[mask & target.is_number]
+    errors = rows[target.is_error[rows]]
+    if errors.size:
+        return target.cells[errors[0]]
+    numbers = target.numbers[rows[target.is_number[rows]]]
     if reduce == "sum":
         return float(numbers.sum())
     if reduce in ("max", "min"):
