@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo templates test test-slow test-libreoffice libreoffice lint bench bench-quick clean
+.PHONY: demo templates test test-slow test-libreoffice test-compat libreoffice lint bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest -q -m "not slow and not libreoffice"
+
+# Every workbook Excel saved in ../shared/excel_saved recalculated and compared with Excel's
+# cached values, cell by cell; fails when a cell that agreed (compat/agreeing.txt) no longer does.
+test-compat: $(STAMP)
+	$(BIN)/python -m compat.run
 
 test-slow: $(STAMP)
 	$(BIN)/pytest -q -m slow

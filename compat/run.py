@@ -30,7 +30,22 @@ from compat.oracle import NAMES, Error, constructs, expected_cells, functions_in
 __all__ = ["Outcome", "main"]
 
 HERE = Path(__file__).parent
-CORPUS = HERE.parent.parent / "shared" / "excel_saved"
+
+
+def _corpus() -> Path:
+    """The Excel-saved workbooks: $XLKPI_EXCEL_SAVED, or ../shared/excel_saved beside the
+    repository (where the team keeps them; they are never copied into the project)."""
+    import os
+
+    for candidate in (os.environ.get("XLKPI_EXCEL_SAVED"),
+                      HERE.parent.parent / "shared" / "excel_saved",
+                      "/work/shared/excel_saved"):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return HERE.parent.parent / "shared" / "excel_saved"
+
+
+CORPUS = _corpus()
 RATCHET = HERE / "agreeing.txt"
 BASELINES = HERE / "baselines.json"
 
