@@ -218,10 +218,13 @@ JOINS = [
     ('=_xlfn.VALUETOTEXT(1/0)', "#DIV/0!"),
     ('=_xlfn.ARRAYTOTEXT({1,"a";TRUE,2})', "1, a, TRUE, 2"),
     ('=_xlfn.ARRAYTOTEXT({1,"a";TRUE,2},1)', '{1,"a";TRUE,2}'),
-    ('=_xlfn.REGEXTEST("Mr. Sherlock Holmes","[A-Z]her")', True),
+    ('=_xlfn.REGEXTEST("Mr. Sherlock Holmes","[A-Z]her")', True),  # REGEX.xlsx REGEXTEST!A3
     ('=_xlfn.REGEXEXTRACT("LonelyPlanet","[A-Z][a-z]+")', "Lonely"),  # REGEX.xlsx A2
     ('=_xlfn.REGEXEXTRACT("LonelyPlanet","[A-Z][a-z]+",1)', [["Lonely", "Planet"]]),  # A4
-    ('=_xlfn.REGEXEXTRACT("abc","[0-9]")', "#N/A"),  # REGEX.xlsx REGEXTEST!A3
+    ('=_xlfn.REGEXEXTRACT("abc","[0-9]")', "#N/A"),
+    ('=_xlfn.REGEXEXTRACT(1/0,"[0-9]")', "#DIV/0!"),  # formulas/test.xlsx TEXT!AB31
+    ('=_xlfn.REGEXEXTRACT("Sonia Rees (378) 555-4197","[0-9()]+ [0-9-]+",2)',
+     "#VALUE!"),  # formulas/test.xlsx EXTRA!K3: no groups to give
     ('=_xlfn.REGEXREPLACE("JamesBond","([A-Z][a-z]+)([A-Z][a-z]+)","$2, $1 $2")',
      "Bond, James Bond"),  # ironcalc/calc_tests/TEXT/REGEX.xlsx REGEXREPLACE!B3
 ]

@@ -232,7 +232,7 @@ def _first_match(value: Any, pattern: Any, mode: Any = 0.0, case: Any = 0.0) -> 
     return found[0] if isinstance(found, list) else found
 
 
-def _extract(value: Any, pattern: Any, mode: Any, case: Any) -> str | list[str]:
+def _extract(value: Any, pattern: Any, mode: Any, case: Any) -> str | list[Any]:
     regex, s, how = _regex(text(pattern), case), text(value), integer(mode)
     if how not in (0, 1, 2):
         raise fail("#VALUE!")
@@ -244,8 +244,10 @@ def _extract(value: Any, pattern: Any, mode: Any, case: Any) -> str | list[str]:
     match = regex.search(s)
     if match is None:
         raise fail("#N/A")
-    if how == 2:
-        return [g or "" for g in match.groups()] or [match.group(0)]
+    if how == 2:  # the groups; a group that took no part is #N/A
+        if not match.groups():
+            raise fail("#VALUE!")
+        return [xl_error("#N/A") if g is None else g for g in match.groups()]
     return match.group(0)
 
 
@@ -255,9 +257,13 @@ def regexextract(value: Any, pattern: Any, mode: Any = 0.0, case: Any = 0.0) -> 
     single = not any(isinstance(a, np.ndarray) and a.size > 1
                      for a in (value, pattern, mode, case))
     if single:
+        items = [a.ravel()[0] if isinstance(a, np.ndarray) else a
+                 for a in (value, pattern, mode, case)]
+        for item in items:
+            if isinstance(item, XlError):
+                return item
         try:
-            found = _extract(*(a.ravel()[0] if isinstance(a, np.ndarray) else a
-                               for a in (value, pattern, mode, case)))
+            found = _extract(*items)
         except ExcelValueError as err:
             return xl_error(err.code)
         if isinstance(found, list):
