@@ -46,8 +46,21 @@ def _omitted(value: Any) -> bool:
 
 
 def _int(value: Any, default: int) -> int:
-    value = _one(value)
+    """An integer argument: omitted is ``default``, a blank cell 0."""
+    if isinstance(value, np.ndarray):
+        value = _one(value)
+        return 0 if value is EMPTY else integer(value)
     return default if _omitted(value) else integer(value)
+
+
+def _ints(value: Any, default: int) -> list[int]:
+    """A one-row or one-column list of integers (SORT's indexes and orders)."""
+    if isinstance(value, np.ndarray) and value.size > 1:
+        grid = _grid(value)
+        if grid.shape[0] != 1 and grid.shape[1] != 1:
+            raise ExcelValueError("#VALUE!")
+        return [_int(np.array([[v]], dtype=object), default) for v in grid.ravel().tolist()]
+    return [_int(value, default)]
 
 
 def _out(grid: np.ndarray, empty: str = _EMPTY_RESULT) -> Any:
@@ -113,11 +126,13 @@ def _sort(array: Any, index: Any = None, order: Any = None, by_column: Any = Non
     grid = _grid(array)
     across = not _omitted(_one(by_column)) and boolean(_one(by_column))
     work = grid.T if across else grid
-    at = _int(index, 1)
-    direction = _int(order, 1)
-    if direction not in (1, -1) or not 1 <= at <= work.shape[1]:
+    columns, directions = _ints(index, 1), _ints(order, 1)
+    if len(directions) == 1:
+        directions = directions * len(columns)
+    if len(directions) != len(columns) or any(d not in (1, -1) for d in directions) or any(
+            not 1 <= at <= work.shape[1] for at in columns):
         return xl_error("#VALUE!")
-    positions = _sorted_positions([work[:, at - 1].tolist()], [direction])
+    positions = _sorted_positions([work[:, at - 1].tolist() for at in columns], directions)
     result = work[positions]
     return _out(result.T if across else result)
 
