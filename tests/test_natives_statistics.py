@@ -120,6 +120,33 @@ REGRESSION = [
     ("=TREND({1,2.1,3.1,4.1,5.1},{-2,-4,-7,-9,-11;1,3,6,9,12},2.5)", "#REF!"),
 ]
 
+DISTRIBUTIONS = [
+    # ironcalc CONFIDENCE.xlsx D37, E37 ("5%" read as 0.05)
+    ("=CONFIDENCE.NORM(\"5%\",1,50)", 0.2771807648699355),
+    ("=CONFIDENCE.T(\"5%\",1,50)", 0.2841968554957298),
+    # ironcalc BINOM.xlsx BINOM.DIST.RANGE!E12, E19 (a blank last success is 0: below
+    # the first), BINOM.INV!D25 (probability 1), NEGBINOM.DIST!E33
+    ("=BINOM.DIST.RANGE(2,0.1,2,0)", "#NUM!"),
+    ("=BINOM.DIST.RANGE(10,0.3,5,3)", "#NUM!"),
+    ("=BINOM.INV(10,1,0.8)", "#NUM!"),
+    ("=NEGBINOM.DIST(2,10,1,TRUE)", "#NUM!"),
+    # ironcalc POISSON.xlsx D5, D23 (x truncated), D26 (negative x before truncation)
+    ("=POISSON.DIST(0.2,3,FALSE)", 0.049787068367863944),
+    ("=POISSON.DIST(2.999999,5,FALSE)", 0.08422433748856833),
+    ("=POISSON.DIST(-0.000001,5,TRUE)", "#NUM!"),
+    # ironcalc NORM_DIST.xlsx NORM.S.DIST NORM.S.INV!C19:D19
+    ("=NORM.S.INV(7.619853024160475E-24)", -10.000000000000002),
+    # ironcalc GAMMA.xlsx GAMMA!B18, B19 (overflow)
+    ("=GAMMA(172)", "#NUM!"),
+    ("=GAMMA(5)", 24.0),
+    # doc: BETA.DIST, WEIBULL.DIST, FISHER examples
+    ("=BETA.DIST(2,8,10,TRUE,1,3)", 0.6854705810547),
+    ("=WEIBULL.DIST(105,20,100,TRUE)", 0.929581390069),
+    ("=FISHER(0.75)", 0.9729550745276566),
+    # formulas test.xlsx STATISTICAL!AN44 (an array argument gives an array)
+    ("=GAMMA({13,2})", [[479001600.0, 1.0]]),
+]
+
 
 def _same(got: Any, want: Any) -> bool:
     if isinstance(want, list):
@@ -138,4 +165,9 @@ def test_descriptive(formula: str, want: Any) -> None:
 
 @pytest.mark.parametrize(("formula", "want"), REGRESSION)
 def test_regression(formula: str, want: Any) -> None:
+    assert _same(excel(formula), want), excel(formula)
+
+
+@pytest.mark.parametrize(("formula", "want"), DISTRIBUTIONS)
+def test_distributions(formula: str, want: Any) -> None:
     assert _same(excel(formula), want), excel(formula)

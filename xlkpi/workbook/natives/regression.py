@@ -26,14 +26,12 @@ __all__ = ["FUNCTIONS", "fit"]
 
 
 def _numeric(arg: Any) -> np.ndarray:
-    """Every entry of an argument as a float grid: errors are themselves, anything that
-    is not a number is #VALUE!."""
+    """Every entry of an argument as a float grid: anything that is not a number (an
+    error included) is #VALUE!."""
     cells = grid(arg)
     out = np.empty(cells.shape, dtype=np.float64)
     for index, v in np.ndenumerate(cells):
-        if isinstance(v, XlError):
-            raise fail(str(v))
-        if isinstance(v, bool | str) or v is EMPTY or v is None:
+        if isinstance(v, bool | str | XlError) or v is EMPTY or v is None:
             raise fail("#VALUE!")
         out[index] = float(v)
     return out
@@ -43,6 +41,8 @@ def _flag(arg: Any, default: bool) -> bool:
     value = single(arg)
     if value is EMPTY or value is None:
         return default
+    if isinstance(value, XlError):
+        raise fail("#VALUE!")
     return boolean(value)
 
 
