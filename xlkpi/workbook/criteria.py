@@ -36,7 +36,7 @@ from formulas.tokens.operand import XlError
 from xlkpi.workbook.excel_functions import EMPTY, from_excel, xl_error
 from xlkpi.workbook.natives.base import hidden_blanks, number_or_none
 
-__all__ = ["FUNCTIONS", "Column", "Criterion", "criterion", "matches"]
+__all__ = ["FUNCTIONS", "Column", "Criterion", "criterion", "matches", "wildcard_regex"]
 
 _OPERATOR = re.compile(r"^(<=|>=|<>|=|<|>)?(.*)$", re.DOTALL)
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
@@ -121,7 +121,7 @@ class Criterion:
     def __init__(self, kind: str, op: str = "=", operand: Any = None) -> None:
         self.kind, self.op, self.operand = kind, op, operand
         if kind == "wildcard":
-            self.regex = re.compile(_wildcard_regex(operand), re.DOTALL)
+            self.regex = re.compile(wildcard_regex(operand), re.DOTALL)
         self._matches_blank: bool | None = None
 
     @property
@@ -222,7 +222,7 @@ def matches(column: Column, value: Any) -> np.ndarray:
     return criterion(value).mask(column)
 
 
-def _wildcard_regex(pattern: str) -> str:
+def wildcard_regex(pattern: str) -> str:
     """Excel's ``*``, ``?`` and ``~`` escapes as a regular expression (whole pieces)."""
     out = []
     for part in re.findall(r"~[*?~]|[*?]|[^*?~]+|~", pattern):

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from formulas.tokens.operand import XlError
 
-from xlkpi.workbook.criteria import _wildcard_regex
+from xlkpi.workbook.criteria import wildcard_regex
 from xlkpi.workbook.natives.base import EMPTY, ExcelValueError, array_result, integer, xl_error
 
 __all__ = ["Searched", "approximate", "as_grid", "as_vector", "exact", "find", "guarded", "int_arg",
@@ -119,7 +119,7 @@ def find(target: Any, searched: Searched, match: int = 0, search: int = 1,
     order = range(n) if search in (1, 2) else range(n - 1, -1, -1)
     if (wildcards or regex) and isinstance(target, str):
         pattern = re.compile(target) if regex else re.compile(
-            _wildcard_regex(fold(target)), re.DOTALL)
+            wildcard_regex(fold(target)), re.DOTALL)
         for i in order:
             item = items[i]
             if not isinstance(item, str) or isinstance(item, XlError) or item is EMPTY:
