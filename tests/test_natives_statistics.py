@@ -147,6 +147,17 @@ DISTRIBUTIONS = [
     ("=GAMMA({13,2})", [[479001600.0, 1.0]]),
 ]
 
+GROUPING = [
+    # hand-worked from Excel's documentation of GROUPBY (groups sorted, a Total row) and
+    # PERCENTOF (each group's share of the whole)
+    ("=GROUPBY({\"a\";\"b\";\"a\"},{1;2;3},_xleta.SUM)",
+     [["a", 4.0], ["b", 2.0], ["Total", 6.0]]),
+    ("=GROUPBY({\"b\";\"a\";\"a\"},{1;2;4},_xleta.AVERAGE)",
+     [["a", 3.0], ["b", 1.0], ["Total", 7 / 3]]),
+    ("=GROUPBY({\"a\";\"b\";\"a\"},{1;2;3},_xleta.PERCENTOF)",
+     [["a", 2 / 3], ["b", 1 / 3], ["Total", 1.0]]),
+]
+
 
 def _same(got: Any, want: Any) -> bool:
     if isinstance(want, list):
@@ -170,4 +181,9 @@ def test_regression(formula: str, want: Any) -> None:
 
 @pytest.mark.parametrize(("formula", "want"), DISTRIBUTIONS)
 def test_distributions(formula: str, want: Any) -> None:
+    assert _same(excel(formula), want), excel(formula)
+
+
+@pytest.mark.parametrize(("formula", "want"), GROUPING)
+def test_grouping(formula: str, want: Any) -> None:
     assert _same(excel(formula), want), excel(formula)

@@ -19,7 +19,7 @@ FAMILIES = ("mathematics", "engineering", "complexnumbers", "text", "textarrays"
             "lookup",
             "database", "information", "aggregates", "logical", "reference",
             "bessel", "conversions", "arrays", "financial", "bonds", "cashflows", "statistics",
-            "matrices", "regression", "distributions")
+            "matrices", "regression", "distributions", "grouping")
 
 
 def natives() -> dict[str, Callable[..., Any]]:
