@@ -26,6 +26,7 @@ from xlkpi.workbook.natives.base import (
     xl_error,
 )
 from xlkpi.workbook.natives.searching import as_grid as _grid
+from xlkpi.workbook.natives.searching import lift
 
 __all__ = ["FUNCTIONS"]
 
@@ -81,6 +82,25 @@ def _guarded(function: Callable[..., Any]) -> Callable[..., Any]:
     return evaluate
 
 
+def _per_element(data_first: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Excel computes these element by element over array-valued parameters (TAKE(a,
+    {1;2}), TOCOL(a, {0,1})), each element giving the result's first value;
+    ``data_first``: the first argument is the data, taken whole."""
+
+    def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
+        def evaluate(*args: Any) -> Any:
+            data, params = (args[:1], args[1:]) if data_first else ((), args)
+            if any(isinstance(p, np.ndarray) and p.size > 1 for p in params):
+                return lift(lambda *values: function(*data, *values), *params)
+            return function(*args)
+
+        evaluate.__name__ = function.__name__
+        evaluate.__doc__ = function.__doc__
+        return evaluate
+
+    return decorate
+
+
 def _order_key(value: Any) -> tuple[int, Any]:
     if isinstance(value, XlError):
         code = str(value)
@@ -108,6 +128,7 @@ def _sorted_positions(keys: list[list[Any]], orders: list[int]) -> list[int]:
     return positions
 
 
+@_per_element(data_first=False)
 @_guarded
 def _sequence(rows: Any, columns: Any = None, start: Any = None, step: Any = None) -> Any:
     r, c = _int(rows, 1), _int(columns, 1)
@@ -167,6 +188,7 @@ def _row_key(row: list[Any]) -> tuple:
     return tuple(("blank",) if _is_blank(v) else _order_key(v) for v in row)
 
 
+@_per_element()
 @_guarded
 def _unique(array: Any, by_column: Any = None, exactly_once: Any = None) -> Any:
     grid = _grid(array)
@@ -209,6 +231,7 @@ def _transpose(array: Any) -> Any:
     return _out(_grid(array).T)
 
 
+@_per_element()
 @_guarded
 def _take(array: Any, rows: Any = None, columns: Any = None) -> Any:
     grid = _grid(array)
@@ -226,6 +249,7 @@ def _take(array: Any, rows: Any = None, columns: Any = None) -> Any:
     return _out(grid, "#VALUE!")
 
 
+@_per_element()
 @_guarded
 def _drop(array: Any, rows: Any = None, columns: Any = None) -> Any:
     grid = _grid(array)
@@ -263,6 +287,7 @@ def _pad(grid: np.ndarray, rows: int, columns: int) -> np.ndarray:
 
 
 def _flatten(as_row: bool) -> Callable[..., Any]:
+    @_per_element()
     @_guarded
     def evaluate(array: Any, ignore: Any = None, by_column: Any = None) -> Any:
         grid = _grid(array)
