@@ -25,7 +25,11 @@ __all__ = [
     "add_months",
     "basis_of",
     "days_between",
+    "disc",
     "is_month_end",
+    "tbilleq",
+    "tbillprice",
+    "tbillyield",
     "whole_date",
 ]
 
@@ -191,7 +195,78 @@ def year_fraction(start: int, end: int, basis: int) -> float:
     return days_between(start, end, basis) / year
 
 
+def _bill_days(settlement: Any, maturity: Any) -> tuple[int, int]:
+    """(days to maturity, settlement) of a Treasury bill: at most a year."""
+    settle, mature = whole_date(settlement), whole_date(maturity)
+    if settle >= mature or mature > add_months(settle, 12, False):
+        raise fail("#NUM!")
+    return mature - settle, settle
+
+
+def _plain(value: Any) -> float:
+    if isinstance(value, bool | np.bool_):
+        raise fail("#VALUE!")
+    return number(value)
+
+
+@lift()
+def tbillprice(settlement: Any, maturity: Any, discount: Any) -> float:
+    """TBILLPRICE: the price per 100 of a Treasury bill, 100 × (1 − discount × days/360)."""
+    days, _ = _bill_days(settlement, maturity)
+    rate = _plain(discount)
+    price = 100 * (1 - rate * days / 360)
+    if rate <= 0 or price <= 0:
+        raise fail("#NUM!")
+    return price
+
+
+@lift()
+def tbillyield(settlement: Any, maturity: Any, pr: Any) -> float:
+    """TBILLYIELD: the yield of a Treasury bill, (100 − price)/price × 360/days."""
+    days, _ = _bill_days(settlement, maturity)
+    price = _plain(pr)
+    if price <= 0:
+        raise fail("#NUM!")
+    return (100 - price) / price * 360 / days
+
+
+@lift()
+def tbilleq(settlement: Any, maturity: Any, discount: Any) -> float:
+    """TBILLEQ: the bond-equivalent yield of a Treasury bill: 365 × rate/(360 − rate ×
+    days) up to half a year; beyond, the yield of a half-yearly coupon bond of that
+    price, over a year of 365 days (366 for a bill of 366 days)."""
+    days, _ = _bill_days(settlement, maturity)
+    rate = _plain(discount)
+    price = 1 - rate * days / 360
+    if rate <= 0 or price <= 0:
+        raise fail("#NUM!")
+    if days <= 182:
+        return 365 * rate / (360 - rate * days)
+    year = max(days, 365)
+    a, b, c = days / (2 * year) - 0.25, days / year, (price - 1) / price
+    return (-b + (b * b - 4 * a * c) ** 0.5) / (2 * a)
+
+
+@lift()
+def disc(settlement: Any, maturity: Any, pr: Any, redemption: Any, basis: Any = 0.0) -> float:
+    """DISC: the discount rate of a security, (redemption − price)/redemption over the
+    year fraction from settlement to maturity (as YEARFRAC counts it on the basis)."""
+    settle, mature = whole_date(settlement), whole_date(maturity)
+    price, paid = _plain(pr), _plain(redemption)
+    kind = basis_of(basis)
+    if price <= 0 or paid <= 0 or settle >= mature:
+        raise fail("#NUM!")
+    from xlkpi.workbook.natives.daycounts import yearfrac
+
+    years = float(yearfrac.scalar(float(settle), float(mature), float(kind)))
+    return (paid - price) / paid / years
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "DISC": disc,
+    "TBILLPRICE": tbillprice,
+    "TBILLYIELD": tbillyield,
+    "TBILLEQ": tbilleq,
     "ACCRINT": accrint,
     "ACCRINTM": accrintm,
 }

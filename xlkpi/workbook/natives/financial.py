@@ -34,6 +34,7 @@ __all__ = [
     "pmt",
     "ppmt",
     "pv",
+    "rate",
     "rri",
     "vdb",
 ]
@@ -268,6 +269,38 @@ def vdb(cost: Any, salvage: Any, life: Any, start_period: Any, end_period: Any,
     return total
 
 
+def _rate_step(r: float, n: float, payment: float, present: float, future: float,
+               kind: int) -> float:
+    """Newton's step for the time-value equation at rate ``r``."""
+    growth, before = (1 + r) ** n, (1 + r) ** (n - 1)
+    value = future + growth * present + payment * (growth - 1) * (r * kind + 1) / r
+    slope = (n * before * present - payment * (growth - 1) * (r * kind + 1) / r ** 2
+             + n * payment * before * (r * kind + 1) / r + payment * (growth - 1) * kind / r)
+    return value / slope
+
+
+@lift(errors_pass=True)
+def rate(nper: Any, pmt: Any, pv: Any, fv: Any = 0.0, type: Any = 0.0,
+         guess: Any = 0.1) -> float:
+    """RATE: the rate per period of an annuity, by Newton's method from ``guess`` (0.1),
+    the rate after the first step under 1e-6; ``#NUM!`` when 100 steps do not get there
+    or the rate falls to −100%."""
+    n, payment, present, future = number(nper), number(pmt), number(pv), _opt(fv)
+    kind, r = _type(type), _opt(guess, 0.1)
+    if n <= 0:
+        raise fail("#NUM!")
+    for _ in range(100):
+        step = _rate_step(r, n, payment, present, future, kind)
+        if not math.isfinite(step):
+            break
+        r -= step
+        if r <= -1:
+            break
+        if abs(step) < 1e-6:
+            return r
+    raise fail("#NUM!")
+
+
 @lift(errors_pass=True)
 def rri(nper: Any, pv: Any, fv: Any) -> float:
     """RRI: the rate per period that grows ``pv`` to ``fv`` in ``nper`` periods."""
@@ -282,6 +315,7 @@ def rri(nper: Any, pv: Any, fv: Any) -> float:
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "RRI": rri,
+    "RATE": rate,
     "PMT": pmt,
     "FV": fv,
     "PV": pv,
