@@ -156,7 +156,8 @@ def _countblank(cells: Any) -> Any:
 
 def _sumproduct(*args: Any) -> Any:
     """Products of matching elements, summed: entries that are not numbers count as 0,
-    arrays of different sizes are #VALUE!, an error anywhere is that error."""
+    arrays of different sizes are #VALUE!, an error anywhere is that error (before the
+    sizes are compared)."""
     if not args:
         return xl_error("#VALUE!")
     grids = []
@@ -164,15 +165,16 @@ def _sumproduct(*args: Any) -> Any:
         grid = np.asarray(arg, dtype=object)
         grids.append(grid.reshape(1, 1) if grid.ndim == 0 else
                      grid.reshape(1, -1) if grid.ndim == 1 else grid)
+    for grid in grids:  # an error wins over arrays of different sizes
+        for v in grid.ravel().tolist():
+            if isinstance(v, XlError):
+                return v
     shape = grids[0].shape
     if any(g.shape != shape for g in grids):
         return xl_error("#VALUE!")
     product = np.ones(grids[0].size, dtype=np.float64)
     for grid in grids:
         flat = grid.ravel().tolist()
-        for v in flat:
-            if isinstance(v, XlError):
-                return v
         product *= np.fromiter((float(_plain(v)) if _is_number(v) else 0.0 for v in flat),
                                dtype=np.float64, count=len(flat))
     total = math.fsum(product.tolist())
