@@ -18,8 +18,8 @@ __all__ = ["FAMILIES", "natives"]
 FAMILIES = ("mathematics", "engineering", "complexnumbers", "text", "textarrays", "datetext",
             "lookup",
             "database", "information", "aggregates", "logical", "reference",
-            "bessel", "conversions", "arrays", "financial", "bonds", "cashflows", "statistics",
-            "matrices", "regression", "distributions", "grouping")
+            "bessel", "conversions", "arrays", "financial", "bonds", "cashflows",
+            "oddcoupons", "statistics", "matrices", "regression", "distributions", "grouping")
 
 
 def natives() -> dict[str, Callable[..., Any]]:
