@@ -143,6 +143,14 @@ DISTRIBUTIONS = [
     ("=BETA.DIST(2,8,10,TRUE,1,3)", 0.6854705810547),
     ("=WEIBULL.DIST(105,20,100,TRUE)", 0.929581390069),
     ("=FISHER(0.75)", 0.9729550745276566),
+    # ironcalc T_TEST.xlsx F2, F7, F8 (tails and type truncated; text and booleans skipped)
+    ("=T.TEST({1;2;3;4;-3;TRUE;\"hello\"},{2;-3.3;0;TRUE;\"no\";2;2},1,1)",
+     0.15855028798217946),
+    ("=T.TEST({1;2;3;4;-3;TRUE;\"hello\"},{2;-3.3;0;TRUE;\"no\";2;2},2,3)",
+     0.6039040157469742),
+    ("=T.TEST({1;2;3;4;-3;TRUE;\"hello\"},{2;-3.3;0;TRUE;\"no\";2;2},2.2,3.3)",
+     0.6039040157469742),
+    ("=T.TEST({1;2;3;4;-3;TRUE;\"hello\"},{2;-3.3;0;TRUE;\"no\";2;2},0.6,1)", "#NUM!"),
     # formulas test.xlsx STATISTICAL!AN44 (an array argument gives an array)
     ("=GAMMA({13,2})", [[479001600.0, 1.0]]),
 ]

@@ -19,7 +19,8 @@ FAMILIES = ("mathematics", "engineering", "complexnumbers", "text", "textarrays"
             "lookup",
             "database", "information", "aggregates", "logical", "reference",
             "bessel", "conversions", "arrays", "financial", "bonds", "cashflows",
-            "oddcoupons", "statistics", "matrices", "regression", "distributions", "grouping")
+            "oddcoupons", "statistics", "matrices", "regression", "distributions", "grouping",
+            "hypothesis")
 
 
 def natives() -> dict[str, Callable[..., Any]]:
