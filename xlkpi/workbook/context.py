@@ -33,18 +33,23 @@ class RangeArray(Array):
     rect: Rect | None = None
     #: a single-cell reference stacked over a filled-down run (one element per row)
     moving: bool = False
+    #: blank cells of a whole column left out below the used rows (``A:A``)
+    hidden_blanks: int = 0
 
     def __array_finalize__(self, obj: Any) -> None:
         # a slice or a computed array is no longer the reference it came from
         self.rect = None
         self.moving = False
+        self.hidden_blanks = 0
 
 
-def range_array(values: np.ndarray, rect: Rect, moving: bool = False) -> RangeArray:
+def range_array(values: np.ndarray, rect: Rect, moving: bool = False,
+                hidden_blanks: int = 0) -> RangeArray:
     """Values read from ``rect`` as a :class:`RangeArray`."""
     out = np.asarray(values, dtype=object).view(RangeArray)
     out.rect = rect
     out.moving = moving
+    out.hidden_blanks = hidden_blanks
     return out
 
 

@@ -26,7 +26,7 @@ from xlkpi.workbook.context import Context, evaluating, intersect, range_array
 from xlkpi.workbook.excel_functions import ELEMENTWISE, EMPTY, POSITIONAL, filled, xl_error
 from xlkpi.workbook.grid import Grid, to_python
 from xlkpi.workbook.package import Package
-from xlkpi.workbook.references import MAX_ROW, Rect, Reference, parse_range, shift_formula
+from xlkpi.workbook.references import MAX_COL, MAX_ROW, Rect, Reference, parse_range, shift_formula
 from xlkpi.workbook.structure import Structure
 
 __all__ = ["Evaluation", "evaluate"]
@@ -64,6 +64,8 @@ class _Engine:
         self.grids = {s.name.upper(): Grid(s) for s in package.sheets}
         self.names = {s.name.upper(): s.name for s in package.sheets}
         self.structure = Structure.of(package)
+        #: whole columns cut to the used rows -> how many blank cells were cut
+        self.cut: dict[Rect, int] = {}
         self.compiled: dict[tuple[str, Rect | None], Any] = {}
         self.batched = 0
         self.batch = True
@@ -88,22 +90,31 @@ class _Engine:
             target = self.structure.name(name, self.names.get(sheet, sheet))
             if target is not None:
                 rect = parse_range(target.lstrip("="), sheet)
-        if rect is not None and rect.row2 == MAX_ROW and rect.sheet in self.grids:
-            rect = Rect(rect.sheet, rect.row1, rect.col1,
-                        max(self.grids[rect.sheet].max_row, rect.row1), rect.col2)
-        return rect
+        return self.clip(rect) if rect is not None else None
+
+    def clip(self, rect: Rect) -> Rect:
+        """A whole column (or row) cut to the cells the sheet uses; how many blank cells
+        were cut is remembered for the counts of blanks."""
+        if (rect.row2 != MAX_ROW and rect.col2 != MAX_COL) or rect.sheet not in self.grids:
+            return rect
+        grid = self.grids[rect.sheet]
+        row2 = max(grid.max_row, rect.row1) if rect.row2 == MAX_ROW else rect.row2
+        col2 = (max(max(grid.columns, default=1), rect.col1) if rect.col2 == MAX_COL
+                else rect.col2)
+        clipped = Rect(rect.sheet, rect.row1, rect.col1, row2, col2)
+        whole = (rect.row2 - rect.row1 + 1) * (rect.col2 - rect.col1 + 1)
+        self.cut[clipped] = whole - (row2 - rect.row1 + 1) * (col2 - rect.col1 + 1)
+        return clipped
 
     def read(self, rect: Rect, moving: bool = False) -> Any:
         grid = self.grids.get(rect.sheet)
         if grid is None:
             return xl_error("#REF!")
-        return range_array(grid.read(rect), rect, moving)
+        return range_array(grid.read(rect), rect, moving, self.cut.get(rect, 0))
 
     def read_now(self, rect: Rect) -> Any:
         """A dynamic read (OFFSET, INDIRECT): pending formulas in ``rect`` computed first."""
-        if rect.row2 == MAX_ROW and rect.sheet in self.grids:
-            rect = Rect(rect.sheet, rect.row1, rect.col1,
-                        max(self.grids[rect.sheet].max_row, rect.row1), rect.col2)
+        rect = self.clip(rect)
         for col in range(rect.col1, rect.col2 + 1):
             for row1, row2, i in list(self.pending.get((rect.sheet, col), ())):
                 if row1 <= rect.row2 and row2 >= rect.row1 and self.state[i] == 0:

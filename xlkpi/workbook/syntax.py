@@ -64,6 +64,7 @@ def patch_parser() -> None:
                                  max(a.row2, b.row2), max(a.col2, b.col2)))
 
     OPERATORS[":"] = span
+
     OperatorToken.process = process
     Operator.compile = compile
     _PATCHED = True

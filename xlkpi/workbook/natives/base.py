@@ -122,14 +122,14 @@ def integer(value: Any) -> int:
 
 def text(value: Any) -> str:
     """A value where Excel wants text: numbers in the General format."""
+    if value is EMPTY or value is None:  # the blank marker is itself a str subclass
+        return ""
+    if isinstance(value, XlError):  # so is an error value
+        raise fail(str(value))
     if isinstance(value, str):
-        return value
+        return str(value)
     if isinstance(value, bool | np.bool_):
         return "TRUE" if value else "FALSE"
-    if value is EMPTY or value is None:
-        return ""
-    if isinstance(value, XlError):
-        raise fail(str(value))
     return general(float(value))
 
 
