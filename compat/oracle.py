@@ -21,6 +21,7 @@ __all__ = [
 VOLATILE = frozenset({"TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY", "INFO", "CELL"})
 _FUNCTION = re.compile(r"(?<![\w.])((?:_xlfn\.|_xlws\.|_xludf\.)*[A-Za-z][\w.]*)\(")
 _STRING = re.compile(r'"(?:[^"]|"")*"')
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _THREE_D = re.compile(r"(?:^|[^\w.'])(?:'[^']+'|[\w.]+):(?:'[^']+'|[\w.]+)!")
 
 
@@ -89,6 +90,8 @@ def _cached(cell: Any) -> Any:
         return float(to_excel(value))
     if isinstance(value, int) and not isinstance(value, bool):
         return float(value)
+    if isinstance(value, str) and "_x" in value:  # Excel's escapes for control characters
+        return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
     return value
 
 
