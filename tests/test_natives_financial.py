@@ -95,6 +95,12 @@ CASES: list[tuple[str, Any]] = [
      "120,2,1)", 0.05999999999999999),
     # Excel's documentation: ODDLPRICE example
     ("=ODDLPRICE(39485,39614,39370,0.0375,0.0405,100,2,0)", 99.87828601472134),
+    # PRICE_YIELD.xlsx PRICE_YIELD!H29, I29 (actual/360: a period of 360/frequency days)
+    ("=PRICE(DATE(2025,4,1),DATE(2028,3,13),0.22,0.12,15,1,2)", 62.736929069290866),
+    ("=YIELD(DATE(2025,4,1),DATE(2028,3,13),0.22,62.736929069290866,15,1,2)",
+     0.12000000000000001),
+    # Excel's documentation: PRICE example
+    ("=PRICE(39493,43054,0.0575,0.065,100,2,0)", 94.63436162),
     # RRI.xlsx D2 (a blank future value)
     ("=RRI(2,3,0)", -1.0),
 ]

@@ -18,7 +18,7 @@ __all__ = ["FAMILIES", "natives"]
 FAMILIES = ("mathematics", "engineering", "complexnumbers", "text", "textarrays", "datetext",
             "lookup",
             "database", "information", "aggregates", "logical", "reference",
-            "bessel", "conversions", "arrays", "financial", "bonds", "cashflows",
+            "bessel", "conversions", "arrays", "financial", "bonds", "cashflows", "prices",
             "oddcoupons", "statistics", "matrices", "regression", "distributions", "grouping",
             "hypothesis")
 
