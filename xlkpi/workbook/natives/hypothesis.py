@@ -1,4 +1,4 @@
-"""Excel's Student t-test: T.TEST (and its pre-2010 name TTEST).
+"""Excel's Student t-test, T.TEST (and its pre-2010 name TTEST), and PROB.
 
 ``T.TEST(array1, array2, tails, type)``: ``tails`` (1 or 2) and ``type`` (1 paired,
 2 two samples with equal variance, 3 unequal variance) are truncated to whole numbers,
@@ -13,7 +13,12 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from xlkpi.workbook.natives.base import elementwise, number
+import numpy as np
+from formulas.tokens.operand import XlError
+
+from xlkpi.workbook.natives.base import elementwise, fail, number
+from xlkpi.workbook.natives.distributions import number as value_number
+from xlkpi.workbook.natives.statistics import grid, guard
 
 __all__ = ["FUNCTIONS"]
 
@@ -37,8 +42,43 @@ def _t_test(array1: Any, array2: Any, tails: Any, kind: Any) -> Any:
     return one(tails, kind)
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, float | int | np.number) and not isinstance(value, bool | np.bool_)
+
+
+def _prob(x_range: Any, prob_range: Any, lower: Any, upper: Any = None) -> Any:
+    """PROB: the probabilities of the values from ``lower`` to ``upper`` (only
+    ``lower`` when ``upper`` is left out; 0 when ``upper`` is below ``lower``). The two
+    ranges must be the same size (#N/A); positions where either entry is not a number
+    are skipped, none left is #DIV/0!; a probability outside 0..1, or probabilities not
+    adding up to 1, is #NUM!."""
+    xs, ps = grid(x_range).ravel().tolist(), grid(prob_range).ravel().tolist()
+    if len(xs) != len(ps):
+        raise fail("#N/A")
+    for v in xs + ps:
+        if isinstance(v, XlError):
+            raise fail(str(v))
+    pairs = [(float(x), float(p)) for x, p in zip(xs, ps, strict=True)
+             if _is_number(x) and _is_number(p)]
+
+    @elementwise()
+    def one(start: Any, end: Any = None) -> float:
+        low = value_number(start)
+        high = low if end is None else value_number(end)
+        if not pairs:
+            raise fail("#DIV/0!")
+        if any(p < 0 or p > 1 for _, p in pairs):
+            raise fail("#NUM!")
+        if abs(math.fsum(p for _, p in pairs) - 1) > 1e-9:
+            raise fail("#NUM!")
+        return math.fsum(p for x, p in pairs if low <= x <= high)
+
+    return one(lower) if upper is None else one(lower, upper)
+
+
 #: The functions this module gives the engine, by Excel name.
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "T.TEST": _t_test,
     "TTEST": _t_test,
+    "PROB": guard(_prob),
 }
