@@ -20,7 +20,7 @@ FAMILIES = ("mathematics", "engineering", "complexnumbers", "text", "textarrays"
             "database", "information", "aggregates", "logical", "reference",
             "bessel", "conversions", "arrays", "financial", "bonds", "cashflows", "prices",
             "oddcoupons", "statistics", "matrices", "regression", "distributions", "grouping",
-            "hypothesis")
+            "hypothesis", "ranking")
 
 
 def natives() -> dict[str, Callable[..., Any]]:
