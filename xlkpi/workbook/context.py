@@ -124,4 +124,8 @@ def intersect(arg: Any) -> Any:
                 return filled((out.shape[0], 1), value).view(Array)
             return value
         return xl_error("#VALUE!")
+    if arg.ndim == 2 and arg.shape[0] > 1 and arg.shape[1] > 1:
+        from xlkpi.workbook.excel_functions import xl_error
+
+        return xl_error("#VALUE!")  # a block of cells meets no single row and column
     return arg

@@ -197,14 +197,14 @@ def aggregate_numbers(args: tuple[Any, ...], text_in_ranges: str = "skip",
             for v in arg.ravel().tolist():
                 if isinstance(v, XlError):
                     raise fail(str(v))
+                if v is EMPTY or v is None:  # before str: the blank marker is a str
+                    continue
                 if isinstance(v, bool | np.bool_):
                     if bools_in_ranges == "zero":
                         out.append(float(v))
                 elif isinstance(v, str):
                     if text_in_ranges == "zero":
                         out.append(0.0)
-                elif v is EMPTY or v is None:
-                    continue
                 else:
                     out.append(float(v))
         elif arg is EMPTY or arg is None:
