@@ -117,6 +117,8 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
         pattern: _FillPattern | None = None
         shared_key = None
         for row, cell in cells:
+            if not (cell.formula or "").strip():
+                continue  # <f ca="1"/> inside an array formula's range: the anchor computes it
             if cell.formula_type == "array":
                 blocks.append(_array_block(name, row, col, cell, text_of(cell, row, col)))
                 pattern = None

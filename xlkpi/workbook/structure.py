@@ -125,6 +125,8 @@ class Structure:
             formula = _outside_strings(formula, lambda t: self._tables_a1(t, sheet, row, col))
         if ":" in formula and "!" in formula:
             formula = _outside_strings(formula, self._three_d)
+        if " " in formula:
+            formula = _outside_strings(formula, _intersections)
         if self.names or self.scoped:
             if "(" in formula:
                 formula = self._lambda_calls(formula, sheet)
@@ -251,6 +253,30 @@ def _split_args(text: str) -> list[str]:
             last = i + 1
     pieces.append(text[last:].strip())
     return pieces
+
+
+_A1_RANGE = (r"(?:'(?:[^']|'')+'!|[A-Za-z_][\w.]*!)?\$?[A-Za-z]{1,3}\$?\d+"
+             r"(?::\$?[A-Za-z]{1,3}\$?\d+)?")
+_INTERSECTION = re.compile(rf"(?<![\w.$:!'])({_A1_RANGE}) +({_A1_RANGE})(?![\w.(:!])")
+
+
+def _intersections(text: str) -> str:
+    """Excel's intersection operator between two written ranges (``B2:E5 C3:D4``) as the
+    cells they share (``#NULL!`` when they share none)."""
+
+    def shared(match: re.Match[str]) -> str:
+        a, b = parse_range(match.group(1), ""), parse_range(match.group(2), "")
+        if a is None or b is None or a.sheet != b.sheet:
+            return match.group()
+        r1, c1 = max(a.row1, b.row1), max(a.col1, b.col1)
+        r2, c2 = min(a.row2, b.row2), min(a.col2, b.col2)
+        if r1 > r2 or c1 > c2:
+            return "#NULL!"
+        where = match.group(1).rsplit("!", 1)[0] + "!" if "!" in match.group(1) else ""
+        first, last = f"${col_letters(c1)}${r1}", f"${col_letters(c2)}${r2}"
+        return where + first + ("" if first == last else f":{last}")
+
+    return _INTERSECTION.sub(shared, text)
 
 
 def _tables(parts: dict[str, bytes], sheet_part: str, sheet: str) -> list[Table]:
