@@ -283,8 +283,12 @@ def test_numpy_results_are_written_as_plain_values(tmp_path, monkeypatch, return
 
 
 def test_text_longer_than_a_cell_holds_keeps_excels_value(tmp_path):
-    rows = _row(1, '<x:c r="A1"><x:f>REPT("ab",20000)</x:f><x:v>0</x:v></x:c>'
-                   '<x:c r="B1"><x:f>REPT("ab",16383)</x:f><x:v>0</x:v></x:c>')
+    # REPT itself refuses a result over Excel's limit (#VALUE!, as Excel does); text joined
+    # with & past the limit is not written: the cell keeps Excel's value and is listed
+    rows = _row(1, '<x:c r="A1"><x:f>REPT("ab",16000)&amp;REPT("ab",4000)</x:f>'
+                   '<x:v>0</x:v></x:c>'
+                   '<x:c r="B1"><x:f>REPT("ab",16383)</x:f><x:v>0</x:v></x:c>'
+                   '<x:c r="C1"><x:f>REPT("ab",20000)</x:f><x:v>0</x:v></x:c>')
     source = _package(tmp_path / "long.xlsx", rows)
     result = recalc(source, tmp_path / "out.xlsx")
     assert result.skipped == [
@@ -292,6 +296,7 @@ def test_text_longer_than_a_cell_holds_keeps_excels_value(tmp_path):
     xml = _sheet_xml(tmp_path / "out.xlsx")
     assert _cell(xml, "A1") == _cell(rows, "A1")
     assert f'<x:v>{"ab" * 16383}</x:v>' in _cell(xml, "B1")
+    assert result.value("Data", "C1") == "#VALUE!"
 
 
 def test_textafter_results_print_as_json(tmp_path):
