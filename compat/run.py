@@ -7,8 +7,10 @@ compared with the value Excel cached.
                                               # their per-workbook counts
     python -m compat.run --only TEXT --show   # one corner, each disagreeing cell listed
 
-The ratchet (``compat/agreeing.txt``) lists every cell that agreed when it was last
-updated; the run fails when any of them no longer agrees, or when an engine crashes.
+The ratchet (``compat/disagreeing.txt``) lists the cells that did not agree with Excel when
+it was last updated, each with Excel's value and ours; every other formula cell agreed.
+The run fails when a cell not on the list disagrees (a regression), or an engine crashes.
+Cells that come to agree are reported, so the list can be shortened with ``--update``.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def _corpus() -> Path:
 
 
 CORPUS = _corpus()
-RATCHET = HERE / "agreeing.txt"
+RATCHET = HERE / "disagreeing.txt"
 BASELINES = HERE / "baselines.json"
 
 
@@ -182,10 +184,6 @@ def _count(by_function: Any, by_construct: Any, formula: str, agreed: bool) -> N
         by_construct[name][1] += agreed
 
 
-def _ratchet_lines(outcomes: list[Outcome]) -> set[str]:
-    return {f"{o.workbook}|{key}" for o in outcomes for key in o.agree}
-
-
 def _side_by_side(outcomes: list[Outcome], baselines: dict[str, dict[str, int]]) -> str:
     """Per workbook: cells, and how many agree under xlkpi, formulas and LibreOffice."""
     lines = ["\nside by side (cells agreeing with Excel)",
@@ -249,33 +247,37 @@ def main(argv: list[str] | None = None) -> int:
             "disagree": {k: [o.formulas[k], _shown(e), _shown(c)]
                          for k, (e, c) in o.disagree.items()},
         } for o in outcomes], indent=1))
-    agreeing = _ratchet_lines(outcomes)
-    if args.update:
-        if args.only:
-            kept = {line for line in _read_ratchet()
-                    if not any(line.startswith(str(p.relative_to(CORPUS)) + "|")
-                               for p in paths)}
-            agreeing |= kept
-        RATCHET.write_text("".join(f"{line}\n" for line in sorted(agreeing)))
-        print(f"{RATCHET}: {len(agreeing):,} agreeing cells recorded")
-        return 0
+    known = _read_ratchet()
     names = {str(p.relative_to(CORPUS)) for p in paths}
-    lost = sorted(line for line in _read_ratchet()
-                  if line.split("|")[0] in names and line not in agreeing)
+    now = {f"{o.workbook}|{key}": " ".join(
+        f"={o.formulas[key]}  Excel {_shown(e)}  xlkpi {_shown(c)}".splitlines())
+        for o in outcomes for key, (e, c) in o.disagree.items()}
+    if args.update:
+        kept = {k: v for k, v in known.items() if k.split("|")[0] not in names}
+        lines = {**kept, **now}
+        RATCHET.write_text("".join(f"{k}\t{lines[k]}\n" for k in sorted(lines)))
+        print(f"{RATCHET}: {len(lines):,} disagreeing cells recorded")
+        return 0
+    new = sorted(k for k in now if k not in known)
+    fixed = sorted(k for k in known if k.split("|")[0] in names and k not in now)
     crashed = [o for o in outcomes if o.status != "ok"]
-    for line in lost[:100]:
-        print(f"REGRESSION: {line} agreed before and no longer does")
-    if lost or crashed:
-        print(f"FAILED: {len(lost)} cell(s) no longer agree; {len(crashed)} workbook(s) "
+    for key in new[:100]:
+        print(f"REGRESSION: {key} agreed before and no longer does: {now[key]}")
+    if fixed:
+        print(f"{len(fixed)} cell(s) on {RATCHET.name} agree now: run with --update")
+    if new or crashed:
+        print(f"FAILED: {len(new)} cell(s) no longer agree; {len(crashed)} workbook(s) "
               "crashed or timed out")
         return 1
     return 0
 
 
-def _read_ratchet() -> set[str]:
+def _read_ratchet() -> dict[str, str]:
+    """The known disagreements: ``workbook|Sheet!A1`` -> what differs."""
     if not RATCHET.exists():
-        return set()
-    return {line for line in RATCHET.read_text().splitlines() if line}
+        return {}
+    pairs = (line.split("\t", 1) for line in RATCHET.read_text().splitlines() if line)
+    return {p[0]: p[1] if len(p) > 1 else "" for p in pairs}
 
 
 if __name__ == "__main__":
