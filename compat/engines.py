@@ -144,7 +144,10 @@ def _child(engine: str, path: Path, conn: Any) -> None:
 
 def run_engine(engine: str, path: Path, timeout: float) -> tuple[str, Values | str]:
     """("ok", values) or ("crash" | "timeout", reason), from a forked child."""
-    context = multiprocessing.get_context("fork")
+    # xlkpi's engine is imported once and forked; any other engine starts in a fresh
+    # interpreter, so that xlkpi's functions (registered into formulas' table) and parser
+    # corrections never leak into the baseline
+    context = multiprocessing.get_context("fork" if engine == "xlkpi" else "spawn")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(engine, path, send))
     child.start()

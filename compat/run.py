@@ -214,8 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="list every disagreeing cell")
     parser.add_argument("--update", action="store_true",
                         help="rewrite the ratchet with the cells that agree now")
-    parser.add_argument("--baselines", action="store_true",
-                        help="also run formulas and LibreOffice and save their counts")
+    parser.add_argument("--baselines", nargs="?", const="formulas,libreoffice",
+                        help="also run these engines (default formulas,libreoffice) and "
+                             "save their per-workbook counts in compat/baselines.json")
     parser.add_argument("--side-by-side", action="store_true",
                         help="print the per-workbook table against the saved baselines")
     parser.add_argument("--jobs", type=int, default=2)
@@ -232,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report(outcomes, args.show))
     baselines = json.loads(BASELINES.read_text()) if BASELINES.exists() else {}
     if args.baselines:
-        for engine in ("formulas", "libreoffice"):
+        for engine in args.baselines.split(","):
             others = _run(engine, paths, args.jobs, args.timeout)
             print(report(others, False).splitlines()[-1])
             for o in others:

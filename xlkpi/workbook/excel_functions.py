@@ -19,6 +19,7 @@ same error in that element of the result; everything else is computed.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -346,9 +347,6 @@ def register(natives: bool = True) -> None:
     each entry goes both into the cached table and into the module table it is built from:
     registering works whether or not a formula has been parsed before.
     """
-    from xlkpi.workbook.syntax import patch_parser
-
-    patch_parser()
     table = get_functions()
 
     def put(name: str, function: Callable[..., Any]) -> None:
@@ -375,7 +373,24 @@ def register(natives: bool = True) -> None:
         **CONDITIONAL,
         **natives(),
     }
+    ours = set()
     for name, function in natives_table.items():
-        put(name, function)
-        put(f"_XLFN.{name}", function)
-        put(f"_XLFN._XLWS.{name}", function)
+        for alias in (name, f"_XLFN.{name}", f"_XLFN._XLWS.{name}"):
+            put(alias, function)
+            ours.add(alias)
+    from xlkpi.workbook.syntax import patch_parser
+
+    patch_parser()  # after it an argument left out arrives as None: formulas' own
+    for name, function in list(table.items()):  # functions keep reading it as 0
+        if name not in ours and not name.startswith(("KPI", "_XLDUDF_")):
+            table[name] = _omitted_as_zero(function)
+
+
+def _omitted_as_zero(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A ``formulas`` function given 0 for each argument left out, as it expects."""
+
+    @functools.wraps(function)
+    def call(*args: Any) -> Any:
+        return function(*(0 if a is None else a for a in args))
+
+    return call

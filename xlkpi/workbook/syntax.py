@@ -5,6 +5,9 @@
   minus is a negation that makes a number: ``--TRUE`` is 1 and ``--"3"`` is 3 (the idiom
   analysts use in ``SUMPRODUCT(--(B2:B13="red"))``). A run with an even number of minus
   signs in front of a value now negates twice.
+- An argument left out (``LINEST(y,x,,TRUE)``, ``SEQUENCE(,12)``) was compiled as the
+  number 0, which a function cannot tell from a typed 0; it now arrives as ``None``, which
+  the engine's functions read as "not given" (their default, or a blank).
 - The range operator between references that functions return
   (``OFFSET(A1,1,1):OFFSET(A1,6,1)``, ``INDIRECT("B2"):INDIRECT("B6")``) gives the cells
   from the first to the last, read through the engine.
@@ -64,6 +67,9 @@ def patch_parser() -> None:
                                  max(a.row2, b.row2), max(a.col2, b.col2)))
 
     OPERATORS[":"] = span
+    from formulas.tokens.operand import Empty
+
+    Empty.compile = staticmethod(lambda: None)
 
     OperatorToken.process = process
     Operator.compile = compile

@@ -289,6 +289,24 @@ def _subtotal(function: Any, *refs: Any) -> Any:
         return xl_error(getattr(err, "code", "#VALUE!"))
 
 
+def _single(value: Any) -> Any:
+    """SINGLE(x), written ``@x``: a reference's cell in the formula's own row or column
+    (implicit intersection), an array's first element, a value as it is."""
+    from xlkpi.workbook.context import intersect
+
+    if _rect(value) is not None and np.size(value) > 1:
+        context = current()
+        if context is not None and context.array:
+            from dataclasses import replace
+
+            from xlkpi.workbook.context import evaluating
+
+            with evaluating(replace(context, array=False)):
+                return intersect(value)
+        return intersect(value)
+    return scalar(value) if isinstance(value, np.ndarray) else value
+
+
 def _areas(ref: Any) -> Any:
     return 1.0 if _rect(ref) is not None else xl_error("#VALUE!")
 
@@ -311,6 +329,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "SHEET": _sheet,
     "SHEETS": _sheets,
     "AREAS": _areas,
+    "SINGLE": _single,
     "ANCHORARRAY": _anchorarray,
     "SUBTOTAL": _subtotal,
 }
