@@ -260,9 +260,29 @@ _A1_RANGE = (r"(?:'(?:[^']|'')+'!|[A-Za-z_][\w.]*!)?\$?[A-Za-z]{1,3}\$?\d+"
 _INTERSECTION = re.compile(rf"(?<![\w.$:!'])({_A1_RANGE}) +({_A1_RANGE})(?![\w.(:!])")
 
 
+_CELL_A1 = r"\$?[A-Za-z]{1,3}\$?\d+"
+_CHAIN = re.compile(rf"(?<![\w.$:!']){_CELL_A1}(?::{_CELL_A1}){{2,}}(?![\w.(:!])")
+
+
+def _chains(text: str) -> str:
+    """A chain of the range operator over written cells (``C114:E114:G113:I114``) as the
+    range that spans them all (``$C$113:$I$114``)."""
+
+    def span(match: re.Match[str]) -> str:
+        rects = [parse_range(cell, "") for cell in match.group().split(":")]
+        if any(r is None for r in rects):
+            return match.group()
+        r1, c1 = min(r.row1 for r in rects), min(r.col1 for r in rects)  # type: ignore
+        r2, c2 = max(r.row2 for r in rects), max(r.col2 for r in rects)  # type: ignore
+        return f"${col_letters(c1)}${r1}:${col_letters(c2)}${r2}"
+
+    return _CHAIN.sub(span, text)
+
+
 def _intersections(text: str) -> str:
     """Excel's intersection operator between two written ranges (``B2:E5 C3:D4``) as the
     cells they share (``#NULL!`` when they share none)."""
+    text = _chains(text)
 
     def shared(match: re.Match[str]) -> str:
         a, b = parse_range(match.group(1), ""), parse_range(match.group(2), "")
