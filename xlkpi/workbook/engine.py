@@ -74,8 +74,7 @@ class _Engine:
         self.blocks: list[Block] = []
         self.state: list[int] = []  # 0 pending, 1 computing, 2 done
         self.on_block: Callable[[Block, np.ndarray], None] = lambda block, result: None
-        self.formulas = {(s.name.upper(), r, c): cell for s in package.sheets
-                         for (r, c), cell in s.cells.items() if cell.has_formula}
+        self.sheets = {s.name.upper(): s for s in package.sheets}
 
     # ------------------------------------------------------------ references
     def rect(self, name: str, sheet: str) -> Rect | None:
@@ -134,8 +133,9 @@ class _Engine:
         return None
 
     def formula_at(self, sheet: str, row: int, col: int) -> str | None:
-        cell = self.formulas.get((sheet.upper(), row, col))
-        return cell.formula if cell is not None else None
+        found = self.sheets.get(sheet.upper())
+        cell = found.cells.get((row, col)) if found is not None else None
+        return cell.formula if cell is not None and cell.has_formula else None
 
     # ------------------------------------------------------------ scheduling
     def schedule(self, blocks: list[Block]) -> None:

@@ -37,6 +37,9 @@ _NAME = re.compile(r"(?<![\w.$!'\"\[])([A-Za-z_\\][\w.]*)(?![\w.(!\[])")
 _HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\b(?=[^>]*\bhidden=\"(?:1|true)\")[^>]*?\br=\"(\d+)\"")
 _AUTOFILTER = re.compile(
     rb"<(?:\w+:)?autoFilter\b[^>]*?\bref=\"\$?[A-Z]+\$?(\d+):\$?[A-Z]+\$?(\d+)\"")
+#: What any rewrite needs to see in a formula (empty parentheses, a bracket, a sheet
+#: name, a space).
+_SPECIAL = re.compile(r"\(\s*\)|[\[! ]")
 #: Functions that, given no argument, mean the formula's own cell.
 _OWN_CELL = re.compile(r"(?<![\w.])((?:_xlfn\.)?(?:ROW|COLUMN|SHEET))\(\s*\)", re.IGNORECASE)
 _SPECIALS = ("#all", "#data", "#headers", "#totals", "#this row")
@@ -118,6 +121,8 @@ class Structure:
 
     def prepare(self, formula: str, sheet: str, row: int, col: int) -> str:
         """The formula with tables, 3-D references and formula names made plain A1."""
+        if not self.names and not self.scoped and not _SPECIAL.search(formula):
+            return formula  # the common case: nothing to rewrite
         if "()" in formula:
             own = f"{col_letters(col)}{row}"
             formula = _outside_strings(formula, lambda t: _OWN_CELL.sub(rf"\1({own})", t))
