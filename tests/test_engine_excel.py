@@ -194,3 +194,53 @@ def test_cells_computed_from_today_are_volatile_too(tmp_path):
     wb.save(path)
     evaluation = evaluate(Package(path))
     assert evaluation.volatile == {"Sheet": {(1, 1), (2, 1), (3, 1)}}
+
+
+def test_countif_criteria_as_a_case_sheet_uses_them(tmp_path):
+    def build(wb):
+        ws = wb.active
+        for colour in ("dark red", "red", "Dark blue", "bed", "green", "=1/0"):
+            ws.append([colour])
+        ws["C1"] = '=COUNTIF(A1:A6,"dark*")'  # wildcard: both "dark ..." rows, any case
+        ws["C2"] = '=COUNTIF(A1:A6,"?ed")'  # red, bed
+        ws["C3"] = "=COUNTIF(A1:A6,D1)"  # an empty criterion cell means 0: none here
+        ws["C4"] = '=COUNTIF(A:A,"<>red")'  # every other cell of the whole column
+        ws["C5"] = "=COUNTIF(A1:A6,A6)"  # an error criterion matches that error only
+
+    result = _run(tmp_path, build)
+    assert [result.value("Sheet", f"C{r}") for r in range(1, 6)] == [
+        2.0, 2.0, 0.0, 1_048_576.0 - 1, 1.0]
+
+
+def test_an_element_wise_dynamic_array_spills_one_value_per_cell(tmp_path):
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    def build(wb):
+        ws = wb.active
+        for day in (45000, 45031, 45061):  # 15 Mar, 15 Apr, 15 May 2023
+            ws.append([day])
+        ws["B1"] = ArrayFormula("B1:B3", "=MONTH(A1:A3)")
+        ws["C1"] = ArrayFormula("C1:C3", "=A1:A3*2")
+        # EOMONTH, an Analysis ToolPak function, takes an array but not a range (Excel
+        # gives #VALUE! for EOMONTH(A1:A3,0)); A1:A3+0 is an array
+        ws["D1"] = ArrayFormula("D1:D3", "=EOMONTH(A1:A3+0,0)")
+        ws["E1"] = ArrayFormula("E1:E3", "=EOMONTH(A1:A3,0)")
+
+    result = _run(tmp_path, build)
+    assert [result.value("Sheet", f"B{r}") for r in range(1, 4)] == [3.0, 4.0, 5.0]
+    assert [result.value("Sheet", f"C{r}") for r in range(1, 4)] == [90000.0, 90062.0, 90122.0]
+    assert [result.value("Sheet", f"D{r}") for r in range(1, 4)] == [45016.0, 45046.0, 45077.0]
+    assert [result.value("Sheet", f"E{r}") for r in range(1, 4)] == ["#VALUE!"] * 3
+
+
+def test_round_half_away_from_zero_on_the_shown_decimal_and_switch_ignores_case(tmp_path):
+    def build(wb):
+        ws = wb.active
+        ws["A1"] = "=ROUND(0.285,2)"
+        ws["A2"] = '=_xlfn.SWITCH("RED","red","R","amber","A","?")'
+        ws["A3"] = '=MAX(B1:B3)'
+        ws["B1"], ws["B2"], ws["B3"] = 4, "n/a", 7
+        ws["A4"] = '=TEXT(1234567,"#,##0,")'  # a trailing comma divides by 1,000
+
+    result = _run(tmp_path, build)
+    assert [result.value("Sheet", f"A{r}") for r in range(1, 5)] == [0.29, "R", 7.0, "1,235"]
