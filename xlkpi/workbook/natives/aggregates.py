@@ -21,12 +21,13 @@ from xlkpi.workbook.natives.base import (
     EMPTY,
     ExcelValueError,
     aggregate_numbers,
+    fail,
     hidden_blanks,
     number_or_none,
     xl_error,
 )
 
-__all__ = ["FUNCTIONS", "typed"]
+__all__ = ["FUNCTIONS", "numbers", "text_number", "typed"]
 
 
 def typed(arg: Any) -> Any:
@@ -38,11 +39,14 @@ def typed(arg: Any) -> Any:
     return arg
 
 
-def _numbers(args: tuple[Any, ...], as_zero: bool = False) -> list[float]:
-    """The numbers of the arguments by the rule in the module docstring (``as_zero``:
-    text in ranges is 0, booleans 1 or 0, as the ...A functions read them)."""
+def numbers(args: tuple[Any, ...], as_zero: bool = False) -> list[float]:
+    """The numbers of aggregate arguments by Excel's rule (``as_zero``: the ...A
+    functions' reading, text in ranges 0 and booleans 1 or 0)."""
     out: list[float] = []
     for arg in map(typed, args):
+        if isinstance(arg, str) and arg is not EMPTY and not isinstance(arg, XlError):
+            out.append(text_number(arg))
+            continue
         if not isinstance(arg, np.ndarray):
             out.extend(aggregate_numbers((arg,)))
             continue
@@ -50,16 +54,28 @@ def _numbers(args: tuple[Any, ...], as_zero: bool = False) -> list[float]:
             if v is EMPTY or v is None:
                 continue
             if isinstance(v, XlError):
-                raise ExcelValueError(str(v))
-            if isinstance(v, bool | np.bool_):
+                raise fail(str(v))
+            if isinstance(v, bool | np.bool_ | str):
                 if as_zero:
-                    out.append(float(v))
-            elif isinstance(v, str):
-                if as_zero:
-                    out.append(0.0)
+                    out.append(float(v) if not isinstance(v, str) else 0.0)
             else:
                 out.append(float(v))
     return out
+
+
+def text_number(value: str) -> float:
+    """Text typed where a number is wanted, as Excel reads it: a number, percentage, date
+    or time (dates also day first, as "29/02/1900", which Excel's calendar holds as serial
+    60); other text is #VALUE!."""
+    found = number_or_none(value)
+    if found is None:
+        from formulas.functions import _text2num
+
+        read = _text2num(value)
+        if isinstance(read, int | float) and not isinstance(read, bool):
+            return float(read)
+        raise fail("#VALUE!")
+    return found
 
 
 def _guard(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -81,30 +97,30 @@ def _guard(function: Callable[..., Any]) -> Callable[..., Any]:
 
 @_guard
 def _sum(*args: Any) -> Any:
-    return float(math.fsum(_numbers(args)))
+    return float(math.fsum(numbers(args)))
 
 
 @_guard
 def _sumsq(*args: Any) -> Any:
-    return float(math.fsum(v * v for v in _numbers(args)))
+    return float(math.fsum(v * v for v in numbers(args)))
 
 
 @_guard
 def _average(*args: Any) -> Any:
-    found = _numbers(args)
+    found = numbers(args)
     return math.fsum(found) / len(found) if found else xl_error("#DIV/0!")
 
 
 @_guard
 def _averagea(*args: Any) -> Any:
-    found = _numbers(args, as_zero=True)
+    found = numbers(args, as_zero=True)
     return math.fsum(found) / len(found) if found else xl_error("#DIV/0!")
 
 
 def _extreme(pick: Callable[..., float], as_zero: bool) -> Callable[..., Any]:
     @_guard
     def evaluate(*args: Any) -> Any:
-        found = _numbers(args, as_zero)
+        found = numbers(args, as_zero)
         return float(pick(found)) if found else 0.0
 
     return evaluate

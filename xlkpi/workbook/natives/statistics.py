@@ -17,11 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
-from xlkpi.workbook.natives.aggregates import typed
+from xlkpi.workbook.natives.aggregates import numbers, text_number, typed
 from xlkpi.workbook.natives.base import (
-    EMPTY,
     ExcelValueError,
     aggregate_numbers,
     array_result,
@@ -57,45 +55,6 @@ def guard(function: Callable[..., Any]) -> Callable[..., Any]:
     evaluate.__name__ = evaluate.__qualname__ = function.__name__
     evaluate.__doc__ = function.__doc__
     return evaluate
-
-
-def numbers(args: tuple[Any, ...], as_zero: bool = False) -> list[float]:
-    """The numbers of aggregate arguments by Excel's rule (``as_zero``: the ...A
-    functions' reading, text in ranges 0 and booleans 1 or 0)."""
-    out: list[float] = []
-    for arg in map(typed, args):
-        if isinstance(arg, str) and arg is not EMPTY and not isinstance(arg, XlError):
-            out.append(text_number(arg))
-            continue
-        if not isinstance(arg, np.ndarray):
-            out.extend(aggregate_numbers((arg,)))
-            continue
-        for v in arg.ravel().tolist():
-            if v is EMPTY or v is None:
-                continue
-            if isinstance(v, XlError):
-                raise fail(str(v))
-            if isinstance(v, bool | np.bool_ | str):
-                if as_zero:
-                    out.append(float(v) if not isinstance(v, str) else 0.0)
-            else:
-                out.append(float(v))
-    return out
-
-
-def text_number(value: str) -> float:
-    """Text typed where a number is wanted, as Excel reads it: a number, percentage, date
-    or time (dates also day first, as "29/02/1900", which Excel's calendar holds as serial
-    60); other text is #VALUE!."""
-    found = number_or_none(value)
-    if found is None:
-        from formulas.functions import _text2num
-
-        read = _text2num(value)
-        if isinstance(read, int | float) and not isinstance(read, bool):
-            return float(read)
-        raise fail("#VALUE!")
-    return found
 
 
 def single(arg: Any) -> Any:
