@@ -244,3 +244,30 @@ def test_round_half_away_from_zero_on_the_shown_decimal_and_switch_ignores_case(
 
     result = _run(tmp_path, build)
     assert [result.value("Sheet", f"A{r}") for r in range(1, 5)] == [0.29, "R", 7.0, "1,235"]
+
+
+def test_iterative_calculation_when_the_workbook_turns_it_on(tmp_path):
+    def build(wb):
+        wb.calculation.iterate = True
+        wb.calculation.iterateCount = 100
+        wb.calculation.iterateDelta = 0.0001
+        ws = wb.active
+        ws["A1"] = "=B1/2+1"  # x = x/2 + 1 settles at 2
+        ws["B1"] = "=A1"
+        ws["C1"] = "=A1*10"
+
+    result = _run(tmp_path, build)
+    assert not result.skipped
+    assert result.value("Sheet", "A1") == pytest.approx(2.0, abs=1e-3)
+    assert result.value("Sheet", "C1") == pytest.approx(20.0, abs=1e-2)
+
+
+def test_a_true_cycle_without_iteration_keeps_excels_values_and_is_listed(tmp_path):
+    def build(wb):
+        ws = wb.active
+        ws["A1"] = "=B1+1"
+        ws["B1"] = "=A1"
+
+    result = _run(tmp_path, build)
+    assert [(cell, reason) for _, cell, reason in result.skipped] == [
+        ("A1", "circular reference"), ("B1", "circular reference")]

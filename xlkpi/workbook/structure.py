@@ -77,6 +77,8 @@ class Structure:
     scoped: dict[str, dict[str, str]] = field(default_factory=dict)
     #: hidden rows: SHEET (upper) -> row -> "filtered" or "hidden"
     hidden_rows: dict[str, dict[int, str]] = field(default_factory=dict)
+    #: (rounds, largest change) when the workbook turns on iterative calculation
+    iteration: tuple[int, float] | None = None
 
     def hidden(self, sheet: str, row: int) -> str | None:
         """Why a row is hidden: "filtered" (inside an AutoFilter), "hidden", or None."""
@@ -89,6 +91,10 @@ class Structure:
         workbook = DefusedElementTree.fromstring(parts[package.workbook_part])  # type: ignore
         order = [node.get("name", "") for node in workbook.iter(f"{_MAIN}sheet")]
         structure = cls(order)
+        for node in workbook.iter(f"{_MAIN}calcPr"):
+            if node.get("iterate") in ("1", "true"):
+                structure.iteration = (int(node.get("iterateCount", "100")),
+                                       float(node.get("iterateDelta", "0.001")))
         for node in workbook.iter(f"{_MAIN}definedName"):
             name, text = node.get("name", "").upper(), node.text or ""
             local = node.get("localSheetId")
