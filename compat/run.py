@@ -29,7 +29,7 @@ from typing import Any
 from compat.engines import NOT_EVALUATED, run_engine
 from compat.oracle import NAMES, Error, constructs, expected_cells, functions_in, is_volatile, same
 
-__all__ = ["Outcome", "main"]
+__all__ = ["Outcome", "main", "report", "side_by_side_markdown"]
 
 HERE = Path(__file__).parent
 
@@ -201,6 +201,46 @@ def _side_by_side(outcomes: list[Outcome], baselines: dict[str, dict[str, int]])
     return "\n".join(lines)
 
 
+def side_by_side_markdown(outcomes: list[Outcome], baselines: dict[str, dict[str, int]]
+                          ) -> str:
+    """The per-workbook table as Markdown, totals first (compat/SIDE_BY_SIDE.md)."""
+    rows = sorted(outcomes, key=lambda o: o.workbook)
+    total = sum(o.cells for o in rows)
+
+    def share(count: int) -> str:
+        return f"{count:,} ({100 * count / total:.1f}%)" if total else "-"
+
+    sums = {engine: sum(baselines.get(o.workbook, {}).get(engine, 0) for o in rows)
+            for engine in ("formulas", "libreoffice")}
+    lines = [
+        "# Agreement with Excel, workbook by workbook",
+        "",
+        "Formula cells whose recalculated value agrees with the value Microsoft Excel "
+        "saved (numbers to 1e-9 relative; text, booleans and errors exactly), for xlkpi, "
+        "the `formulas` package alone and LibreOffice headless recalculating on load. "
+        "Made by `python -m compat.run --side-by-side --markdown compat/SIDE_BY_SIDE.md` "
+        "from `compat/baselines.json` (the other engines' counts, `--baselines`). Cells "
+        "depending on TODAY(), NOW() or RAND() are left out.",
+        "",
+        f"| all {len(rows)} workbooks | {total:,} cells | xlkpi "
+        f"{share(sum(len(o.agree) for o in rows))} | formulas {share(sums['formulas'])} | "
+        f"LibreOffice {share(sums['libreoffice'])} |",
+        "|---|---:|---:|---:|---:|",
+        "",
+        "| workbook | cells | xlkpi | formulas | LibreOffice |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for o in rows:
+        base = baselines.get(o.workbook, {})
+        cells = [str(base.get(e, "-")) for e in ("formulas", "libreoffice")]
+        mark = " **(behind)**" if any(
+            isinstance(base.get(e), int) and len(o.agree) < base[e]
+            for e in ("formulas", "libreoffice")) else ""
+        lines.append(f"| {o.workbook}{mark} | {o.cells} | {len(o.agree)} | {cells[0]} | "
+                     f"{cells[1]} |")
+    return "\n".join(lines) + "\n"
+
+
 def _run(engine: str, paths: list[Path], jobs: int, timeout: float) -> list[Outcome]:
     with ThreadPoolExecutor(jobs) as pool:
         outcomes = list(pool.map(lambda p: _measure(p, engine, timeout), paths))
@@ -219,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
                              "save their per-workbook counts in compat/baselines.json")
     parser.add_argument("--side-by-side", action="store_true",
                         help="print the per-workbook table against the saved baselines")
+    parser.add_argument("--markdown", type=Path,
+                        help="write the side-by-side table as Markdown here")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=180)
     parser.add_argument("--json", type=Path, help="write every outcome here")
@@ -241,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         BASELINES.write_text(json.dumps(baselines, indent=1, sort_keys=True) + "\n")
     if args.side_by_side or args.baselines:
         print(_side_by_side(outcomes, baselines))
+    if args.markdown:
+        args.markdown.write_text(side_by_side_markdown(outcomes, baselines))
     if args.json:
         args.json.write_text(json.dumps([{
             "workbook": o.workbook, "status": o.status, "reason": o.reason,
