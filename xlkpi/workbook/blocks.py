@@ -71,6 +71,8 @@ class _FillPattern:
 
     def __init__(self, block: Block) -> None:
         self.block = block
+        #: the first cell's formula needed no rewriting (see ``blocks_of``'s prepare)
+        self.plain = True
         moving = {at for ref in block.refs for at, moves in ref.row_digits if moves}
         self.pieces: list[str] = []
         self.rows: list[int] = []
@@ -103,9 +105,11 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
     """
     name = sheet.name.upper()
 
+    needs = getattr(prepare, "needs", None) or (lambda text: prepare is not None)
+
     def text_of(cell: Any, row: int, col: int) -> str:
         text = str(cell.formula)
-        return prepare(text, row, col) if prepare is not None else text
+        return prepare(text, row, col) if needs(text) else text  # type: ignore[misc]
 
     by_column: dict[int, list[tuple[int, Any]]] = defaultdict(list)
     for (row, col), cell in sheet.cells.items():
@@ -117,22 +121,26 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
         pattern: _FillPattern | None = None
         shared_key = None
         for row, cell in cells:
-            if not (cell.formula or "").strip():
+            kind = cell.formula_type
+            if kind == "normal" and not cell.text:
                 continue  # <f ca="1"/> inside an array formula's range: the anchor computes it
-            if cell.formula_type == "array":
+            if kind == "array":
                 blocks.append(_array_block(name, row, col, cell, text_of(cell, row, col)))
                 pattern = None
                 continue
+            if (pattern is not None and row == pattern.block.row2 + 1
+                    and kind == "shared" and shared_key is not None
+                    and cell.shared_index == shared_key and pattern.plain):
+                pattern.block.row2 = row  # the same shared formula, nothing rewritten
+                continue
             text = text_of(cell, row, col)
-            if pattern is not None and row == pattern.block.row2 + 1 and (
-                (cell.formula_type == "shared" and shared_key is not None
-                 and cell.shared_index == shared_key and text == cell.formula)
-                or pattern.extends(text, row)
-            ):
+            if pattern is not None and row == pattern.block.row2 + 1 and pattern.extends(
+                    text, row):
                 pattern.block.row2 = row
                 continue
             block = Block(name, col, row, row, text, list(references(text)))
             pattern = _FillPattern(block)
+            pattern.plain = text == cell.formula
             shared_key = cell.shared_index if cell.formula_type == "shared" else None
             blocks.append(block)
     return blocks

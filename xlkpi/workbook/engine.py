@@ -385,8 +385,8 @@ def evaluate(package: Package, progress: Callable[[int, int], None] | None = Non
     engine = _Engine(package, progress)
     engine.batch = batch
     structure = engine.structure
-    blocks = [b for sheet in package.sheets for b in blocks_of(
-        sheet, lambda text, row, col, name=sheet.name: structure.prepare(text, name, row, col))]
+    blocks = [b for sheet in package.sheets for b in blocks_of(sheet, structure.preparer(
+        sheet.name))]
     blocks = split_running(blocks, engine.reads)
     ordered, circular = order(blocks, engine.reads)
     if circular:  # blocks caught in a cycle may still be acyclic cell by cell

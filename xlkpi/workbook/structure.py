@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -124,6 +125,16 @@ class Structure:
         key = name.upper()
         scoped = self.scoped.get(sheet.upper(), {})
         return scoped.get(key, self.names.get(key))
+
+    def preparer(self, sheet: str) -> Callable[[str, int, int], str]:
+        """``prepare`` for one sheet, with a quick ``needs(text)`` test attached."""
+
+        def prepare(text: str, row: int, col: int) -> str:
+            return self.prepare(text, sheet, row, col)
+
+        quick = _SPECIAL.search
+        prepare.needs = (lambda text: True) if (self.names or self.scoped) else quick  # type: ignore[attr-defined]
+        return prepare
 
     def prepare(self, formula: str, sheet: str, row: int, col: int) -> str:
         """The formula with tables, 3-D references and formula names made plain A1."""
