@@ -18,6 +18,10 @@ from tests.excel_formula import excel
     ("=MINVERSE({4,7;2,6})", [[0.6, -0.7], [-0.2, 0.4]]),
     ("=MINVERSE({1,2;2,4})", "#NUM!"),
     ("=MMULT({1,2;3,4},{5;6})", [[17.0], [39.0]]),
+    # a negative number inside an array constant is a number, not a nested array
+    ("={1,-2;3,4}", [[1.0, -2.0], [3.0, 4.0]]),
+    ("=MDETERM({1,2;-3,4})", 10.0),
+    ("=SUM(MINVERSE({1,2,-1;3,4,-1;0,2,0}))", -0.5),  # formulas/test.xlsx CORE!M30
     ("=MMULT({1,2},{1,2})", "#VALUE!"),
     ('=MMULT({1,"a"},{1;2})', "#VALUE!"),
 ])

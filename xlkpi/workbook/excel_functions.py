@@ -373,6 +373,7 @@ def register(natives: bool = True) -> None:
         **CONDITIONAL,
         **natives(),
     }
+    natives_table["ARRAY"] = _array_constant
     ours = set()
     for name, function in natives_table.items():
         for alias in (name, f"_XLFN.{name}", f"_XLFN._XLWS.{name}"):
@@ -384,6 +385,18 @@ def register(natives: bool = True) -> None:
     for name, function in list(table.items()):  # functions keep reading it as 0
         if name not in ours and not name.startswith(("KPI", "_XLDUDF_")):
             table[name] = _omitted_as_zero(function)
+
+
+def _array_constant(*items: Any) -> Any:
+    """An array constant: ``{1,-2;3,4}`` is parsed as ARRAY(ARRAY(1,-2),ARRAY(3,4)). Each
+    item of a row is a single value (``formulas`` hands a negated number over as a
+    one-element array, which nested inside the row); rows stack into a 2-D array."""
+    if items and all(isinstance(i, np.ndarray) and i.ndim == 1 for i in items):
+        return np.asarray(items, dtype=object).view(Array)
+    row = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        row[i] = item.ravel()[0] if isinstance(item, np.ndarray) and item.size == 1 else item
+    return row.view(Array)
 
 
 def _omitted_as_zero(function: Callable[..., Any]) -> Callable[..., Any]:
