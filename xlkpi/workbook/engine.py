@@ -83,7 +83,9 @@ class _Engine:
             anchor = parse_range(name[:-1], sheet)
             if anchor is None:
                 return None
-            return self.spill_at(anchor.sheet, anchor.row1, anchor.col1) or anchor
+            spill = self.spill_at(anchor.sheet, anchor.row1, anchor.col1)
+            # no array formula there: Excel's #REF! (a sheet no grid has reads as #REF!)
+            return spill or Rect("#REF!", anchor.row1, anchor.col1, anchor.row1, anchor.col1)
         rect = parse_range(name, sheet)
         if rect is None:
             target = self.structure.name(name, self.names.get(sheet, sheet))

@@ -187,7 +187,10 @@ def _formulatext(ref: Any) -> Any:
     if rect is None or context is None:
         return xl_error("#VALUE!")
     formula = context.formula(rect.sheet, rect.row1, rect.col1)
-    return xl_error("#N/A") if formula is None else "=" + formula
+    if formula is None:
+        return xl_error("#N/A")
+    # as Excel shows it: without the file's prefixes for newer functions and parameters
+    return "=" + re.sub(r"(?<![\w.])_xl(?:fn|ws|pm|udf)\.", "", formula, flags=re.IGNORECASE)
 
 
 def _sheet(value: Any = None) -> Any:
