@@ -106,6 +106,11 @@ def _shown(value: Any) -> Any:
 def _storable(value: Any) -> tuple[Any, str | None]:
     """A computed value as a cell can hold it (a number, text, boolean, error or empty), or
     None and why it cannot be stored."""
+    kind = type(value)
+    if kind is float:  # the common case first
+        return (value if math.isfinite(value) else ExcelError("#NUM!")), None
+    if kind is bool or (kind is str and len(value) <= _MAX_TEXT):
+        return value, None
     if isinstance(value, np.ndarray) and value.size == 1:
         value = value.ravel()[0]
     if isinstance(value, np.generic):
@@ -120,9 +125,8 @@ def _storable(value: Any) -> tuple[Any, str | None]:
         except OverflowError:
             return ExcelError("#NUM!"), None
         return (number if math.isfinite(number) else ExcelError("#NUM!")), None
-    kind = type(value).__name__
     shape = f" of shape {value.shape}" if isinstance(value, np.ndarray) else ""
-    return None, f"the result is a {kind}{shape}, which a cell cannot hold"
+    return None, f"the result is a {type(value).__name__}{shape}, which a cell cannot hold"
 
 
 class _Quiet:

@@ -110,6 +110,8 @@ class Structure:
                 if table.filtering:
                     filters.append((table.row1, table.row2))
             xml = parts[sheet.part]
+            if b"hidden=" not in xml:
+                continue
             if b"filterColumn" in xml:
                 filters += [(int(a), int(b)) for a, b in _AUTOFILTER.findall(xml)]
             rows = {int(r): "hidden" for r in _HIDDEN_ROW.findall(xml)}
