@@ -6,6 +6,9 @@
   engine started from.
 - ``libreoffice``: LibreOffice headless recalculating on load, its saved copy read back
   with openpyxl.
+- ``ironcalc``: IronCalc's Python package (a second independent engine, written in Rust),
+  loading the workbook and evaluating it; installed only to take its baseline
+  (``pip install ironcalc``).
 
 Each runs in a forked child with a time limit, so a crash or a hang costs one workbook.
 """
@@ -120,10 +123,32 @@ def libreoffice_values(path: Path) -> Values:
     return {key: cell.value for key, cell in cells.items()}
 
 
+def ironcalc_values(path: Path) -> Values:
+    """IronCalc loading the workbook and evaluating every formula."""
+    import ironcalc
+    from openpyxl.utils.cell import get_column_letter
+
+    model = ironcalc.load_from_xlsx(str(path), "en", "UTC")
+    model.evaluate()
+    names = [sheet["name"] for sheet in model.get_worksheets_properties()]
+    values: Values = {}
+    for sheet, row, col in model.get_all_cells():
+        if not model.get_cell_formula(sheet, row, col):
+            continue
+        value = model.get_cell_value(sheet, row, col)
+        if model.get_cell_type(sheet, row, col) == ironcalc.CellType.ErrorValue:
+            value = Error(str(value))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        values[f"{names[sheet]}!{get_column_letter(col)}{row}"] = value
+    return values
+
+
 ENGINES: dict[str, Callable[[Path], Values]] = {
     "xlkpi": xlkpi_values,
     "formulas": formulas_values,
     "libreoffice": libreoffice_values,
+    "ironcalc": ironcalc_values,
 }
 
 

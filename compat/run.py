@@ -255,8 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--update", action="store_true",
                         help="rewrite the ratchet with the cells that agree now")
     parser.add_argument("--baselines", nargs="?", const="formulas,libreoffice",
-                        help="also run these engines (default formulas,libreoffice) and "
-                             "save their per-workbook counts in compat/baselines.json")
+                        help="also run these engines (default formulas,libreoffice; also "
+                             "ironcalc) and save their per-workbook counts in "
+                             "compat/baselines.json")
     parser.add_argument("--side-by-side", action="store_true",
                         help="print the per-workbook table against the saved baselines")
     parser.add_argument("--markdown", type=Path,
@@ -278,9 +279,11 @@ def main(argv: list[str] | None = None) -> int:
         for engine in args.baselines.split(","):
             others = _run(engine, paths, args.jobs, args.timeout)
             print(report(others, False).splitlines()[-1])
+            # read again just before writing: another baseline run may have saved since
+            baselines = json.loads(BASELINES.read_text()) if BASELINES.exists() else {}
             for o in others:
                 baselines.setdefault(o.workbook, {})[engine] = len(o.agree)
-        BASELINES.write_text(json.dumps(baselines, indent=1, sort_keys=True) + "\n")
+            BASELINES.write_text(json.dumps(baselines, indent=1, sort_keys=True) + "\n")
     if args.side_by_side or args.baselines:
         print(_side_by_side(outcomes, baselines))
     if args.markdown:
