@@ -206,38 +206,38 @@ def side_by_side_markdown(outcomes: list[Outcome], baselines: dict[str, dict[str
     """The per-workbook table as Markdown, totals first (compat/SIDE_BY_SIDE.md)."""
     rows = sorted(outcomes, key=lambda o: o.workbook)
     total = sum(o.cells for o in rows)
+    engines = ("formulas", "libreoffice", "ironcalc")
+    titles = {"formulas": "formulas", "libreoffice": "LibreOffice", "ironcalc": "IronCalc"}
 
     def share(count: int) -> str:
         return f"{count:,} ({100 * count / total:.1f}%)" if total else "-"
 
-    sums = {engine: sum(baselines.get(o.workbook, {}).get(engine, 0) for o in rows)
-            for engine in ("formulas", "libreoffice")}
+    sums = {e: sum(baselines.get(o.workbook, {}).get(e, 0) for o in rows) for e in engines}
     lines = [
         "# Agreement with Excel, workbook by workbook",
         "",
         "Formula cells whose recalculated value agrees with the value Microsoft Excel "
         "saved (numbers to 1e-9 relative; text, booleans and errors exactly), for xlkpi, "
-        "the `formulas` package alone and LibreOffice headless recalculating on load. "
-        "Made by `python -m compat.run --side-by-side --markdown compat/SIDE_BY_SIDE.md` "
-        "from `compat/baselines.json` (the other engines' counts, `--baselines`). Cells "
-        "depending on TODAY(), NOW() or RAND() are left out.",
+        "the `formulas` package alone, LibreOffice headless recalculating on load and "
+        "IronCalc's Python package. Made by `python -m compat.run --markdown "
+        "compat/SIDE_BY_SIDE.md` from `compat/baselines.json` (the other engines' counts, "
+        "taken with `--baselines`). Cells depending on TODAY(), NOW() or RAND() are left "
+        "out. A crash or a time-out (3 minutes) counts as no cell agreeing.",
         "",
-        f"| all {len(rows)} workbooks | {total:,} cells | xlkpi "
-        f"{share(sum(len(o.agree) for o in rows))} | formulas {share(sums['formulas'])} | "
-        f"LibreOffice {share(sums['libreoffice'])} |",
-        "|---|---:|---:|---:|---:|",
+        "| all workbooks | cells | xlkpi | " + " | ".join(titles[e] for e in engines) + " |",
+        "|---|---:|---:|" + "---:|" * len(engines),
+        f"| {len(rows)} | {total:,} | {share(sum(len(o.agree) for o in rows))} | "
+        + " | ".join(share(sums[e]) for e in engines) + " |",
         "",
-        "| workbook | cells | xlkpi | formulas | LibreOffice |",
-        "|---|---:|---:|---:|---:|",
+        "| workbook | cells | xlkpi | " + " | ".join(titles[e] for e in engines) + " |",
+        "|---|---:|---:|" + "---:|" * len(engines),
     ]
     for o in rows:
         base = baselines.get(o.workbook, {})
-        cells = [str(base.get(e, "-")) for e in ("formulas", "libreoffice")]
         mark = " **(behind)**" if any(
-            isinstance(base.get(e), int) and len(o.agree) < base[e]
-            for e in ("formulas", "libreoffice")) else ""
-        lines.append(f"| {o.workbook}{mark} | {o.cells} | {len(o.agree)} | {cells[0]} | "
-                     f"{cells[1]} |")
+            isinstance(base.get(e), int) and len(o.agree) < base[e] for e in engines) else ""
+        counts = " | ".join(str(base.get(e, "-")) for e in engines)
+        lines.append(f"| {o.workbook}{mark} | {o.cells} | {len(o.agree)} | {counts} |")
     return "\n".join(lines) + "\n"
 
 
