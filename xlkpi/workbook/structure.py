@@ -24,6 +24,15 @@ from xml.etree import ElementTree
 from defusedxml import ElementTree as DefusedElementTree
 
 from xlkpi.workbook.references import col_letters, parse_range
+from xlkpi.workbook.rewriting import (
+    CALL,
+    intersections,
+    matching,
+    outside_strings,
+    quote_sheet,
+    split_args,
+    unquote_sheet,
+)
 
 __all__ = ["Structure", "Table"]
 
@@ -143,20 +152,20 @@ class Structure:
         if not self.names and not self.scoped and not _SPECIAL.search(formula):
             return formula  # the common case: nothing to rewrite
         if "\n" in formula or "\r" in formula:  # line breaks typed for layout (Alt+Enter)
-            formula = _outside_strings(formula, lambda t: re.sub(r"\s*[\r\n]+\s*", "", t))
+            formula = outside_strings(formula, lambda t: re.sub(r"\s*[\r\n]+\s*", "", t))
         if "()" in formula:
             own = f"{col_letters(col)}{row}"
-            formula = _outside_strings(formula, lambda t: _OWN_CELL.sub(rf"\1({own})", t))
+            formula = outside_strings(formula, lambda t: _OWN_CELL.sub(rf"\1({own})", t))
         if "[" in formula and self.tables:
-            formula = _outside_strings(formula, lambda t: self._tables_a1(t, sheet, row, col))
+            formula = outside_strings(formula, lambda t: self._tables_a1(t, sheet, row, col))
         if ":" in formula and "!" in formula:
-            formula = _outside_strings(formula, self._three_d)
+            formula = outside_strings(formula, self._three_d)
         if " " in formula:
-            formula = _outside_strings(formula, _intersections)
+            formula = outside_strings(formula, intersections)
         if self.names or self.scoped:
             if "(" in formula:
                 formula = self._lambda_calls(formula, sheet)
-            formula = _outside_strings(formula, lambda t: self._inline_names(t, sheet))
+            formula = outside_strings(formula, lambda t: self._inline_names(t, sheet))
         return formula
 
     # -------------------------------------------------------------- tables
@@ -191,11 +200,11 @@ class Structure:
         upper = [s.upper() for s in self.sheets]
 
         def expand(match: re.Match[str]) -> str:
-            first, last = (_unquote(match.group(g)).upper() for g in ("a", "b"))
+            first, last = (unquote_sheet(match.group(g)).upper() for g in ("a", "b"))
             if first not in upper or last not in upper:
                 return match.group()
             i, j = sorted((upper.index(first), upper.index(last)))
-            return ",".join(f"{_quote(s)}!{match.group('ref')}" for s in self.sheets[i: j + 1])
+            return ",".join(f"{quote_sheet(s)}!{match.group('ref')}" for s in self.sheets[i: j + 1])
 
         return _THREE_D.sub(expand, text)
 
@@ -216,7 +225,7 @@ class Structure:
         """``MYFUNC(a, b)``, a name defined as ``LAMBDA(x, y, body)``, becomes
         ``LET(x, a, y, b, body)``."""
         out, at = [], 0
-        for match in _CALL.finditer(text):
+        for match in CALL.finditer(text):
             if match.start() < at:
                 continue
             definition = self.name(match.group(1), sheet)
@@ -226,13 +235,13 @@ class Structure:
             lam = re.match(r"(?:_xlfn\.)?LAMBDA\(", body, re.IGNORECASE)
             if not lam:
                 continue
-            close = _matching(text, match.end() - 1)
-            lam_close = _matching(body, lam.end() - 1)
+            close = matching(text, match.end() - 1)
+            lam_close = matching(body, lam.end() - 1)
             if close is None or lam_close is None:
                 continue
-            params = _split_args(body[lam.end(): lam_close])
+            params = split_args(body[lam.end(): lam_close])
             inside = text[match.end(): close]
-            args = _split_args(inside) if inside.strip() else []
+            args = split_args(inside) if inside.strip() else []
             if len(args) > len(params) - 1:
                 continue
             pairs = [f"{p},({a})" for p, a in zip(params[:-1], args, strict=False)]
@@ -243,86 +252,6 @@ class Structure:
             at = close + 1
         out.append(text[at:])
         return "".join(out)
-
-
-_CALL = re.compile(r"(?<![\w.$!'\"\[])([A-Za-z_\\][\w.]*)\(")
-
-
-def _matching(text: str, start: int) -> int | None:
-    """The index of the ``)`` closing the ``(`` at ``start`` (strings skipped)."""
-    depth, in_string = 0, False
-    for i in range(start, len(text)):
-        char = text[i]
-        if char == '"':
-            in_string = not in_string
-        elif not in_string and char == "(":
-            depth += 1
-        elif not in_string and char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-    return None
-
-
-def _split_args(text: str) -> list[str]:
-    """Top-level comma-separated pieces of an argument list."""
-    pieces, depth, in_string, last = [], 0, False, 0
-    for i, char in enumerate(text):
-        if char == '"':
-            in_string = not in_string
-        elif not in_string and char in "({":
-            depth += 1
-        elif not in_string and char in ")}":
-            depth -= 1
-        elif not in_string and char == "," and depth == 0:
-            pieces.append(text[last:i].strip())
-            last = i + 1
-    pieces.append(text[last:].strip())
-    return pieces
-
-
-_A1_RANGE = (r"(?:'(?:[^']|'')+'!|[A-Za-z_][\w.]*!)?\$?[A-Za-z]{1,3}\$?\d+"
-             r"(?::\$?[A-Za-z]{1,3}\$?\d+)?")
-_INTERSECTION = re.compile(rf"(?<![\w.$:!'])({_A1_RANGE}) +({_A1_RANGE})(?![\w.(:!])")
-
-
-_CELL_A1 = r"\$?[A-Za-z]{1,3}\$?\d+"
-_CHAIN = re.compile(rf"(?<![\w.$:!']){_CELL_A1}(?::{_CELL_A1}){{2,}}(?![\w.(:!])")
-
-
-def _chains(text: str) -> str:
-    """A chain of the range operator over written cells (``C114:E114:G113:I114``) as the
-    range that spans them all (``$C$113:$I$114``)."""
-
-    def span(match: re.Match[str]) -> str:
-        rects = [parse_range(cell, "") for cell in match.group().split(":")]
-        if any(r is None for r in rects):
-            return match.group()
-        r1, c1 = min(r.row1 for r in rects), min(r.col1 for r in rects)  # type: ignore
-        r2, c2 = max(r.row2 for r in rects), max(r.col2 for r in rects)  # type: ignore
-        return f"${col_letters(c1)}${r1}:${col_letters(c2)}${r2}"
-
-    return _CHAIN.sub(span, text)
-
-
-def _intersections(text: str) -> str:
-    """Excel's intersection operator between two written ranges (``B2:E5 C3:D4``) as the
-    cells they share (``#NULL!`` when they share none)."""
-    text = _chains(text)
-
-    def shared(match: re.Match[str]) -> str:
-        a, b = parse_range(match.group(1), ""), parse_range(match.group(2), "")
-        if a is None or b is None or a.sheet != b.sheet:
-            return match.group()
-        r1, c1 = max(a.row1, b.row1), max(a.col1, b.col1)
-        r2, c2 = min(a.row2, b.row2), min(a.col2, b.col2)
-        if r1 > r2 or c1 > c2:
-            return "#NULL!"
-        where = match.group(1).rsplit("!", 1)[0] + "!" if "!" in match.group(1) else ""
-        first, last = f"${col_letters(c1)}${r1}", f"${col_letters(c2)}${r2}"
-        return where + first + ("" if first == last else f":{last}")
-
-    return _INTERSECTION.sub(shared, text)
 
 
 def _tables(parts: dict[str, bytes], sheet_part: str, sheet: str) -> list[Table]:
@@ -438,28 +367,9 @@ def _resolve(table: Table, inner: str, row: int) -> str:
     c1 = table.col1 + (min(indexes) if indexes else 0)
     c2 = table.col1 + (max(indexes) if indexes else len(table.columns) - 1)
     r1, r2 = min(rows), max(rows)
-    where = f"{_quote(table.sheet)}!"
+    where = f"{quote_sheet(table.sheet)}!"
     if this_row:
         first, last = f"${col_letters(c1)}{r1}", f"${col_letters(c2)}{r2}"
     else:
         first, last = f"${col_letters(c1)}${r1}", f"${col_letters(c2)}${r2}"
     return where + first + ("" if first == last else f":{last}")
-
-
-def _quote(sheet: str) -> str:
-    return "'" + sheet.replace("'", "''") + "'"
-
-
-def _unquote(sheet: str) -> str:
-    return sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
-
-
-def _outside_strings(formula: str, rewrite: object) -> str:
-    """Apply ``rewrite`` to the formula text outside its string literals."""
-    out, last = [], 0
-    for match in _STRING.finditer(formula):
-        out.append(rewrite(formula[last: match.start()]))  # type: ignore[operator]
-        out.append(match.group())
-        last = match.end()
-    out.append(rewrite(formula[last:]))  # type: ignore[operator]
-    return "".join(out)
