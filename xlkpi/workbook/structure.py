@@ -38,7 +38,6 @@ __all__ = ["Structure", "Table"]
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_STRING = re.compile(r'"(?:[^"]|"")*"')
 _TABLE_START = re.compile(r"(?<![\w.\]])([A-Za-z_\\][\w.]*)?\[")
 _THREE_D = re.compile(
     r"(?<![\w.'!])(?P<a>'(?:[^']|'')+'|[A-Za-z_][\w.]*):(?P<b>'(?:[^']|'')+'|[A-Za-z_][\w.]*)!"
