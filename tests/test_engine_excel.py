@@ -113,11 +113,16 @@ def test_three_d_references_and_indirect_across_month_sheets(tmp_path):
         summary["A2"] = '=INDIRECT("Feb!B2")'
         summary["A3"] = '=INDIRECT("R2C2",FALSE)'
         summary["B2"] = 99
+        summary["B3"], summary["B4"] = 1, 2
+        summary["A4"] = '=SUM(INDIRECT("B2"):INDIRECT("B4"))'
+        summary["A5"] = "=SUM('Jan'!B2,Feb!B2)"
 
     result = _run(tmp_path, build)
     assert result.value("Summary", "A1") == 60.0
     assert result.value("Summary", "A2") == 20.0
     assert result.value("Summary", "A3") == 99.0
+    assert result.value("Summary", "A4") == 102.0
+    assert result.value("Summary", "A5") == 30.0
 
 
 def test_rolling_twelve_month_window_with_offset(tmp_path):

@@ -87,6 +87,9 @@ class _Engine:
             # no array formula there: Excel's #REF! (a sheet no grid has reads as #REF!)
             return spill or Rect("#REF!", anchor.row1, anchor.col1, anchor.row1, anchor.col1)
         rect = parse_range(name, sheet)
+        if rect is None and "!" in name and not name.startswith("'"):
+            where, _, cells = name.rpartition("!")  # formulas drops quotes: 123!B2
+            rect = parse_range(f"'{where}'!{cells}", sheet)
         if rect is None:
             target = self.structure.name(name, self.names.get(sheet, sheet))
             if target is not None:

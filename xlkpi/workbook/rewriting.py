@@ -13,6 +13,7 @@ from xlkpi.workbook.references import col_letters, parse_range
 
 __all__ = [
     "CALL",
+    "constant_indirect",
     "intersections",
     "matching",
     "outside_strings",
@@ -120,3 +121,18 @@ def outside_strings(formula: str, rewrite: Callable[[str], str]) -> str:
         last = match.end()
     out.append(rewrite(formula[last:]))
     return "".join(out)
+
+
+_INDIRECT_TEXT = re.compile(r'(?<![\w.])(?:_xlfn\.)?INDIRECT\(\s*"([^"]+)"\s*\)', re.IGNORECASE)
+
+
+def constant_indirect(formula: str, sheet: str) -> str:
+    """``INDIRECT("Jan!B2")`` with its text written out is the reference itself
+    (``Jan!B2``): read like any other, so what it reads is known before evaluating and the
+    range operator works on it (``INDIRECT("A12"):INDIRECT("A15")``)."""
+
+    def written(match: re.Match[str]) -> str:
+        text = match.group(1).strip()
+        return text if parse_range(text, sheet) is not None else match.group()
+
+    return _INDIRECT_TEXT.sub(written, formula)

@@ -26,6 +26,7 @@ from defusedxml import ElementTree as DefusedElementTree
 from xlkpi.workbook.references import col_letters, parse_range
 from xlkpi.workbook.rewriting import (
     CALL,
+    constant_indirect,
     intersections,
     matching,
     outside_strings,
@@ -48,7 +49,7 @@ _AUTOFILTER = re.compile(
     rb"<(?:\w+:)?autoFilter\b[^>]*?\bref=\"\$?[A-Z]+\$?(\d+):\$?[A-Z]+\$?(\d+)\"")
 #: What any rewrite needs to see in a formula (empty parentheses, a bracket, a sheet
 #: name, a space).
-_SPECIAL = re.compile(r"\(\s*\)|[\[! \r\n]")
+_SPECIAL = re.compile(r"\(\s*\)|[\[! \r\n]|\(\"")
 #: Functions that, given no argument, mean the formula's own cell.
 _OWN_CELL = re.compile(r"(?<![\w.])((?:_xlfn\.)?(?:ROW|COLUMN|SHEET))\(\s*\)", re.IGNORECASE)
 _SPECIALS = ("#all", "#data", "#headers", "#totals", "#this row")
@@ -150,6 +151,8 @@ class Structure:
         """The formula with tables, 3-D references and formula names made plain A1."""
         if not self.names and not self.scoped and not _SPECIAL.search(formula):
             return formula  # the common case: nothing to rewrite
+        if '("' in formula and "INDIRECT" in formula.upper():
+            formula = constant_indirect(formula, sheet)
         if "\n" in formula or "\r" in formula:  # line breaks typed for layout (Alt+Enter)
             formula = outside_strings(formula, lambda t: re.sub(r"\s*[\r\n]+\s*", "", t))
         if "()" in formula:
