@@ -161,6 +161,9 @@ class _Engine:
             result = self.evaluate(block)
         except Exception as err:  # never one formula's failure for the whole workbook
             result = _filled(block, "#VALUE!", f"cannot evaluate: {_reason(err)}")
+        blank = [k for k, v in enumerate(result) if v is EMPTY]
+        if blank:  # a formula pointing at an empty cell is 0, a number, as in Excel
+            result[blank] = 0.0
         out = block.output
         if block.array is None:
             self.grids[block.sheet].write(range(block.row1, block.row2 + 1), block.col, result)
