@@ -21,6 +21,7 @@ from xlkpi.workbook.natives.base import (
     ExcelValueError,
     array_result,
     boolean,
+    guarded,
     integer,
     number,
     xl_error,
@@ -70,18 +71,6 @@ def _out(grid: np.ndarray, empty: str = _EMPTY_RESULT) -> Any:
     return grid[0, 0] if grid.size == 1 else array_result(grid)
 
 
-def _guarded(function: Callable[..., Any]) -> Callable[..., Any]:
-    def evaluate(*args: Any) -> Any:
-        try:
-            return function(*args)
-        except ExcelValueError as err:
-            return xl_error(err.code)
-
-    evaluate.__name__ = function.__name__
-    evaluate.__doc__ = function.__doc__
-    return evaluate
-
-
 def _per_element(data_first: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Excel computes these element by element over array-valued parameters (TAKE(a,
     {1;2}), TOCOL(a, {0,1})), each element giving the result's first value;
@@ -129,7 +118,7 @@ def _sorted_positions(keys: list[list[Any]], orders: list[int]) -> list[int]:
 
 
 @_per_element(data_first=False)
-@_guarded
+@guarded
 def _sequence(rows: Any, columns: Any = None, start: Any = None, step: Any = None) -> Any:
     r, c = _int(rows, 1), _int(columns, 1)
     first = 1.0 if start is None or _one(start) is EMPTY else number(_one(start))
@@ -142,7 +131,7 @@ def _sequence(rows: Any, columns: Any = None, start: Any = None, step: Any = Non
     return _out(grid)
 
 
-@_guarded
+@guarded
 def _sort(array: Any, index: Any = None, order: Any = None, by_column: Any = None) -> Any:
     grid = _grid(array)
     across = not _omitted(_one(by_column)) and boolean(_one(by_column))
@@ -158,7 +147,7 @@ def _sort(array: Any, index: Any = None, order: Any = None, by_column: Any = Non
     return _out(result.T if across else result)
 
 
-@_guarded
+@guarded
 def _sortby(array: Any, *pairs: Any) -> Any:
     grid = _grid(array)
     if not pairs:
@@ -189,7 +178,7 @@ def _row_key(row: list[Any]) -> tuple:
 
 
 @_per_element()
-@_guarded
+@guarded
 def _unique(array: Any, by_column: Any = None, exactly_once: Any = None) -> Any:
     grid = _grid(array)
     across = not _omitted(_one(by_column)) and boolean(_one(by_column))
@@ -206,7 +195,7 @@ def _unique(array: Any, by_column: Any = None, exactly_once: Any = None) -> Any:
     return _out(result.T if across else result)
 
 
-@_guarded
+@guarded
 def _filter(array: Any, include: Any, if_empty: Any = None) -> Any:
     grid = _grid(array)
     mask_grid = _grid(include)
@@ -232,7 +221,7 @@ def _transpose(array: Any) -> Any:
 
 
 @_per_element()
-@_guarded
+@guarded
 def _take(array: Any, rows: Any = None, columns: Any = None) -> Any:
     grid = _grid(array)
     c = None if _omitted(_one(columns)) else integer(_one(columns))
@@ -250,7 +239,7 @@ def _take(array: Any, rows: Any = None, columns: Any = None) -> Any:
 
 
 @_per_element()
-@_guarded
+@guarded
 def _drop(array: Any, rows: Any = None, columns: Any = None) -> Any:
     grid = _grid(array)
     r = None if _omitted(_one(rows)) else integer(_one(rows))
@@ -263,7 +252,7 @@ def _drop(array: Any, rows: Any = None, columns: Any = None) -> Any:
 
 
 def _stack(vertical: bool) -> Callable[..., Any]:
-    @_guarded
+    @guarded
     def evaluate(*arrays: Any) -> Any:
         grids = [_grid(a) for a in arrays]
         if not grids:
@@ -288,7 +277,7 @@ def _pad(grid: np.ndarray, rows: int, columns: int) -> np.ndarray:
 
 def _flatten(as_row: bool) -> Callable[..., Any]:
     @_per_element()
-    @_guarded
+    @guarded
     def evaluate(array: Any, ignore: Any = None, by_column: Any = None) -> Any:
         grid = _grid(array)
         skip = _int(ignore, 0)

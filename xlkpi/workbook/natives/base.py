@@ -38,6 +38,7 @@ __all__ = [
     "boolean",
     "elementwise",
     "fail",
+    "guarded",
     "hidden_blanks",
     "integer",
     "is_blank",
@@ -60,6 +61,19 @@ class ExcelValueError(Exception):
     def __init__(self, code: str = "#VALUE!") -> None:
         super().__init__(code)
         self.code = code
+
+
+def guarded(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A function whose :class:`ExcelValueError` becomes its value (the error it names)."""
+
+    @functools.wraps(function)
+    def evaluate(*args: Any) -> Any:
+        try:
+            return function(*args)
+        except ExcelValueError as err:
+            return xl_error(err.code)
+
+    return evaluate
 
 
 def fail(code: str = "#VALUE!") -> ExcelValueError:

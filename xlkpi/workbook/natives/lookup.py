@@ -18,6 +18,7 @@ from xlkpi.workbook.natives.base import (
     ExcelValueError,
     array_result,
     boolean,
+    guarded,
     integer,
     xl_error,
 )
@@ -28,7 +29,6 @@ from xlkpi.workbook.natives.searching import (
     as_vector,
     exact,
     find,
-    guarded,
     int_arg,
     lift,
     single,

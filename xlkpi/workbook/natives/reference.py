@@ -314,11 +314,6 @@ def _areas(ref: Any) -> Any:
     return 1.0 if _rect(ref) is not None else xl_error("#VALUE!")
 
 
-#: Functions whose reference arguments are read for their place, not their values:
-#: a reference there is not a dependency (``=ROW(A5)`` in A5 is not circular).
-GEOMETRY = frozenset({"ROW", "COLUMN", "ROWS", "COLUMNS", "ISREF", "ISFORMULA",
-                      "FORMULATEXT", "SHEET", "AREAS"})
-
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "ROW": _row,
     "COLUMN": _column,

@@ -27,9 +27,15 @@ import numpy as np
 from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.criteria import wildcard_regex
-from xlkpi.workbook.natives.base import EMPTY, ExcelValueError, array_result, integer, xl_error
+from xlkpi.workbook.natives.base import (
+    EMPTY,
+    ExcelValueError,
+    array_result,
+    integer,
+    xl_error,
+)
 
-__all__ = ["Searched", "approximate", "as_grid", "as_vector", "exact", "find", "guarded", "int_arg",
+__all__ = ["Searched", "approximate", "as_grid", "as_vector", "exact", "find", "int_arg",
            "lift", "single", "sort_key"]
 
 _BLANK = (3, 0.0)
@@ -244,18 +250,6 @@ def exact(target: Any, searched: Searched) -> int | None:
         return None
     return find(target, searched, wildcards=isinstance(target, str) and re.search(
         r"[*?~]", target) is not None)
-
-
-def guarded(function: Callable[..., Any]) -> Callable[..., Any]:
-    def evaluate(*args: Any) -> Any:
-        try:
-            return function(*args)
-        except ExcelValueError as err:
-            return xl_error(err.code)
-
-    evaluate.__name__ = function.__name__
-    evaluate.__doc__ = function.__doc__
-    return evaluate
 
 
 def lift(function: Callable[..., Any], *args: Any) -> Any:
