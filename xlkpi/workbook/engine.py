@@ -64,6 +64,8 @@ class _Engine:
         self.grids = {s.name.upper(): Grid(s) for s in package.sheets}
         self.names = {s.name.upper(): s.name for s in package.sheets}
         self.structure = Structure.of(package)
+        #: id(block) -> (block, the rectangles it reads)
+        self.read_sets: dict[int, tuple[Block, list[Rect]]] = {}
         #: whole columns cut to the used rows -> how many blank cells were cut
         self.cut: dict[Rect, int] = {}
         self.compiled: dict[tuple[str, Rect | None], Any] = {}
@@ -176,7 +178,12 @@ class _Engine:
         self.on_block(block, result)
 
     def reads(self, block: Block) -> list[Rect]:
-        return reads(block, self.rect, self.used_rows)
+        """Every rectangle the block reads, worked out once per block (splitting running
+        totals, ordering and finding volatile cells all ask)."""
+        held = self.read_sets.get(id(block))
+        if held is None or held[0] is not block:
+            held = self.read_sets[id(block)] = (block, reads(block, self.rect, self.used_rows))
+        return held[1]
 
     def used_rows(self, sheet: str) -> int | None:
         grid = self.grids.get(sheet)
