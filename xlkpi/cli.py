@@ -271,7 +271,8 @@ def indicators(
         table = compute(extract, settings)
     except KpiError as err:
         raise _fail(str(err)) from None
-    missing = sorted({f for i in INDICATORS.values() for f in i.files} - set(extract.tables))
+    missing = sorted(f"{t}.csv" for t in {f for i in INDICATORS.values() for f in i.files}
+                     - set(extract.tables))
     skipped = f"; no {', '.join(missing)} so their indicators are left out" if missing else ""
     if out is not None:
         try:

@@ -51,9 +51,10 @@ __all__ = ["INDICATORS", "KINDS", "SOURCES", "Indicator", "Source"]
 
 @dataclass(frozen=True)
 class Source:
-    """One extract file: its required columns and the rules its rows must satisfy."""
+    """One normalised table (``referrals``, ``cp_plans``...): its required columns and the
+    rules its rows must satisfy. In xlkpi's own CSV layout it is the file ``<name>.csv``."""
 
-    file: str
+    name: str
     columns: tuple[str, ...]
     #: date columns that must hold a date on every row
     required_dates: tuple[str, ...]
@@ -64,8 +65,13 @@ class Source:
 
     @property
     def dates(self) -> tuple[str, ...]:
-        """Every date column of the file."""
+        """Every date column of the table."""
         return self.required_dates + self.optional_dates
+
+    @property
+    def file(self) -> str:
+        """The table's file name in xlkpi's own CSV layout."""
+        return f"{self.name}.csv"
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,7 @@ class Indicator:
 
     @property
     def files(self) -> tuple[str, ...]:
-        """Every extract file the indicator reads."""
+        """Every normalised table the indicator reads."""
         return (self.source, self.secondary) if self.secondary else (self.source,)
 
 
@@ -119,26 +125,26 @@ _CIN = "DfE Children in Need census"
 _WT = "Working Together to Safeguard Children (DfE)"
 _CLA = "DfE SSDA903 looked-after children return"
 
-#: The extract files, keyed by file name (the input contract of ``xlkpi indicators``).
+#: The normalised tables, keyed by name; every return reader produces some of them.
 SOURCES: dict[str, Source] = {
-    s.file: s
+    s.name: s
     for s in (
-        Source("referrals.csv", ("child_id", "referral_date"), ("referral_date",)),
-        Source("assessments.csv", ("child_id", "referral_date", "authorised_date"),
+        Source("referrals", ("child_id", "referral_date"), ("referral_date",)),
+        Source("assessments", ("child_id", "referral_date", "authorised_date"),
                ("referral_date",), ("authorised_date",),
                (("referral_date", "authorised_date"),)),
-        Source("s47.csv", ("child_id", "strategy_date", "icpc_date"), ("strategy_date",),
+        Source("s47", ("child_id", "strategy_date", "icpc_date"), ("strategy_date",),
                ("icpc_date",), (("strategy_date", "icpc_date"),)),
-        Source("cp_plans.csv", ("child_id", "start_date", "end_date"), ("start_date",),
+        Source("cp_plans", ("child_id", "start_date", "end_date"), ("start_date",),
                ("end_date",), (("start_date", "end_date"),)),
-        Source("cla.csv", ("child_id", "start_date", "end_date"), ("start_date",),
+        Source("cla", ("child_id", "start_date", "end_date"), ("start_date",),
                ("end_date",), (("start_date", "end_date"),)),
-        Source("contacts.csv", ("child_id", "contact_date", "referral_date"),
+        Source("contacts", ("child_id", "contact_date", "referral_date"),
                ("contact_date",), ("referral_date",), (("contact_date", "referral_date"),)),
-        Source("placements.csv", ("child_id", "start_date", "end_date"), ("start_date",),
+        Source("placements", ("child_id", "start_date", "end_date"), ("start_date",),
                ("end_date",), (("start_date", "end_date"),)),
-        Source("cp_visits.csv", ("child_id", "visit_date"), ("visit_date",)),
-        Source("cla_reviews.csv", ("child_id", "review_date"), ("review_date",)),
+        Source("cp_visits", ("child_id", "visit_date"), ("visit_date",)),
+        Source("cla_reviews", ("child_id", "review_date"), ("review_date",)),
     )
 }
 
@@ -147,56 +153,56 @@ INDICATORS: dict[str, Indicator] = {
     i.code: i
     for i in (
         Indicator("REREF12", "Re-referrals within 12 months of a previous referral",
-                  "referrals.csv", "repeat", "referral_date", months=12,
+                  "referrals", "repeat", "referral_date", months=12,
                   reference=f"{_CIN}: a referral within 12 months of a previous referral of "
                   "the same child (on or after EDATE(referral, -12))"),
         Indicator("ASSESS45", "Assessments authorised within 45 working days of referral",
-                  "assessments.csv", "timely", "referral_date", "authorised_date", limit=45,
+                  "assessments", "timely", "referral_date", "authorised_date", limit=45,
                   reference=f"{_WT}: no longer than 45 working days from the point of "
                   "referral"),
         Indicator("ICPC15", "Initial child protection conferences within 15 working days "
-                  "of the strategy discussion", "s47.csv", "timely", "strategy_date",
+                  "of the strategy discussion", "s47", "timely", "strategy_date",
                   "icpc_date", limit=15,
                   reference=f"{_WT}: within 15 working days of the strategy discussion"),
         Indicator("CPRATE", "Children subject to a child protection plan per 10,000 at "
-                  "month end", "cp_plans.csv", "snapshot_rate", "start_date", "end_date",
+                  "month end", "cp_plans", "snapshot_rate", "start_date", "end_date",
                   per_population=True,
                   reference=f"{_CIN}: children on a plan at the reporting date, per 10,000 "
                   "children aged under 18"),
         Indicator("CP2YRS", "Child protection plans ended in the month that lasted two "
-                  "years or more", "cp_plans.csv", "lasting", "start_date", "end_date",
+                  "years or more", "cp_plans", "lasting", "start_date", "end_date",
                   months=24,
                   reference=f"{_CIN}: plans ceasing that lasted 2 years or more "
                   "(end on or after EDATE(start, 24))"),
-        Indicator("CLARATE", "Children looked after per 10,000 at month end", "cla.csv",
+        Indicator("CLARATE", "Children looked after per 10,000 at month end", "cla",
                   "snapshot_rate", "start_date", "end_date", per_population=True,
                   reference=f"{_CLA}: children looked after at the reporting date, per "
                   "10,000 children aged under 18"),
         Indicator("ASSESSOPEN45", "Assessments open at month end past 45 working days",
-                  "assessments.csv", "overdue_open", "referral_date", "authorised_date",
+                  "assessments", "overdue_open", "referral_date", "authorised_date",
                   limit=45,
                   reference=f"{_WT}: 45 working days; seed 000 reports open assessments "
                   "out of timescale"),
         Indicator("S47RATE", "Section 47 enquiries started in the month per 10,000",
-                  "s47.csv", "event_rate", "strategy_date", per_population=True,
+                  "s47", "event_rate", "strategy_date", per_population=True,
                   reference="Children Act 1989 s.47; seeds 000 and 002 report S47 volumes; "
                   "dated by the strategy discussion"),
         Indicator("CPREPEAT", "Child protection plans starting in the month that are a "
-                  "second or subsequent plan", "cp_plans.csv", "repeat", "start_date",
+                  "second or subsequent plan", "cp_plans", "repeat", "start_date",
                   reference=f"{_CIN}: becoming the subject of a plan for a second or "
                   "subsequent time (ever)"),
         Indicator("CONTACTREF", "Contacts received in the month that progressed to a "
-                  "referral", "contacts.csv", "progressed", "contact_date", "referral_date",
+                  "referral", "contacts", "progressed", "contact_date", "referral_date",
                   reference="Seed 001 code 7: contacts progressed to referral (by agency with "
                   "a source column); dated by the contact"),
         Indicator("CLA3PLACE", "Children looked after at month end with three or more "
-                  "placements in the last 12 months", "placements.csv", "frequent",
+                  "placements in the last 12 months", "placements", "frequent",
                   "start_date", "end_date", limit=3, months=12,
                   reference=f"{_CLA}: placement stability, children looked after with three "
                   "or more placements during the year (placements open at any time in it)"),
         Indicator("CPVISITS", "Children on a child protection plan at month end visited "
-                  "within the visit frequency (20 working days unless set)", "cp_plans.csv",
-                  "visited", "start_date", "end_date", secondary="cp_visits.csv",
+                  "within the visit frequency (20 working days unless set)", "cp_plans",
+                  "visited", "start_date", "end_date", secondary="cp_visits",
                   event="visit_date", timescales=("CP_VISIT",),
                   reference="Local practice standard (seed 003: 4-weekly, 20 working days; "
                   "--visit-days N): children on a plan at month end (distinct) whose latest "
@@ -204,8 +210,8 @@ INDICATORS: dict[str, Indicator] = {
                   "it, or whose plan started fewer than N working days before it (not yet "
                   "due)"),
         Indicator("CLAREVIEWS", "Children looked after at month end with every review due "
-                  "held on time", "cla.csv", "reviewed", "start_date", "end_date",
-                  secondary="cla_reviews.csv", event="review_date",
+                  "held on time", "cla", "reviewed", "start_date", "end_date",
+                  secondary="cla_reviews", event="review_date",
                   timescales=("CLA_REVIEW_FIRST", "CLA_REVIEW_SECOND", "CLA_REVIEW"),
                   reference="Care Planning, Placement and Case Review (England) Regulations "
                   "2010, reg. 33: children looked after at month end whose first review is "

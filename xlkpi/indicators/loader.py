@@ -95,7 +95,7 @@ def _calendar_columns(source: Source) -> set[str]:
     return {
         col
         for ind in INDICATORS.values()
-        if ind.source == source.file and ind.kind in _WORKING_DAY_KINDS
+        if ind.source == source.name and ind.kind in _WORKING_DAY_KINDS
         for col in (ind.start, ind.end)
     }
 
@@ -109,7 +109,7 @@ def _open_start_columns(source: Source) -> set[tuple[str, str]]:
     return {
         (ind.start, ind.end)
         for ind in INDICATORS.values()
-        if ind.source == source.file and ind.kind in _OPEN_START_KINDS
+        if ind.source == source.name and ind.kind in _OPEN_START_KINDS
     }
 
 
@@ -216,11 +216,11 @@ def read_extract(directory: Path) -> Extract:
     if not directory.is_dir():
         raise KpiError(f"{directory}: not a directory of extract files")
     tables = {
-        name: read_table(directory / name, source)
+        name: read_table(directory / source.file, source)
         for name, source in SOURCES.items()
-        if (directory / name).is_file()
+        if (directory / source.file).is_file()
     }
     if not tables:
         raise KpiError(f"{directory}: no extract files found; expected one or more of "
-                       f"{', '.join(SOURCES)}")
+                       f"{', '.join(s.file for s in SOURCES.values())}")
     return Extract(tables)

@@ -1,0 +1,125 @@
+"""Data-quality checks shared by every return reader, over whole columns.
+
+Readers parse a column with :func:`parse_days` (or :func:`parse_flags`), then record each
+rule's bad rows with :meth:`Checks.add`, which returns the mask so the reader can leave
+those records out of the tables they would distort. Values are shown in a finding only
+when they cannot identify a child (:func:`xlkpi.privacy.shown_value`), and never for a
+field the reader marks as identifying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from xlkpi.indicators.reading import RULES, Finding
+from xlkpi.privacy import shown_value
+
+__all__ = ["FLAGS", "Checks", "parse_days", "parse_flags", "parse_ints"]
+
+#: Accepted spellings of a yes/no flag (lower case); blank is False.
+FLAGS: dict[str, bool] = {"true": True, "1": True, "yes": True, "y": True,
+                          "false": False, "0": False, "no": False, "n": False}
+
+_FIRST = np.datetime64("1900-01-01", "D")
+_ISO = "%Y-%m-%d"
+_UK = "%d/%m/%Y"
+
+
+def _blank(values: np.ndarray) -> np.ndarray:
+    return pd.isna(values) | (pd.Series(values, dtype=object).astype(str).str.strip()
+                              == "").to_numpy()
+
+
+def parse_days(values: Iterable, formats: tuple[str, ...] = (_ISO, _UK)
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Dates as ``datetime64[D]`` and the mask of non-blank values that are not dates.
+
+    Text is tried in each of ``formats`` in turn (ISO ``yyyy-mm-dd`` and UK
+    ``dd/mm/yyyy`` by default; a time part after the date is ignored). ``datetime``
+    objects (an Annex A cell) are taken as they are. Dates before 1900 are not dates.
+    """
+    values = np.asarray(list(values) if not isinstance(values, np.ndarray) else values,
+                        dtype=object)
+    days = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[D]")
+    blank = _blank(values)
+    text = pd.Series(values, dtype=object)
+    is_obj = text.map(lambda v: hasattr(v, "year") and hasattr(v, "month")).to_numpy(bool)
+    if is_obj.any():
+        days[is_obj] = pd.to_datetime(text[is_obj], errors="coerce").to_numpy().astype(
+            "datetime64[D]")
+    todo = ~blank & ~is_obj
+    if todo.any():
+        words = text[todo].astype(str).str.strip().str.split(r"[ T]", n=1, regex=True).str[0]
+        found = np.full(int(todo.sum()), np.datetime64("NaT"), dtype="datetime64[D]")
+        for fmt in formats:
+            missing = np.isnat(found)
+            if not missing.any():
+                break
+            found[missing] = pd.to_datetime(words[missing], format=fmt,
+                                            errors="coerce").to_numpy().astype("datetime64[D]")
+        days[todo] = found
+    bad = ~blank & (np.isnat(days) | (days < _FIRST))
+    days[bad] = np.datetime64("NaT")
+    return days, bad
+
+
+def parse_flags(values: Iterable) -> tuple[np.ndarray, np.ndarray]:
+    """Yes/no flags (:data:`FLAGS`, ``a) Yes`` prefixes allowed) and the mask of bad ones."""
+    text = pd.Series(np.asarray(values, dtype=object), dtype=object).fillna("").astype(str)
+    text = text.str.strip().str.lower().str.replace(r"^[a-z]\)\s*", "", regex=True)
+    known = text.map(FLAGS)
+    bad = (text != "").to_numpy() & known.isna().to_numpy()
+    return known.fillna(False).to_numpy(dtype=bool), bad
+
+
+def parse_ints(values: Iterable) -> tuple[np.ndarray, np.ndarray]:
+    """Whole numbers (``-1`` when blank) and the mask of values that are not one."""
+    text = pd.Series(np.asarray(values, dtype=object), dtype=object).fillna("").astype(str)
+    text = text.str.strip()
+    number = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+    blank = (text == "").to_numpy()
+    whole = np.isfinite(number) & (number == np.round(number))
+    bad = ~blank & ~whole
+    return np.where(whole, number, -1).astype(np.int64), bad
+
+
+class Checks:
+    """The findings of one file, added rule by rule over whole columns."""
+
+    def __init__(self, source: str, file: str,
+                 locate: Callable[[np.ndarray], Iterable[str]]) -> None:
+        """``locate(rows)`` gives the locator text of each row position."""
+        self.source = source
+        self.file = file
+        self.locate = locate
+        self.findings: list[Finding] = []
+
+    def add(self, bad: np.ndarray, field: str, rule: str, tables: tuple[str, ...],
+            values: Iterable | None = None) -> np.ndarray:
+        """Record one finding per True row of ``bad``; returns ``bad``.
+
+        ``values`` are the raw values of the field, shown when they cannot identify a
+        child; leave it ``None`` for identifying fields (IDs, UPNs, postcodes, birth dates).
+        """
+        if rule not in RULES:
+            raise ValueError(f"unknown data-quality rule {rule!r}")
+        rows = np.flatnonzero(bad)
+        if not len(rows):
+            return bad
+        shown = [""] * len(rows)
+        if values is not None:
+            raw = np.asarray(values, dtype=object)[rows]
+            shown = [_shown(v) for v in raw]
+        self.findings.extend(
+            Finding(self.file, where, field, rule, value, tables, self.source)
+            for where, value in zip(self.locate(rows), shown, strict=True))
+        return bad
+
+
+def _shown(value: object) -> str:
+    """The value for a report, or "" when it could identify someone."""
+    safe = not shown_value(value).startswith("a value")
+    return str(value).strip() if safe and value is not None else ""
