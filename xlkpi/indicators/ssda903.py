@@ -1,0 +1,347 @@
+"""Reader for the DfE SSDA903 looked-after children return: CSV files or the XML form.
+
+:func:`recognise` knows a 903 file by content only: a CSV whose header row is one of the
+903 header sets (:data:`~xlkpi.indicators.ssda903_layout.LAYOUTS`; case, spaces, a BOM
+and extra columns tolerated), or XML whose root is ``EXPSSDA903``. :func:`read` reads one
+file into the normalised tables it holds: header -> ``children``; uasc -> ``children``
+(``uasc`` True); episodes -> ``episodes``; reviews -> ``cla_reviews``; oc2 -> ``health``;
+oc3 -> ``care_leavers``; ad1 -> ``adoptions`` (DATE_INT -> ``decision_date``, DATE_MATCH
+-> ``match_date``); placed_for_adoption -> ``placed_for_adoption``; missing -> ``missing``.
+previous_permanence, sw_episodes (2024 on) and DoLo (2026 on) are recognised and checked
+but feed no table yet. The XML form gives all of these from one file.
+
+Text is UTF-8 (BOM or not), else Windows-1252; CRLF or LF; dates ``dd/mm/yyyy`` (ISO
+accepted). Locators: ``line N`` (the physical line, the header is line 1) or
+``CHILD 12 / EPISODE 3``.
+
+**Collection year** (1 April to 31 March) of a file, from its dates
+(:data:`~xlkpi.indicators.ssda903_layout.Layout.year_columns`): for files of records that
+must have started by the year's end (episodes: DECOM; missing: MIS_START; placed for
+adoption: DATE_PLACED, DATE_PLACED_CEASED; SW_DECOM; DOLO_START) the year holding the
+**latest** start; for reviews,
+events dated in the year, the year holding the **median** review date, so stray future
+dates (the example's reviews run to 2030) do not move it. Files with no such dates
+have no year: header, uasc, oc2, oc3, previous_permanence, and ad1 (its decision and
+match dates often fall years before the collection year of the adoption). The XML form
+takes the year of its episodes (else of the first block that has dates).
+
+:func:`derive` computes ``cla`` (periods of care) and ``placements`` from the stitched
+episodes; see its docstring for the DfE definitions followed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from xlkpi.errors import KpiError
+from xlkpi.indicators import tables
+from xlkpi.indicators.quality import Checks, parse_days, parse_flags, parse_ints
+from xlkpi.indicators.reading import Finding, Reading
+from xlkpi.indicators.ssda903_layout import (
+    ALIASES,
+    CODES,
+    IDENTIFYING,
+    LAYOUTS,
+    PLACEMENT_CHANGE,
+    SHORT_BREAKS,
+    Layout,
+)
+from xlkpi.indicators.ssda903_xml import is_903_xml, read_rows
+
+__all__ = ["SOURCE", "derive", "kind_of", "read", "recognise"]
+
+SOURCE = "SSDA903"
+_HEAD = 8192
+_OVERLAP_PASSES = 50
+#: Columns that tell the file kinds apart (every 903 file also has CHILD, most DOB/SEX).
+_COMMON = frozenset({"CHILD", "DOB", "SEX"})
+
+
+def _normal(name: str) -> str:
+    """A header cell as the layouts spell it: trimmed, upper case, ``_`` for spaces."""
+    key = "_".join(name.replace("\ufeff", "").strip().upper().replace("-", " ").split())
+    return ALIASES.get(key, key)
+
+
+def kind_of(columns: list[str]) -> str | None:
+    """The 903 file kind whose header set best matches ``columns`` (normalised), if any.
+
+    A kind matches when CHILD is present and more than half of its distinctive columns
+    are; the kind with the largest share (then the most columns) wins.
+    """
+    present = set(columns)
+    if "CHILD" not in present:
+        return None
+    best: tuple[float, int, str] | None = None
+    for kind, layout in LAYOUTS.items():
+        own = [c for c in layout.columns if c not in _COMMON]
+        found = sum(c in present for c in own)
+        score = (found / len(own), found, kind)
+        if found * 2 > len(own) and (best is None or score[:2] > best[:2]):
+            best = score
+    return best[2] if best else None
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 text (a BOM dropped), else Windows-1252."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise KpiError(f"{name}: cannot read it as UTF-8 or Windows-1252 text")
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(_HEAD)
+    except OSError as err:
+        raise KpiError(f"{path.name}: cannot open it ({err.strerror})") from None
+
+
+def recognise(path: Path) -> bool:
+    """Whether ``path`` is a 903 CSV file (any header set) or the 903 XML; never raises."""
+    try:
+        head = _head(path)
+        if is_903_xml(head):
+            return True
+        text = _decode(head, path.name)
+        first = next(csv.reader(io.StringIO(text, newline="")), [])
+        return kind_of([_normal(c) for c in first]) is not None
+    except Exception:
+        return False
+
+
+def _read_csv(path: Path) -> tuple[str, pd.DataFrame, np.ndarray]:
+    """The file's kind, its rows as text (normalised column names) and their locators."""
+    try:
+        text = _decode(path.read_bytes(), path.name)
+    except OSError as err:
+        raise KpiError(f"{path.name}: cannot open it ({err.strerror})") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        columns = [_normal(c) for c in next(reader, [])]
+        kind = kind_of(columns)
+        if kind is None:
+            raise KpiError(f"{path.name}: not an SSDA903 file (its header row is none of "
+                           "the 903 header sets)")
+        width, records, lines, previous = len(columns), [], [], reader.line_num
+        for row in reader:  # the streaming read: one pass, physical line numbers kept
+            line, previous = previous + 1, reader.line_num
+            if any(cell.strip() for cell in row):
+                records.append((row + [""] * width)[:width])
+                lines.append(f"line {line}")
+    except csv.Error:
+        raise KpiError(f"{path.name}, line {reader.line_num + 1}: not readable as CSV "
+                       "(a quote is not closed)") from None
+    keep = [i for i, c in enumerate(columns) if c and c not in columns[:i]]
+    raw = pd.DataFrame([[r[i] for i in keep] for r in records] if keep else [],
+                       columns=[columns[i] for i in keep], dtype=object)
+    missing = [c for c in LAYOUTS[kind].required if c not in raw.columns]
+    if missing:
+        raise KpiError(f"{path.name}: the SSDA903 {kind} file has no {missing[0]} column")
+    return kind, raw, np.asarray(lines, dtype=object)
+
+
+def read(path: Path) -> Reading:
+    """Read one 903 file (CSV or XML) into normalised tables, findings and years."""
+    if is_903_xml(_head(path)):
+        parts = read_rows(path)
+    else:
+        kind, raw, where = _read_csv(path)
+        parts = {kind: (raw, where)}
+    frames: dict[str, list[pd.DataFrame]] = {}
+    findings: list[Finding] = []
+    years: tuple[str, ...] = ()
+    for kind, (raw, where) in parts.items():
+        made, found, year = _convert(kind, raw, where, path.name)
+        for name, frame in made.items():
+            frames.setdefault(name, []).append(frame)
+        findings.extend(found)
+        years = years or year
+    return Reading(SOURCE, path.name, years,
+                   {name: tables.conform(name, pd.concat(parts_, ignore_index=True))
+                    for name, parts_ in frames.items()}, findings)
+
+
+def _year(days: list[np.ndarray], rule: str) -> tuple[str, ...]:
+    """The collection year ``YYYY-YY`` of the latest (or median) date, or ``()``."""
+    values = np.concatenate(days) if days else np.array([], dtype="datetime64[D]")
+    values = values[~np.isnat(values)]
+    if not len(values):
+        return ()
+    day = values.max() if rule == "latest" else np.sort(values)[(len(values) - 1) // 2]
+    stamp = pd.Timestamp(day)
+    end = stamp.year + (stamp.month >= 4)
+    return (f"{end - 1}-{end % 100:02d}",)
+
+
+def _convert(kind: str, raw: pd.DataFrame, where: np.ndarray, file: str
+             ) -> tuple[dict[str, pd.DataFrame], list[Finding], tuple[str, ...]]:
+    """Check one file kind's rows and turn them into its table; the file's year."""
+    layout = LAYOUTS[kind]
+    checks = Checks(SOURCE, file, lambda rows: where[rows])
+    raw = raw.reindex(columns=list(dict.fromkeys([*layout.columns, *raw.columns])),
+                      fill_value="").fillna("").astype(str)
+    text = {c: raw[c].str.strip() for c in raw.columns}
+    for name in CODES:
+        if name in text:
+            text[name] = text[name].str.upper()
+    used = (layout.table,) if layout.table else ()
+    out = np.zeros(len(raw), dtype=bool)
+    for name in layout.needed:
+        out |= checks.add((text[name] == "").to_numpy(), name, "required_blank", used)
+    days = {}
+    for name in layout.dates:
+        days[name], bad = parse_days(text[name].to_numpy(dtype=object))
+        feeds = used if name in layout.fields.values() else ()
+        out |= checks.add(bad, name, "not_a_date", feeds,
+                          None if name in IDENTIFYING else text[name])
+    for start, end in layout.spans:
+        out |= checks.add(days[end] < days[start], end, "end_before_start", used, text[end])
+    for name, codes in CODES.items():
+        if name in layout.columns:
+            bad = ((text[name] != "") & ~text[name].isin(codes)).to_numpy()
+            out |= checks.add(bad, name, "bad_code", used, text[name])
+    if kind in _EXTRA:
+        out |= _EXTRA[kind](text, days, checks, used, out)
+    year = _year([days[c] for c in layout.year_columns], layout.year_rule)
+    if layout.table is None:
+        return {}, checks.findings, year
+    frame, out = _table(layout, text, days, checks, out)
+    return {layout.table: frame[~out].reset_index(drop=True)}, checks.findings, year
+
+
+def _table(layout: Layout, text: dict[str, pd.Series], days: dict[str, np.ndarray],
+           checks: Checks, out: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """All rows as ``layout.table`` (by column kind), and rows left out after flag checks."""
+    assert layout.table is not None
+    used = (layout.table,)
+    kinds = tables.TABLES[layout.table]
+    fields = dict(layout.fields)
+    if layout.table == "children" and "UASC" in text:  # the XML form's UASC flag
+        fields["uasc"] = "UASC"
+    data: dict[str, object] = {}
+    for column, source in fields.items():
+        values = text[source].to_numpy(dtype=object)
+        if kinds[column] == "date":
+            data[column] = days[source]
+        elif kinds[column] == "bool":
+            data[column], bad = parse_flags(values)
+            out = out | checks.add(bad, source, "bad_flag", used, values)
+        elif kinds[column] == "int":
+            data[column], bad = parse_ints(values)
+            out = out | checks.add(bad, source, "bad_number", used, values)
+        else:
+            data[column] = values
+    for column, value in layout.constants.items():
+        data[column] = np.full(len(out), value)
+    return pd.DataFrame(data), out
+
+
+def _repeats(text: dict[str, pd.Series], rows: np.ndarray, keys: list[str]) -> np.ndarray:
+    """Of ``rows``, those repeating a key: later exact copies, and every copy when the
+    copies differ (which one is right is not guessed)."""
+    frame = pd.DataFrame({c: s.iloc[rows].to_numpy() for c, s in text.items()})
+    variants = frame.drop_duplicates().groupby(keys, sort=False).size().rename("n")
+    conflict = frame[keys].merge(variants.reset_index(), how="left", on=keys)["n"] > 1
+    bad = np.zeros(len(text[keys[0]]), dtype=bool)
+    bad[rows] = frame.duplicated(keep="first").to_numpy() | conflict.to_numpy()
+    return bad
+
+
+def _header_checks(text, days, checks, used, out) -> np.ndarray:
+    """A child listed twice in the header."""
+    rows = np.flatnonzero(~out)
+    return checks.add(_repeats(text, rows, ["CHILD"]), "CHILD", "duplicate", used)
+
+
+def _episode_checks(text, days, checks, used, out) -> np.ndarray:
+    """Episodes: REC and DEC given together; no repeats; no episode starting before the
+    previous episode of the same child ends (DfE 501: the later one is left out, recorded
+    as ``end_before_start`` on DECOM); no open episode followed by another (DfE 142)."""
+    dec, rec = (text["DEC"] != "").to_numpy(), (text["REC"] != "").to_numpy()
+    bad = checks.add(dec & ~rec, "REC", "required_blank", used)
+    bad |= checks.add(~dec & rec, "DEC", "required_blank", used, text["REC"])
+    repeat = _repeats(text, np.flatnonzero(~(out | bad)), ["CHILD", "DECOM"])
+    bad |= checks.add(repeat, "DECOM", "duplicate", used)
+    ids = text["CHILD"].to_numpy(dtype=object)
+    overlap, still_open = np.zeros(len(out), dtype=bool), np.zeros(len(out), dtype=bool)
+    for _ in range(_OVERLAP_PASSES):  # passes, each over whole columns
+        live = np.flatnonzero(~(out | bad | overlap | still_open))
+        order = live[np.lexsort((days["DECOM"][live], ids[live]))]
+        child, start, end = ids[order], days["DECOM"][order], days["DEC"][order]
+        same = np.r_[False, child[1:] == child[:-1]]
+        starts_early = same & (start < np.r_[np.datetime64("NaT"), end[:-1]])
+        opened = np.r_[same[1:] & np.isnat(end[:-1]), False]
+        first = starts_early & ~np.r_[False, starts_early[:-1]]
+        if not (first.any() or opened.any()):
+            break
+        overlap[order[first]] = True
+        still_open[order[opened]] = True
+    bad |= checks.add(overlap, "DECOM", "end_before_start", used, text["DECOM"])
+    return bad | checks.add(still_open, "DEC", "required_blank", used)
+
+
+def _review_checks(text, days, checks, used, out) -> np.ndarray:
+    """A review dated before the child was born."""
+    return checks.add(days["REVIEW"] < days["DOB"], "REVIEW", "date_out_of_range", used,
+                      text["REVIEW"])
+
+
+_EXTRA = {"header": _header_checks, "episodes": _episode_checks, "reviews": _review_checks}
+
+
+def derive(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``cla`` (periods of care) and ``placements`` from the (stitched) ``episodes``.
+
+    Episodes of an agreed series of short-term placements (legal status V3/V4) are left
+    out first: the DfE counts neither those children nor their placements. The rest are
+    taken per child in DECOM order.
+
+    - A **period of care** (SSDA903 guide: a period during which a child is continuously
+      looked after) starts at an episode with RNE ``S``, at the child's first episode (a
+      history that starts mid-period, as when only a later year's file is given: its start
+      is then the first DECOM held), or after an episode whose REC is not ``X1``; it runs
+      through the following episodes. ``start_date`` = the first DECOM; ``end_date`` =
+      the DEC of its last episode when that episode's REC ends care (not ``X1``), else
+      blank (open); ``legal_status`` = the LS of its last episode.
+    - A **placement** starts at the first episode of each period and at every episode
+      whose RNE is P, T, B or U (a change of placement, with or without a change of carer
+      or legal status: the DfE's placement-change codes, the set csc-validator-be-903's
+      rules 225, 435 and 436 treat as a placement change); RNE L (legal status only)
+      continues the placement. ``end_date`` = the DEC of its last episode before the next
+      placement change (blank while open, as for the period); ``placement`` = the PLACE
+      of its first episode. Temporary placements (T0-T4) count like any other.
+    """
+    episodes = frames.get("episodes")
+    if episodes is None:
+        return {}
+    keep = ~episodes["legal_status"].isin(SHORT_BREAKS).to_numpy()
+    e = episodes[keep & ~pd.isna(episodes["start_date"]).to_numpy()]
+    e = e.sort_values(["child_id", "start_date"], kind="stable").reset_index(drop=True)
+    child = e["child_id"].to_numpy(dtype=object)
+    rne, rec = e["reason_new"].to_numpy(dtype=object), e["reason_end"].to_numpy(dtype=object)
+    first = np.r_[np.ones(min(len(e), 1), dtype=bool), child[1:] != child[:-1]]
+    new_period = first | (rne == "S") | np.r_[first[:1], rec[:-1] != "X1"]
+    last_period = np.r_[new_period[1:], np.ones(min(len(e), 1), dtype=bool)]
+    end = e["end_date"].to_numpy().copy()
+    end[last_period & (rec == "X1")] = np.datetime64("NaT")
+    cla = pd.DataFrame({"child_id": child[new_period],
+                        "start_date": e["start_date"].to_numpy()[new_period],
+                        "end_date": end[last_period],
+                        "legal_status": e["legal_status"].to_numpy(dtype=object)[last_period]})
+    new_place = new_period | np.isin(rne, PLACEMENT_CHANGE)
+    last_place = np.r_[new_place[1:], np.ones(min(len(e), 1), dtype=bool)]
+    placements = pd.DataFrame({"child_id": child[new_place],
+                               "start_date": e["start_date"].to_numpy()[new_place],
+                               "end_date": end[last_place],
+                               "placement": e["placement"].to_numpy(dtype=object)[new_place]})
+    return {"cla": tables.conform("cla", cla),
+            "placements": tables.conform("placements", placements)}
