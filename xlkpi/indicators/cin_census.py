@@ -45,6 +45,8 @@ _SUB_BLOCKS = ("Assessments", "CINPlanDates", "Section47", "ChildProtectionPlans
 #: some suppliers' headers).
 _COLLECTION_TAGS = ("Collection", "CollectionName")
 _SNIFF_BYTES = 64 * 1024
+#: read() looks this far for the root element (past any long comment before it)
+_READ_SNIFF_BYTES = 16 * 1024 * 1024
 _CHUNK = 8 * 1024
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -69,44 +71,58 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _has_dtd_text(head: bytes) -> bool:
-    """A ``<!DOCTYPE`` or ``<!ENTITY`` in the first bytes, in the file's own encoding."""
+def _encoding(head: bytes) -> str:
+    """The encoding to scan the first bytes in (BOM or UTF-16 without one; else bytes)."""
     encoding = next((name for bom, name in _BOMS if head.startswith(bom)), None)
     if encoding is None and head[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
         encoding = "utf-16-le" if head[0] == 0x3C else "utf-16-be"
-    text = head.decode(encoding or "latin-1", errors="replace")
-    return bool(_DTD.search(text))
+    return encoding or "latin-1"
 
 
-def _sniff(path: Path) -> _Prolog:
-    """Read the first few KB: stops at the first ``Children``/``Child`` or DTD."""
+def _sniff(path: Path, limit: int = _SNIFF_BYTES) -> _Prolog:
+    """Read up to ``limit`` bytes: stops at the first ``Children``/``Child``, a DTD, or
+    broken XML. The text is scanned for ``<!DOCTYPE``/``<!ENTITY`` before the parser
+    sees it, so no entity is ever expanded."""
     info = _Prolog()
-    with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
-    if _has_dtd_text(head):
-        info.dtd = True
-        return info
     parser = etree.XMLPullParser(events=("start", "end"), **_SAFE)
-    for offset in range(0, len(head), _CHUNK):
-        try:
-            parser.feed(head[offset:offset + _CHUNK])
-        except etree.XMLSyntaxError:
-            return info
-        for event, element in parser.read_events():
-            name = _local(element.tag)
-            if not info.root:
-                info.root = name
-                info.namespace = element.tag[:-len(name)]
-                docinfo = element.getroottree().docinfo
-                info.dtd = bool(docinfo.doctype) or docinfo.internalDTD is not None
-                if info.dtd or name != "Message":
-                    return info
-            elif event == "start" and name in ("Children", "Child"):
-                info.children = True
+    with path.open("rb") as handle:
+        chunk = handle.read(_CHUNK)
+        decoder = codecs.getincrementaldecoder(_encoding(chunk))(errors="replace")
+        seen, tail = 0, ""
+        while chunk and seen < limit:
+            text = tail + decoder.decode(chunk)
+            if _DTD.search(text):
+                info.dtd = True
                 return info
-            elif event == "end" and name in _COLLECTION_TAGS and (element.text or "").strip():
-                info.collection = element.text.strip()
+            tail, seen = text[-16:], seen + len(chunk)
+            try:
+                parser.feed(chunk)
+                broken = False
+            except etree.XMLSyntaxError:
+                broken = True
+            if _events(info, parser) or broken:
+                return info
+            chunk = handle.read(_CHUNK)
     return info
+
+
+def _events(info: _Prolog, parser: etree.XMLPullParser) -> bool:
+    """Note what the parser's new events say; True once the answer is known."""
+    for event, element in parser.read_events():
+        name = _local(element.tag)
+        if not info.root:
+            info.root = name
+            info.namespace = element.tag[:-len(name)]
+            docinfo = element.getroottree().docinfo
+            info.dtd = bool(docinfo.doctype) or docinfo.internalDTD is not None
+            if info.dtd or name != "Message":
+                return True
+        elif event == "start" and name in ("Children", "Child"):
+            info.children = True
+            return True
+        elif event == "end" and name in _COLLECTION_TAGS and (element.text or "").strip():
+            info.collection = element.text.strip()
+    return False
 
 
 def recognise(path: Path) -> bool:
@@ -246,12 +262,13 @@ def read(path: Path) -> Reading:
     """
     path = Path(path)
     try:
-        info = _sniff(path)
+        info = _sniff(path, _READ_SNIFF_BYTES)
     except OSError as err:
         raise KpiError(f"{path.name}: cannot open it ({err.strerror})") from None
     if info.dtd:
         raise _refuse_dtd(path.name)
-    if info.root != "Message" or (info.collection and info.collection.upper() != "CIN"):
+    is_cin = info.collection.upper() == "CIN" if info.collection else info.children
+    if info.root != "Message" or not is_cin:
         raise KpiError(f"{path.name}: not a CIN census (the root element is not a Message "
                        "of the CIN collection)")
     try:
