@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +59,8 @@ __all__ = ["SOURCE", "derive", "kind_of", "read", "recognise"]
 SOURCE = "SSDA903"
 _HEAD = 8192
 _OVERLAP_PASSES = 50
+#: Longest bad code value shown in a finding (903 codes are 1-3 characters).
+_CODE_CHARS = 4
 #: Columns that tell the file kinds apart (every 903 file also has CHILD, most DOB/SEX).
 _COMMON = frozenset({"CHILD", "DOB", "SEX"})
 
@@ -71,7 +74,7 @@ def _normal(name: str) -> str:
 def kind_of(columns: list[str]) -> str | None:
     """The 903 file kind whose header set best matches ``columns`` (normalised), if any.
 
-    A kind matches when CHILD is present and more than half of its distinctive columns
+    A kind matches when CHILD is present and at least half of its distinctive columns
     are; the kind with the largest share (then the most columns) wins.
     """
     present = set(columns)
@@ -82,7 +85,7 @@ def kind_of(columns: list[str]) -> str | None:
         own = [c for c in layout.columns if c not in _COMMON]
         found = sum(c in present for c in own)
         score = (found / len(own), found, kind)
-        if found * 2 > len(own) and (best is None or score[:2] > best[:2]):
+        if found * 2 >= len(own) and (best is None or score[:2] > best[:2]):
             best = score
     return best[2] if best else None
 
@@ -124,22 +127,25 @@ def _read_csv(path: Path) -> tuple[str, pd.DataFrame, np.ndarray]:
         text = _decode(path.read_bytes(), path.name)
     except OSError as err:
         raise KpiError(f"{path.name}: cannot open it ({err.strerror})") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[list[str]] = []
+    lines: list[str] = []
+    previous = 0
     try:
         columns = [_normal(c) for c in next(reader, [])]
         kind = kind_of(columns)
         if kind is None:
             raise KpiError(f"{path.name}: not an SSDA903 file (its header row is none of "
                            "the 903 header sets)")
-        width, records, lines, previous = len(columns), [], [], reader.line_num
+        width, previous = len(columns), reader.line_num
         for row in reader:  # the streaming read: one pass, physical line numbers kept
             line, previous = previous + 1, reader.line_num
             if any(cell.strip() for cell in row):
                 records.append((row + [""] * width)[:width])
                 lines.append(f"line {line}")
     except csv.Error:
-        raise KpiError(f"{path.name}, line {reader.line_num + 1}: not readable as CSV "
-                       "(a quote is not closed)") from None
+        raise KpiError(f"{path.name}, line {previous + 1}: not readable as CSV (a quote "
+                       "is not closed, or text follows a closing quote)") from None
     keep = [i for i, c in enumerate(columns) if c and c not in columns[:i]]
     raw = pd.DataFrame([[r[i] for i in keep] for r in records] if keep else [],
                        columns=[columns[i] for i in keep], dtype=object)
@@ -201,14 +207,16 @@ def _convert(kind: str, raw: pd.DataFrame, where: np.ndarray, file: str
     for name in layout.dates:
         days[name], bad = parse_days(text[name].to_numpy(dtype=object))
         feeds = used if name in layout.fields.values() else ()
-        out |= checks.add(bad, name, "not_a_date", feeds,
-                          None if name in IDENTIFYING else text[name])
+        checks.add(bad, name, "not_a_date", feeds,
+                   None if name in IDENTIFYING else text[name])
+        out |= bad & bool(feeds)
     for start, end in layout.spans:
         out |= checks.add(days[end] < days[start], end, "end_before_start", used, text[end])
+    ids = set(text["CHILD"])
     for name, codes in CODES.items():
         if name in layout.columns:
             bad = ((text[name] != "") & ~text[name].isin(codes)).to_numpy()
-            out |= checks.add(bad, name, "bad_code", used, text[name])
+            out |= _add_code(checks, bad, name, used, text[name], ids)
     if kind in _EXTRA:
         out |= _EXTRA[kind](text, days, checks, used, out)
     year = _year([days[c] for c in layout.year_columns], layout.year_rule)
@@ -216,6 +224,19 @@ def _convert(kind: str, raw: pd.DataFrame, where: np.ndarray, file: str
         return {}, checks.findings, year
     frame, out = _table(layout, text, days, checks, out)
     return {layout.table: frame[~out].reset_index(drop=True)}, checks.findings, year
+
+
+def _add_code(checks: Checks, bad: np.ndarray, name: str, used: tuple[str, ...],
+              values: pd.Series, ids: set[str]) -> np.ndarray:
+    """``bad_code`` findings showing the value when it looks like a code (up to four
+    letters or digits) and is no child's identifier in the file; else not shown."""
+    start = len(checks.findings)
+    checks.add(bad, name, "bad_code", used)
+    shown = values.to_numpy(dtype=object)[bad]
+    checks.findings[start:] = [
+        replace(f, value=v) if len(v) <= _CODE_CHARS and v.isalnum() and v not in ids else f
+        for f, v in zip(checks.findings[start:], shown, strict=True)]
+    return bad
 
 
 def _table(layout: Layout, text: dict[str, pd.Series], days: dict[str, np.ndarray],
@@ -268,7 +289,7 @@ def _episode_checks(text, days, checks, used, out) -> np.ndarray:
     as ``end_before_start`` on DECOM); no open episode followed by another (DfE 142)."""
     dec, rec = (text["DEC"] != "").to_numpy(), (text["REC"] != "").to_numpy()
     bad = checks.add(dec & ~rec, "REC", "required_blank", used)
-    bad |= checks.add(~dec & rec, "DEC", "required_blank", used, text["REC"])
+    bad |= checks.add(~dec & rec, "DEC", "required_blank", used)
     repeat = _repeats(text, np.flatnonzero(~(out | bad)), ["CHILD", "DECOM"])
     bad |= checks.add(repeat, "DECOM", "duplicate", used)
     ids = text["CHILD"].to_numpy(dtype=object)
