@@ -120,7 +120,9 @@ def write_census(path: Path, children: int, seed: int = 18) -> Path:
                 "source": rng.choice(_SOURCES, n), "need": rng.choice(_NEEDS, n),
                 "reason": rng.choice(_CLOSURES, n),
                 "assessments": rng.choice([0, 1, 1, 1, 1, 1, 1, 1, 2, 2], n),
-                "authorised": rng.random(n) < 0.9, "took": rng.integers(5, 70, n),
+                "authorised": rng.random(n) < 0.9,
+                # 0.5% authorised before the referral: findings at scale
+                "took": np.where(rng.random(n) < 0.005, -10, rng.integers(5, 70, n)),
                 "factor": rng.choice(_FACTORS, n), "plan": rng.random(n) < 0.3,
                 "s47": rng.random(n) < 0.2, "icpc": rng.integers(3, 30, n),
                 "cpp": rng.random(n) < 0.1, "reviews": rng.integers(1, 5, n),

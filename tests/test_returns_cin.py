@@ -384,7 +384,8 @@ def test_a_dtd_in_utf16_is_refused(tmp_path: Path) -> None:
     (lambda xml: xml[: xml.index("<CINreferralDate>") + 9], 3),
     (lambda xml: xml[: xml.rindex("</Children>")], 4),
     (lambda xml: xml.replace("</PrimaryNeedCode>", "</Primary>", 1), 3),
-])
+    (lambda xml: xml.replace("<ReferralSource>1A", "<ReferralSource>&nbsp;1A", 1), 3),
+], ids=["cut-in-a-tag", "cut-before-the-end", "mismatched-tag", "undeclared-entity"])
 def test_truncated_or_malformed_xml_names_the_file_and_line(tmp_path: Path, cut, line) -> None:
     secret = "ZZSECRET0042"
     xml = census(child(ident=f"<LAchildID>{secret}</LAchildID>{BIRTH}<Sex>1</Sex>"))

@@ -153,14 +153,16 @@ def _refuse_dtd(name: str) -> KpiError:
 def _syntax_error(name: str, err: etree.XMLSyntaxError) -> KpiError:
     """One line for broken XML, without lxml's text (it may quote the file's content)."""
     message = str(err.msg or "")
-    if "amplification" in message or "Entity" in message:
+    if "amplification" in message:
         return _refuse_dtd(name)
     truncated = any(word in message for word in
                     ("Premature end", "EndTag", "end of data", "not properly terminated",
                      "Extra content", "Document is empty"))
     why = ("ends before the XML is complete (truncated?)" if truncated
            else "is not well-formed XML")
-    return KpiError(f"{name}, line {err.lineno}: {why}; cannot read it as a CIN census")
+    line = err.lineno or next((entry.line for entry in err.error_log if entry.line), 0)
+    where = f"{name}, line {line}" if line else name
+    return KpiError(f"{where}: {why}; cannot read it as a CIN census")
 
 
 def _qualified(namespace: str) -> dict[str, str]:
