@@ -111,6 +111,12 @@ def test_layouts(tmp_path, sheet, title, first_row):
     assert _col(ref, "nfa") == [False, True]
     assert _where(reading) == [(f"List 3 row {first_row + 2}", "Date of referral",
                                 "not_a_date", "not a date", ("referrals",))]
+    assert reading.locators["referrals"].tolist() == [f"List 3 row {first_row}",
+                                                      f"List 3 row {first_row + 1}"]
+    assert reading.locators["children"].tolist() == [f"List 3 row {first_row + r}"
+                                                     for r in range(3)]
+    if "team" in ref:  # kept when tables.conform keeps breakdown columns
+        assert _col(ref, "team") == ["T", "T"]
 
 
 def test_heading_variants(tmp_path):
@@ -337,6 +343,9 @@ RULE_CASES = [
                              _kid("B", D(2020, 1, 2), "6", "No", 0, "T", "W")]},
                  ("List 3 row 2", "Child Unique ID", "required_blank", "",
                   ("referrals", "children")), "referrals", ["B"], id="blank_child_id"),
+    pytest.param({"List 1": [L1, _kid("#N/A", D(2020, 1, 1), "6")]},
+                 ("List 1 row 2", "Child Unique ID", "required_blank", "",
+                  ("contacts", "children")), "contacts", [], id="n/a_child_id"),
     pytest.param({"List 7": [L7, _kid("A", "No", None, "NEG", "NEG", None, "", None, None,
                                     0)]},
                  ("List 7 row 2", "Child Protection Plan Start Date", "required_blank", "",

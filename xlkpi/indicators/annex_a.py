@@ -27,8 +27,24 @@ What each table holds (see :data:`annex_a_headings.TABLE_SOURCES`):
 - ``children``: one row per child of lists 1-10; birth date and sex are the first
   non-blank ones in list order; ``uasc`` from List 8.
 
+A list with no records gives no table (the template carries every list, filled or not).
 Annex A has no placements history (only "Number of Placements in the Last 12 months",
 kept in :func:`read_lists`), so no ``placements`` table is given.
+
+Cells: real Excel dates, text dates (:data:`TEXT_DATE_FORMATS`) and Excel serial numbers
+are dates; ``#N/A`` and the other Excel error values are blank. Codes lose the template's
+``a) `` prefix and keep the DfE code of "code: label" values ("q) 6: Police" -> "6",
+"E1: Placement order" -> "E1"); categories of abuse become NEG/PHY/SAB/EMO/MUL; gender
+becomes M/F/U/N.
+
+Data quality (locator "List 3 row 7", the spreadsheet row): a blank child identifier or
+required date (``required_blank``) leaves the row out of its list's tables (and the
+children table); a value that is not a date (``not_a_date``), a bad flag (``bad_flag``),
+an end before its start (``end_before_start``) or an assessment/enquiry before the
+referral in its own row (``before_referral``) leaves it out of the tables that use that
+field. A bad whole number (``bad_number``) or birth date is read as blank (unknown) and the
+row kept. Values are shown only for dates, flags and numbers (never identifiers or birth
+dates, never a value equal to an identifier in the workbook).
 
 Years: Annex A carries no extract date. It is taken as the latest event date in the lists
 (contacts, referrals, assessments, enquiries, plans, visits, reviews, care) not after
@@ -195,13 +211,15 @@ def _top(sheet) -> list[tuple]:
     return list(sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True))
 
 
-def _blank_cell(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        text = value.replace("\xa0", " ").strip()
-        return text == "" or text.upper() in ERROR_VALUES
-    return False
+def _blank(values: pd.Series) -> np.ndarray:
+    """Cells that hold nothing: empty, spaces, or an Excel error value (:data:`ERROR_VALUES`)."""
+    text = values.astype(str).str.replace("\xa0", " ").str.strip().str.upper()
+    return (values.isna() | text.eq("") | text.isin(ERROR_VALUES)).to_numpy(bool)
+
+
+def _cell(value: object) -> object:
+    """A cell as read, with whole floats as ints (an ID 1001.0 is 1001)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _read_sheet(sheet, number: int, file: str) -> ListFrame | None:
@@ -211,7 +229,7 @@ def _read_sheet(sheet, number: int, file: str) -> ListFrame | None:
     rows = list(sheet.iter_rows(values_only=True))
     found = _header(rows[:HEADER_SCAN_ROWS], number)
     if found is None:
-        if not any(not _blank_cell(v) for row in rows for v in row):
+        if _blank(pd.Series([v for row in rows for v in row], dtype=object)).all():
             return None
         raise KpiError(f"{file}: sheet {sheet.title!r} has no heading row for List {number} "
                        f"({LISTS[number].title}) in its first {HEADER_SCAN_ROWS} rows")
@@ -225,10 +243,10 @@ def _read_sheet(sheet, number: int, file: str) -> ListFrame | None:
     body = rows[index + 1:]
     width = max(columns) + 1
     cells = [tuple(row[:width]) + (None,) * (width - len(row[:width])) for row in body]
-    raw = pd.DataFrame({f.name: [r[c] for r in cells] for c, f in columns.items()},
+    raw = pd.DataFrame({f.name: [_cell(r[c]) for r in cells] for c, f in columns.items()},
                        dtype=object)
     numbers = np.arange(index + 2, index + 2 + len(body))
-    blank = raw.map(_blank_cell).all(axis=1).to_numpy() if len(raw) else np.zeros(0, bool)
+    blank = np.all([_blank(raw[c]) for c in raw], axis=0)
     header_row = rows[index]
     headings = {f.name: str(header_row[c]).strip() for c, f in columns.items()}
     return ListFrame(number, sheet.title, headings, raw[~blank].reset_index(drop=True),
@@ -270,14 +288,9 @@ def _any_list(path: Path) -> bool:
 # --- parsing cell values ------------------------------------------------------------
 
 def _text(values: pd.Series) -> pd.Series:
-    """Cell values as trimmed text ("" for blanks and Excel errors; 1001.0 -> "1001")."""
-    def one(v: object) -> str:
-        if _blank_cell(v):
-            return ""
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        return str(v).replace("\xa0", " ").strip()
-    return values.map(one)
+    """Cell values as trimmed text ("" for blanks and Excel errors)."""
+    text = values.astype(str).str.replace("\xa0", " ").str.strip()
+    return text.where(~_blank(values), "")
 
 
 def _dates(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -286,9 +299,8 @@ def _dates(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     Real Excel dates are taken as they are; text in :data:`TEXT_DATE_FORMATS`; a number is
     an Excel serial day (a date cell that lost its format) up to 2100.
     """
-    values = values.mask(values.map(_blank_cell), None)
-    numeric = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
-    numeric = numeric.to_numpy(bool)
+    values = values.mask(_blank(values), None)
+    numeric = values.map(type).isin((int, float)).to_numpy(bool)  # not bool, not text
     days, bad = parse_days(values.where(~numeric, None).to_numpy(dtype=object),
                            TEXT_DATE_FORMATS)
     if numeric.any():
@@ -415,8 +427,15 @@ def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
                          for k, v in columns.items()})
 
 
-def _table(source, parsed: _Parsed, dropped: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Rows of one list as one table: left out where a field it uses is bad or needed."""
+def _where(lst: ListFrame) -> np.ndarray:
+    """The locator of each record of a list: "List 3 row 7"."""
+    return np.array([f"List {lst.number} row {r}" for r in lst.rows], dtype=object)
+
+
+def _table(source, lst: ListFrame, parsed: _Parsed, dropped: dict[str, np.ndarray]
+           ) -> pd.DataFrame:
+    """Rows of one list as one table: left out where a field it uses is bad or needed.
+    ``_where`` holds each row's locator (taken off before the table is conformed)."""
     size = len(parsed.ids)
     keep = parsed.ids != ""
     for field in set(source.columns.values()) | set(source.needs):
@@ -424,7 +443,7 @@ def _table(source, parsed: _Parsed, dropped: dict[str, np.ndarray]) -> pd.DataFr
     for field in source.needs:
         value = parsed.values.get(field)
         keep &= np.zeros(size, bool) if value is None else ~np.isnat(value)
-    columns = {"child_id": parsed.ids[keep]}
+    columns = {"child_id": parsed.ids[keep], "_where": _where(lst)[keep]}
     for column, field in source.columns.items():
         if field in parsed.values:
             columns[column] = parsed.values[field][keep]
@@ -504,6 +523,7 @@ def _children(lists: dict[int, ListFrame], parsed: dict[int, _Parsed],
             keep &= ~dropped[n].get(field, np.zeros(size, bool))
         parts.append(pd.DataFrame({
             "child_id": p.ids[keep],
+            "_where": _where(lists[n])[keep],
             "birth_date": p.values.get("birth_date", np.full(size, np.datetime64("NaT"),
                                                              "datetime64[D]"))[keep],
             "sex": pd.Series(p.values.get("sex", np.full(size, "", object))[keep],
@@ -515,6 +535,7 @@ def _children(lists: dict[int, ListFrame], parsed: dict[int, _Parsed],
     everyone = pd.concat(parts, ignore_index=True)
     grouped = everyone.groupby("child_id", sort=False)
     out = grouped[["birth_date", "sex"]].first()
+    out["_where"] = grouped["_where"].first()
     out["uasc"] = grouped["uasc"].any()
     out = out.reset_index()
     out["birth_date"] = out["birth_date"].astype("datetime64[s]")
@@ -564,15 +585,14 @@ def read(path: Path) -> Reading:
     findings = []
     dropped: dict[int, dict[str, np.ndarray]] = {}
     for n, lst in lists.items():
-        checks = Checks(KIND, path.name,
-                        lambda rows, lst=lst: [f"List {lst.number} row {r}"
-                                               for r in lst.rows[rows]])
+        checks = Checks(KIND, path.name, lambda rows, lst=lst: _where(lst)[rows])
         dropped[n] = _check(lst, parsed[n], checks, known)
         findings += checks.findings
     frames: dict[str, pd.DataFrame] = {}
     for source in TABLE_SOURCES:
         if len(parsed.get(source.list, ())):
-            frames[source.table] = _table(source, parsed[source.list], dropped[source.list])
+            frames[source.table] = _table(source, lists[source.list], parsed[source.list],
+                                          dropped[source.list])
     all_referrals = _valid_referrals(parsed, dropped)
     if "contacts" in frames:
         frames["contacts"]["referral_date"] = _progressed(frames["contacts"], all_referrals)
@@ -584,8 +604,11 @@ def read(path: Path) -> Reading:
         frames["referrals"] = _closures(frames["referrals"], _cin(parsed[6], dropped[6]))
     if any(len(p) for n, p in parsed.items() if n != 11):
         frames["children"] = _children(lists, parsed, dropped)
+    locators = {name: frame.pop("_where").to_numpy(dtype=object)
+                for name, frame in frames.items()}
     frames = {name: tables.conform(name, frame) for name, frame in frames.items()}
-    return Reading(KIND, path.name, _years(data_period(parsed)), frames, findings)
+    return Reading(KIND, path.name, _years(data_period(parsed)), frames, findings,
+                   locators=locators)
 
 
 def _valid_referrals(parsed: dict[int, _Parsed], dropped: dict[int, dict[str, np.ndarray]]

@@ -11,7 +11,8 @@ Headings are matched by :func:`heading_key`: case, spacing, punctuation and curl
 ignored ("Referral NFA?" == "referral nfa"). An alias ending in ``*`` matches any heading
 that starts with it (for the long ones councils shorten or extend). Variants come from the
 Ofsted template, the liia-tools Annex A schema (``header_regex``) and the CSCDP Annex A
-cleaner's merge configuration (``annex_a_merge.yml``).
+cleaner's merge configuration (``annex_a_merge.yml``). "Allocated Team" becomes the
+``team`` breakdown of the tables that have it.
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ _CHILD = (
     _f("sex", "sex", "Gender", "Sex", "Gender Current"),
     _f("birth_date", "birth", "Date of Birth", "DOB", "Birth Date"),
 )
+_TEAM = _f("team", "text", "Allocated Team", "Team", "Allocated team name")
 _REFERRAL_DATE = _f("referral_date", "date", "Date of referral", "Referral date",
                     "Date of the referral")
 
@@ -122,6 +124,7 @@ FIELDS: dict[int, tuple[Field, ...]] = {
     ),
     3: (
         *_CHILD,
+        _TEAM,
         _REFERRAL_DATE,
         _f("source", "code", "Referral Source", "Source of referral"),
         _f("nfa", "flag", "Referral NFA?", "Referral NFA", "NFA", "Referral no further "
@@ -131,6 +134,7 @@ FIELDS: dict[int, tuple[Field, ...]] = {
     ),
     4: (
         *_CHILD,
+        _TEAM,
         _REFERRAL_DATE,
         _f("start_date", "date", "Continuous Assessment Start Date", "Assessment start date",
            "Date assessment started", "Assessment actual start date"),
@@ -141,6 +145,7 @@ FIELDS: dict[int, tuple[Field, ...]] = {
     ),
     5: (
         *_CHILD,
+        _TEAM,
         _REFERRAL_DATE,
         _f("strategy_date", "date", "Strategy discussion initiating Section 47 Enquiry "
            "Start Date", "Strategy discussion date", "Date of strategy discussion",
@@ -152,6 +157,7 @@ FIELDS: dict[int, tuple[Field, ...]] = {
     ),
     6: (
         *_CHILD,
+        _TEAM,
         _f("cin_start", "date", "CIN Start Date", "Date CIN started", "CIN episode start date"),
         _f("primary_need", "code", "Primary Need Code", "Primary need"),
         _f("closure_date", "date", "CIN Closure Date", "CIN end date", "Date CIN closed"),
@@ -161,6 +167,7 @@ FIELDS: dict[int, tuple[Field, ...]] = {
     ),
     7: (
         *_CHILD,
+        _TEAM,
         _f("start_date", "date", "Child Protection Plan Start Date", "CP plan start date",
            "CPP start date", "Date CP plan started"),
         _f("initial_category", "category", "Initial Category of Abuse"),
@@ -177,6 +184,7 @@ FIELDS: dict[int, tuple[Field, ...]] = {
     ),
     8: (
         *_CHILD,
+        _TEAM,
         _f("uasc", "flag", "Unaccompanied Asylum Seeking Child*", "UASC"),
         _f("start_date", "date", "Date Started to be Looked After", "Date became looked "
            "after", "Date started being looked after", "CLA start date",
@@ -280,22 +288,22 @@ class TableSource:
 TABLE_SOURCES: tuple[TableSource, ...] = (
     TableSource("contacts", 1, {"contact_date": "contact_date", "source": "source"}),
     TableSource("referrals", 3, {"referral_date": "referral_date", "source": "source",
-                                 "nfa": "nfa"}),
+                                 "nfa": "nfa", "team": "team"}),
     TableSource("assessments", 4, {"referral_date": "referral_date",
                                    "start_date": "start_date",
-                                   "authorised_date": "authorised_date"}),
+                                   "authorised_date": "authorised_date", "team": "team"}),
     TableSource("s47", 5, {"referral_date": "referral_date", "strategy_date": "strategy_date",
                            "icpc_date": "icpc_date",
-                           "icpc_not_required": "icpc_not_required"}),
+                           "icpc_not_required": "icpc_not_required", "team": "team"}),
     TableSource("cp_plans", 7, {"start_date": "start_date", "end_date": "end_date",
                                 "initial_category": "initial_category",
                                 "latest_category": "latest_category",
-                                "previous_plans": "previous_plans"}),
+                                "previous_plans": "previous_plans", "team": "team"}),
     TableSource("cp_visits", 7, {"visit_date": "visit_date"}, ("visit_date",)),
     TableSource("cp_reviews", 7, {"plan_start": "start_date", "review_date": "review_date"},
                 ("review_date",)),
     TableSource("cla", 8, {"start_date": "start_date", "end_date": "end_date",
-                           "legal_status": "legal_status"}),
+                           "legal_status": "legal_status", "team": "team"}),
     TableSource("cla_visits", 8, {"visit_date": "visit_date"}, ("visit_date",)),
     TableSource("cla_reviews", 8, {"review_date": "review_date"}, ("review_date",)),
     TableSource("care_leavers", 9, {"birth_date": "birth_date", "in_touch": "in_touch",
