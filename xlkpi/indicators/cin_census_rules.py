@@ -193,13 +193,18 @@ class _Census:
                     for block in FIELDS}
         self.raw = raw.values
         self.parsed: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        by_kind: dict[str, list[tuple[str, str]]] = {}
         for block, names in FIELDS.items():
             for name in names:
-                kind = KINDS.get((block, name), "text")
-                parse = _PARSE.get(kind)
-                values = raw.values[block][name]
-                self.parsed[(block, name)] = (_by_unique(values, parse) if parse
-                                              else _text(values))
+                by_kind.setdefault(KINDS.get((block, name), "text"), []).append((block, name))
+        for kind, keys in by_kind.items():  # one parse per kind, over every field of it
+            values = [v for block, name in keys for v in raw.values[block][name]]
+            parse = _PARSE.get(kind)
+            parsed, bad = _by_unique(values, parse) if parse else _text(values)
+            ends = np.cumsum([len(raw.values[block][name]) for block, name in keys])
+            for key, value, flags in zip(keys, np.split(parsed, ends[:-1]),
+                                         np.split(bad, ends[:-1]), strict=True):
+                self.parsed[key] = (value, flags)
         self.own = {block: np.zeros(len(self.pos[block]), dtype=bool) for block in FIELDS}
         self.whole = {block: np.zeros(len(self.pos[block]), dtype=bool) for block in FIELDS}
         self.findings: list[Finding] = []
