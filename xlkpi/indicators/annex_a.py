@@ -607,8 +607,9 @@ def read(path: Path) -> Reading:
     locators = {name: frame.pop("_where").to_numpy(dtype=object)
                 for name, frame in frames.items()}
     frames = {name: tables.conform(name, frame) for name, frame in frames.items()}
-    return Reading(KIND, path.name, _years(data_period(parsed)), frames, findings,
-                   locators=locators)
+    reading = Reading(KIND, path.name, _years(data_period(parsed)), frames, findings)
+    reading.locators = locators  # each table row's "List N row R"
+    return reading
 
 
 def _valid_referrals(parsed: dict[int, _Parsed], dropped: dict[int, dict[str, np.ndarray]]
