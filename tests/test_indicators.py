@@ -144,7 +144,7 @@ def test_breakdown_by_team(tmp_path: Path) -> None:
     rows = {r.breakdown: (r.numerator, r.denominator) for r in table.itertuples()}
     assert rows == {"All": (1, 3), "North": (1, 1), "South": (0, 1), "(blank)": (0, 1)}
     assert list(table.columns) == ["period", "code", "numerator", "denominator", "value",
-                                   "breakdown"]
+                                   "source", "breakdown"]
 
 
 def test_command_writes_csv_and_xlsx_atomically(tmp_path: Path) -> None:
@@ -160,7 +160,8 @@ def test_command_writes_csv_and_xlsx_atomically(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["table.csv", "table.xlsx"]
     csv = pd.read_csv(out / "table.csv", dtype=str, keep_default_na=False)
-    assert list(csv.columns) == ["period", "code", "numerator", "denominator", "value"]
+    assert list(csv.columns) == ["period", "code", "numerator", "denominator", "value",
+                                 "source"]
     assert set(csv["period"]) == {"2024-02", "2024-03"}
     xlsx = pd.read_excel(out / "table.xlsx")
     assert len(xlsx) == len(csv)
@@ -169,36 +170,42 @@ def test_command_writes_csv_and_xlsx_atomically(tmp_path: Path) -> None:
     assert shown.exit_code == 0 and "CP2YRS" in shown.output and "indicators over" in shown.output
 
 
-BAD_CASES = [
-    ("referrals.csv", f"child_id,referral_date\n{SECRET},2024-01-02\nX2,31/02/2024\n",
-     "referrals.csv, row 3, column referral_date: '31/02/2024' is not a date"),
-    ("referrals.csv", f"child_id,referral_date\nX1,2024-01-02\nX2,{SECRET}\n{SECRET},"
-     "2024-01-03\n", "referrals.csv, row 3, column referral_date"),
-    ("cp_plans.csv", f"child_id,start_date,end_date\n{SECRET},2023-06-01,2023-01-01\n",
-     "cp_plans.csv, row 2, column end_date: '2023-01-01' is before start_date"),
+#: Files that cannot be read as their table: refused whatever the options (exit 2).
+UNREADABLE = [
     ("assessments.csv", f"child_id,referral_date\n{SECRET},2024-01-02\n",
      "assessments.csv, row 1: missing required column 'authorised_date'"),
     ("s47.csv", f"child_id,strategy_date,icpc_date,Strategy_Date\n{SECRET},2024-01-02,,\n",
      "s47.csv, row 1, column strategy_date: duplicate header"),
     ("cla.csv", "", "cla.csv, row 1: empty file"),
-    ("s47.csv", f"child_id,strategy_date,icpc_date\n{SECRET},,\n",
-     "s47.csv, row 2, column strategy_date: '' is blank"),
-    ("cp_visits.csv", f"child_id,visit_date\nX1,2024-01-05\n{SECRET},\n",
-     "cp_visits.csv, row 3, column visit_date: '' is blank"),
     ("cp_visits.csv", f"child_id\n{SECRET}\n",
      "cp_visits.csv, row 1: missing required column 'visit_date'"),
+]
+
+#: Records with an error: left out and reported (exit 1), or refused with --strict (exit 2).
+BAD_RECORDS = [
+    ("referrals.csv", f"child_id,referral_date\n{SECRET},2024-01-02\nX2,31/02/2024\n",
+     "referrals.csv, row 3, referral_date ('31/02/2024'): the value is not a date", "REREF12"),
+    ("referrals.csv", f"child_id,referral_date\nX1,2024-01-02\nX2,{SECRET}\n{SECRET},"
+     "2024-01-03\n", "referrals.csv, row 3, referral_date: the value is not a date",
+     "REREF12"),
+    ("cp_plans.csv", f"child_id,start_date,end_date\n{SECRET},2023-06-01,2023-01-01\n",
+     "cp_plans.csv, row 2, end_date ('2023-01-01'): an end or completion date is before the "
+     "start", "CPRATE"),
+    ("s47.csv", f"child_id,strategy_date,icpc_date\n{SECRET},,\n",
+     "s47.csv, row 2, strategy_date: a value the record needs is blank", "ICPC15"),
+    ("cp_visits.csv", f"child_id,visit_date\nX1,2024-01-05\n{SECRET},\n",
+     "cp_visits.csv, row 3, visit_date: a value the record needs is blank", "CPVISITS"),
     ("cla_reviews.csv", f"child_id,review_date\n{SECRET},2024-13-01\n",
-     "cla_reviews.csv, row 2, column review_date: '2024-13-01' is not a date"),
+     "cla_reviews.csv, row 2, review_date ('2024-13-01'): the value is not a date",
+     "CLAREVIEWS"),
     ("cla.csv", f"child_id,start_date,end_date\nX1,1990-01-01,1995-01-01\n"
      f"{SECRET},1999-05-01,\n",
-     "cla.csv, row 3, column start_date: '1999-05-01' is outside the working-day calendar"),
+     "cla.csv, row 3, start_date: a date working days are counted from is outside the "
+     "working-day calendar", "CLAREVIEWS"),
 ]
 
 
-@pytest.mark.parametrize(("name", "text", "message"), BAD_CASES)
-def test_bad_input_exits_2_names_row_and_column_never_the_child(
-    tmp_path: Path, name: str, text: str, message: str
-) -> None:
+def _run(tmp_path: Path, name: str, text: str, *options: str) -> tuple:
     extract = tmp_path / "extract"
     extract.mkdir()
     _write(extract, "referrals.csv", f"child_id,referral_date\n{SECRET},2024-01-02\n")
@@ -206,12 +213,48 @@ def test_bad_input_exits_2_names_row_and_column_never_the_child(
     out = tmp_path / "out"
     out.mkdir()
     result = runner.invoke(app, ["indicators", str(extract), "--month", "2024-01",
-                                 "--population", "100", "-o", str(out / "table.csv")])
+                                 "--population", "100", "-o", str(out / "table.csv"),
+                                 *options])
+    return result, out
+
+
+@pytest.mark.parametrize(("name", "text", "message"), UNREADABLE)
+def test_unreadable_file_exits_2_names_row_and_column_never_the_child(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    result, out = _run(tmp_path, name, text)
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
     assert SECRET not in result.output
     assert "Traceback" not in result.output
     assert list(out.iterdir()) == []  # nothing written, not even a temporary file
+
+
+@pytest.mark.parametrize(("name", "text", "message", "code"), BAD_RECORDS)
+def test_bad_record_is_refused_with_strict(tmp_path: Path, name: str, text: str,
+                                          message: str, code: str) -> None:
+    result, out = _run(tmp_path, name, text, "--strict")
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split())
+    assert "nothing written" in result.output
+    assert SECRET not in result.output and "Traceback" not in result.output
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(("name", "text", "message", "code"), BAD_RECORDS)
+def test_bad_record_is_left_out_and_reported(tmp_path: Path, name: str, text: str,
+                                            message: str, code: str) -> None:
+    report = tmp_path / "quality.csv"
+    result, out = _run(tmp_path, name, text, "--quality", str(report))
+    assert result.exit_code == 1, result.output
+    assert SECRET not in result.output and "Traceback" not in result.output
+    assert (out / "table.csv").is_file()
+    quality = pd.read_csv(report, dtype=str, keep_default_na=False)
+    assert list(quality.columns) == ["source", "file", "locator", "field", "rule", "value",
+                                     "tables", "indicators"]
+    assert len(quality) == 1 and quality["file"][0] == name
+    assert code in quality["indicators"][0].split()
+    assert SECRET not in report.read_text()
 
 
 @pytest.mark.parametrize("args", [["--month", "2024-13"], ["--month", "March"],
@@ -229,7 +272,7 @@ def test_bad_options_exit_2(tmp_path: Path, args: list[str]) -> None:
 def test_directory_without_extracts_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["indicators", str(tmp_path), "--month", "2024-01",
                                  "--population", "100"])
-    assert result.exit_code == 2 and "no extract files found" in result.output
+    assert result.exit_code == 2 and "no returns found" in result.output
 
 
 def test_contacts_progressed_to_referral_by_source(tmp_path: Path) -> None:
@@ -436,6 +479,6 @@ def test_command_with_visits_and_reviews(tmp_path: Path) -> None:
     without = runner.invoke(app, ["indicators", str(extract), "--month", "2023-05",
                                   "--population", "100"])
     assert without.exit_code == 0 and "CPVISITS" not in without.output
-    assert "cp_visits.csv" in " ".join(without.output.split())  # named as left out
+    assert "no assessments, contacts, cp_visits," in " ".join(without.output.split())
     bad = runner.invoke(app, [*base, "--visit-days", "-1"])
     assert bad.exit_code == 2 and not out.with_name("x").exists()

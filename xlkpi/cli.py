@@ -4,9 +4,6 @@ line, no traceback)."""
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +20,7 @@ from xlkpi.dates import describe_element, parse_dates
 from xlkpi.demo import demo_command
 from xlkpi.errors import KpiError
 from xlkpi.functions import REGISTRY
+from xlkpi.indicators_commands import indicators_command, sources_command
 from xlkpi.measures import pct
 from xlkpi.privacy import shown_value
 from xlkpi.serve_command import serve_command
@@ -173,131 +171,8 @@ def assessments(
     )
 
 
-# --- xlkpi indicators ------------------------------------------------------------------
-
-_OUT_SUFFIXES = (".csv", ".xlsx")
-
-
-def _read_closures(path: Path) -> np.ndarray:
-    """Council closure days: the first column of a CSV or text file, one date a line (a
-    header line is allowed)."""
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, header=None,
-                            usecols=[0], encoding="utf-8-sig", skip_blank_lines=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
-        raise KpiError(f"{path.name}: cannot read it as a list of dates "
-                       f"({type(err).__name__})") from None
-    text = frame[0].str.strip()
-    if len(text) and not any(ch.isdigit() for ch in text.iloc[0]):
-        text = text.iloc[1:]  # a header line
-    text = text[text != ""]
-    try:
-        days = np.atleast_1d(parse_dates(text.to_numpy(dtype=object), "closures"))
-    except KpiError as err:
-        where, _count = describe_element(err.mask)
-        pos = where[0] if where else 0
-        raise KpiError(f"{path.name}, row {int(text.index[pos]) + 1}, column 1: "
-                       f"{shown_value(text.iloc[pos])} is not a date") from None
-    return days
-
-
-def _write_atomically(table: pd.DataFrame, out: Path) -> None:
-    """Write to a temporary file beside ``out``, then replace ``out`` in one step."""
-    fd, temp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    try:
-        if out.suffix.lower() == ".xlsx":
-            table.to_excel(temp, index=False, sheet_name="indicators")
-        else:
-            table.to_csv(temp, index=False)
-        os.replace(temp, out)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _shown_value(value: object, per_population: bool) -> str:
-    if isinstance(value, str):
-        return value
-    return f"{value:,.1f}" if per_population else f"{value:.1%}"
-
-
-@app.command()
-def indicators(
-    directory: Annotated[Path, typer.Argument(help="Directory of extract CSVs.")],
-    month: Annotated[str, typer.Option(help="Last reporting month, YYYY-MM.")],
-    population: Annotated[
-        float, typer.Option(min=0, help="Children aged under 18 (for rates per 10,000).")
-    ],
-    months: Annotated[int, typer.Option(min=1, max=600, help="Months ending at --month.")] = 1,
-    region: Annotated[str, typer.Option(help="ENG, WLS, SCT or NIR.")] = "ENG",
-    closures: Annotated[
-        Path | None, typer.Option(help="File of council closure dates, one a line.")
-    ] = None,
-    by: Annotated[
-        str | None, typer.Option(help="Breakdown column: team, area or source.")
-    ] = None,
-    out: Annotated[
-        Path | None, typer.Option("-o", "--out", help="Write OUT.csv or OUT.xlsx.")
-    ] = None,
-    visit_days: Annotated[
-        int | None, typer.Option("--visit-days", min=0, max=366,
-                                 help="CP visit frequency in working days (CPVISITS; "
-                                 "default the CP_VISIT timescale, 20).")
-    ] = None,
-) -> None:
-    """Monthly indicator table (REREF12, ASSESS45, ICPC15, CPRATE, CP2YRS, CLARATE, ...)
-    from case-level extracts."""
-    from xlkpi.indicators import BREAKDOWNS, INDICATORS, Settings, compute, read_extract
-
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", month.strip()) or not (
-        1 <= int(month.strip()[5:]) <= 12
-    ):
-        raise _fail(f"--month: {month!r} is not a month; use YYYY-MM such as 2024-03")
-    if out is not None and out.suffix.lower() not in _OUT_SUFFIXES:
-        raise _fail(f"-o: {out.name!r} must end in .csv or .xlsx")
-    if out is not None and not out.parent.is_dir():
-        raise _fail(f"-o: folder {str(out.parent)!r} does not exist")
-    if by is not None and by.strip().lower() not in BREAKDOWNS:
-        raise _fail(f"--by: {by!r} is not a breakdown; use one of {', '.join(BREAKDOWNS)}")
-    if region.strip().upper() not in REGIONS:
-        raise _fail(f"--region: {region!r} is not a region; use one of {', '.join(REGIONS)}")
-    try:
-        closed = _read_closures(closures) if closures is not None else None
-        extract = read_extract(directory)
-        settings = Settings(np.datetime64(month.strip(), "M"), months, population,
-                            region.strip().upper(), closed,
-                            by.strip().lower() if by else None, visit_days)
-        table = compute(extract, settings)
-    except KpiError as err:
-        raise _fail(str(err)) from None
-    missing = sorted(f"{t}.csv" for t in {f for i in INDICATORS.values() for f in i.files}
-                     - set(extract.tables))
-    skipped = f"; no {', '.join(missing)} so their indicators are left out" if missing else ""
-    if out is not None:
-        try:
-            _write_atomically(table, out)
-        except OSError as err:
-            raise _fail(f"{out}: cannot write it ({err.strerror})") from None
-        console.print(f"{len(table)} rows ({table['code'].nunique()} indicators, {months} "
-                      f"month(s) to {month.strip()}) written to {out}{skipped}.")
-        return
-    grid = Table(title=f"Indicators, {months} month(s) to {month.strip()} ({settings.region})")
-    for col in table.columns:
-        grid.add_column(col, justify="right" if col in ("numerator", "denominator", "value")
-                        else "left")
-    for row in table.itertuples(index=False):  # the summary table, not the extract
-        per = INDICATORS[row.code].per_population
-        cells = [str(v) for v in row]
-        cells[4] = _shown_value(row.value, per)
-        cells[3] = f"{row.denominator:,.0f}" if per else str(row.denominator)
-        grid.add_row(*map(escape, cells))
-    console.print(grid)
-    rows = sum(len(t) for t in extract.tables.values())
-    console.print(f"{table['code'].nunique()} indicators over {months} month(s) from {rows:,} "
-                  f"rows in {len(extract.tables)} file(s){skipped}.")
-
-
+app.command("indicators")(indicators_command)
+app.command("sources")(sources_command)
 app.command("recalc")(recalc_command)
 app.command("check")(check_command)
 app.command("lint")(lint_command)

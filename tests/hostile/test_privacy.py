@@ -32,20 +32,33 @@ BROKEN = {
 }
 
 
+_UNREADABLE = ("empty file", "missing column", "duplicate header")
+
+
+@pytest.mark.parametrize("strict", [False, True])
 @pytest.mark.parametrize("case", sorted(BROKEN))
-def test_failing_indicator_runs_never_print_an_identifier(tmp_path, case):
+def test_failing_indicator_runs_never_print_an_identifier(tmp_path, case, strict):
+    extract = tmp_path / "extract"
+    extract.mkdir()
     for name, text in GOOD.items():
-        (tmp_path / name).write_text(text)
+        (extract / name).write_text(text)
     name, text = BROKEN[case]
-    (tmp_path / name).write_text(text)
-    run = subprocess.run([sys.executable, "-m", "xlkpi", "indicators", str(tmp_path),
-                          "--month", "2023-03", "--population", "1000"],
+    (extract / name).write_text(text)
+    report = tmp_path / "quality.csv"
+    run = subprocess.run([sys.executable, "-m", "xlkpi", "indicators", str(extract),
+                          "--month", "2023-03", "--population", "1000", "--quality",
+                          str(report), *(["--strict"] if strict else [])],
                          capture_output=True, text=True, check=False)
-    assert run.returncode == 2, run.stdout + run.stderr
+    output = run.stdout + run.stderr
+    expected = 2 if strict or case in _UNREADABLE else 1  # a bad record is left out
+    assert run.returncode == expected, output
     if case not in ("empty file", "missing column"):
-        assert name in run.stderr and "row" in run.stderr
-    assert PLANTED not in run.stdout + run.stderr
+        assert name in output and "row" in output
+    assert PLANTED not in output
     assert "Traceback" not in run.stderr
+    assert report.exists() == (expected == 1)
+    if report.exists():
+        assert PLANTED not in report.read_text() and name in report.read_text()
 
 
 def test_failing_assessments_run_never_prints_an_identifier(tmp_path: Path):

@@ -1,6 +1,7 @@
 """Case-level extracts to the monthly indicator table: definitions as data, one engine.
 
-``read_extract(directory)`` reads and checks the CSV files; ``compute(extract, settings)``
+``read_sources(paths)`` reads any mix of returns (CIN census XML, 903 files, Annex A
+workbooks, folders of xlkpi's CSV layout) into one extract; ``compute(extract, settings)``
 gives one row per indicator per month. :data:`INDICATORS` is the catalogue.
 """
 
@@ -10,7 +11,9 @@ import pandas as pd
 
 from xlkpi.indicators.definitions import INDICATORS, KINDS, SOURCES, Indicator, Source
 from xlkpi.indicators.engine import ALL, COLUMNS, Settings, compute, periods_ending
-from xlkpi.indicators.loader import BREAKDOWNS, Extract, Table, read_extract, read_table
+from xlkpi.indicators.loader import Extract, Table, read_table
+from xlkpi.indicators.sources import Combined, read_extract, read_sources
+from xlkpi.indicators.tables import BREAKDOWNS
 
 __all__ = [
     "ALL",
@@ -19,6 +22,7 @@ __all__ = [
     "INDICATORS",
     "KINDS",
     "SOURCES",
+    "Combined",
     "Extract",
     "Indicator",
     "Settings",
@@ -28,6 +32,7 @@ __all__ = [
     "indicator_table",
     "periods_ending",
     "read_extract",
+    "read_sources",
     "read_table",
 ]
 

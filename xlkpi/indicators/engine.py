@@ -45,7 +45,7 @@ from xlkpi.timescales import due_date, edate, timescale
 __all__ = ["ALL", "COLUMNS", "Settings", "compute", "month_ends", "periods_ending"]
 
 #: Output columns, in order (``breakdown`` is added only when a breakdown is asked for).
-COLUMNS = ("period", "code", "numerator", "denominator", "value")
+COLUMNS = ("period", "code", "numerator", "denominator", "value", "source")
 #: The breakdown label of the whole-authority row.
 ALL = "All"
 _BLANK_GROUP = "(blank)"
@@ -405,7 +405,10 @@ def compute(extract: Extract, settings: Settings,
         group, labels = _groups(table, settings.by)
         other = extract.tables[ind.secondary] if ind.secondary else None
         num, den = _counts(ind, table, periods, settings, group, len(labels), other)
-        frames.append(_rows(ind, periods, labels, num, den, settings))
+        rows = _rows(ind, periods, labels, num, den, settings)
+        rows["source"] = " + ".join(dict.fromkeys(extract.tables[f].source
+                                                  for f in ind.files))
+        frames.append(rows)
     columns = [*COLUMNS, "breakdown"] if settings.by else list(COLUMNS)
     if not frames:
         return pd.DataFrame(columns=columns)

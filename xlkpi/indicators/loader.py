@@ -1,12 +1,11 @@
-"""Reading case-level extracts: one CSV per source, checked before anything is counted.
+"""xlkpi's own CSV layout: a folder of ``<table>.csv`` files, one per normalised table.
 
-Every problem is a :class:`~xlkpi.errors.KpiError` whose message names the file, the row
-(row 1 is the header, row 2 the first record, as a spreadsheet numbers them) and the
-column. Messages never quote a child's identifier: a bad value that is also an identifier
-in the same file is described, not shown.
-
-ISO ``yyyy-mm-dd`` dates take a fast path (pandas' fixed-format parser); anything else in
-the column (UK ``dd/mm/yyyy``, a time part, rubbish) goes through :func:`xlkpi.dates.parse_dates`.
+The layout is the one source recognised by file names (``referrals.csv``, ``cp_plans.csv``...:
+several tables share a header, so content alone cannot tell them apart). A file that cannot
+be read as the table (no header, a duplicate or missing column) is a
+:class:`~xlkpi.errors.KpiError`; a record with a bad value is left out and becomes a
+:class:`~xlkpi.indicators.reading.Finding` located by its spreadsheet row (row 1 is the
+header, row 2 the first record). Dates are ISO ``yyyy-mm-dd`` or UK ``dd/mm/yyyy``.
 """
 
 from __future__ import annotations
@@ -18,25 +17,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from xlkpi.calendar import FIRST_YEAR, LAST_YEAR
-from xlkpi.dates import FIRST_DATE, describe_element, parse_dates
 from xlkpi.errors import KpiError
-from xlkpi.indicators.definitions import INDICATORS, SOURCES, Source
-from xlkpi.privacy import shown_value
+from xlkpi.indicators.definitions import SOURCES, Source
+from xlkpi.indicators.quality import Checks, parse_days
+from xlkpi.indicators.reading import Reading
+from xlkpi.indicators.tables import BREAKDOWNS, conform
 
-__all__ = ["BREAKDOWNS", "HEADER_ROW", "ID_COLUMN", "Extract", "Table", "read_extract",
-           "read_table"]
+__all__ = ["HEADER_ROW", "ID_COLUMN", "Extract", "Table", "read", "read_table", "recognise"]
 
-#: Optional columns that give a breakdown (seed 000 reports by area, seed 001 by agency).
-BREAKDOWNS = ("team", "area", "source")
 ID_COLUMN = "child_id"
 #: Spreadsheet row number of the header; the first record is HEADER_ROW + 1.
 HEADER_ROW = 1
-_CAL_FIRST = np.datetime64(f"{FIRST_YEAR}-01-01", "D")
-_CAL_LAST = np.datetime64(f"{LAST_YEAR}-12-31", "D")
-_WORKING_DAY_KINDS = ("timely", "overdue_open")
-#: kinds that count working days from the start of rows open at a month end
-_OPEN_START_KINDS = ("reviewed",)
 
 
 @dataclass
@@ -50,6 +41,8 @@ class Table:
     #: the identifier behind each child code (``ids[code]``), to match children across
     #: files; kept in memory only, never shown
     ids: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    #: the return the table came from (``CIN census``, ``SSDA903``, ``Annex A``, ``extract``)
+    source: str = "extract"
 
     def __len__(self) -> int:
         return len(self.children)
@@ -90,100 +83,31 @@ def _header(path: Path) -> list[str]:
     return names
 
 
-def _calendar_columns(source: Source) -> set[str]:
-    """Date columns that working days are counted over (they must be in the calendar)."""
-    return {
-        col
-        for ind in INDICATORS.values()
-        if ind.source == source.name and ind.kind in _WORKING_DAY_KINDS
-        for col in (ind.start, ind.end)
-    }
-
-
-def _open_start_columns(source: Source) -> set[tuple[str, str]]:
-    """(start, end) pairs whose start is counted in working days when the row is open.
-
-    Only rows open on or after the calendar's first day need a start in the calendar: an
-    old closed episode is never counted, so a long history stays readable.
-    """
-    return {
-        (ind.start, ind.end)
-        for ind in INDICATORS.values()
-        if ind.source == source.name and ind.kind in _OPEN_START_KINDS
-    }
-
-
-def _shown(value: str, ids: pd.Series) -> str:
-    """A cell value for a message, unless it could identify a child (then described)."""
-    if value and (ids == value).any():
-        return "a value that looks like an identifier"
-    return shown_value(value)
-
-
-def _parse(text: pd.Series, column: str, file: str, ids: pd.Series) -> np.ndarray:
-    """A text column as days (NaT for blanks), naming the first bad row on failure."""
-    fast = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").to_numpy()
-    days = fast.astype("datetime64[D]")
-    where = np.flatnonzero(np.isnat(days))
-    if len(where):
-        raw = text.to_numpy(dtype=object)[where]
-        where, raw = where[raw != ""], raw[raw != ""]  # blanks stay NaT
-    if len(where):
-        try:
-            days[where] = parse_dates(raw, column)
-        except KpiError as err:
-            mask = np.zeros(len(text), dtype=bool)
-            mask[where[err.mask]] = True
-            raise _bad_rows(file, column, text, mask, ids, "is not a date") from None
-    early = days < FIRST_DATE  # NaT compares False
-    if early.any():
-        raise _bad_rows(file, column, text, early, ids, "is not a date")
-    return days
-
-
-def _bad_rows(file: str, column: str, text: pd.Series, mask: np.ndarray, ids: pd.Series,
-              why: str) -> KpiError:
-    where, count = describe_element(mask)
-    position = where[0] if where else 0
-    value = text.iloc[position]
-    more = f" ({count} bad values in this column)" if count > 1 else ""
-    return KpiError(f"{file}, row {_row(int(text.index[position]))}, column {column}: "
-                    f"{_shown(value, ids)} {why}{more}")
-
-
-def _check_rows(source: Source, frame: pd.DataFrame, dates: dict[str, np.ndarray],
-                blank_id: np.ndarray) -> None:
-    ids = frame[ID_COLUMN]
-    if blank_id.any():
-        raise _bad_rows(source.file, ID_COLUMN, ids, blank_id, ids,
-                        "is blank; every row needs an identifier")
+def _findings(source: Source, frame: pd.DataFrame, path: Path) -> tuple[
+        dict[str, np.ndarray], np.ndarray, Checks]:
+    """Each column parsed; the rows a rule fails recorded and marked to be left out."""
+    rows = frame.index.to_numpy()
+    checks = Checks("extract", path.name, lambda where: [f"row {_row(int(rows[i]))}"
+                                                         for i in where])
+    out = (frame[ID_COLUMN] == "").to_numpy().copy()
+    checks.add(out, ID_COLUMN, "required_blank", (source.name,))
+    dates = {}
+    for col in source.dates:
+        days, bad = parse_days(frame[col].to_numpy(dtype=object))
+        out |= checks.add(bad, col, "not_a_date", (source.name,), frame[col])
+        dates[col] = days
     for col in source.required_dates:
-        blank = np.isnat(dates[col])
-        if blank.any():
-            raise _bad_rows(source.file, col, frame[col], blank, ids,
-                            "is blank; a date is required")
-    for col in _calendar_columns(source):
-        out = (dates[col] < _CAL_FIRST) | (dates[col] > _CAL_LAST)
-        if out.any():
-            raise _bad_rows(source.file, col, frame[col], out, ids,
-                            f"is outside the working-day calendar ({FIRST_YEAR}-{LAST_YEAR})")
-    for start, end in _open_start_columns(source):
-        still_open = np.isnat(dates[end]) | (dates[end] > _CAL_FIRST)
-        out = still_open & (dates[start] < _CAL_FIRST)
-        if out.any():
-            raise _bad_rows(source.file, start, frame[start], out, ids,
-                            f"is outside the working-day calendar ({FIRST_YEAR}-{LAST_YEAR}) "
-                            "in an episode open within it")
+        out |= checks.add(np.isnat(dates[col]) & ~out, col, "required_blank", (source.name,))
     for start, end in source.ordered:
         backwards = dates[end] < dates[start]  # NaT compares False: open rows pass
-        if backwards.any():
-            first = int(np.flatnonzero(backwards)[0])
-            raise _bad_rows(source.file, end, frame[end], backwards, ids,
-                            f"is before {start} {frame[start].iloc[first]!r}")
+        out |= checks.add(backwards & ~out, end, "end_before_start", (source.name,),
+                          frame[end])
+    return dates, out, checks
 
 
-def read_table(path: Path, source: Source) -> Table:
-    """Read and check one extract file against its :class:`Source` declaration."""
+def read_table(path: Path, source: Source) -> tuple[pd.DataFrame, list, np.ndarray]:
+    """One layout file: its records (rows with an error left out), the findings, and the
+    ``row N`` locator of each record kept."""
     names = _header(path)
     missing = [col for col in source.columns if col not in names]
     if missing:
@@ -199,28 +123,41 @@ def read_table(path: Path, source: Source) -> Table:
         raise KpiError(f"{path.name}: cannot read it as CSV ({reason})") from None
     frame.columns = [name.strip().lower() for name in frame.columns]
     frame = frame.fillna("")
-    blank_id = (frame[ID_COLUMN] == "").to_numpy()
-    dates = {col: _parse(frame[col], col, path.name, frame[ID_COLUMN]) for col in source.dates}
-    blank_line = blank_id & np.logical_and.reduce([np.isnat(d) for d in dates.values()])
-    if blank_line.any():  # blank lines are dropped but keep the row numbers of the rest
-        frame, blank_id = frame[~blank_line], blank_id[~blank_line]
-        dates = {col: days[~blank_line] for col, days in dates.items()}
-    _check_rows(source, frame, dates, blank_id)
-    children, ids = pd.factorize(frame[ID_COLUMN].to_numpy())
-    groups = {col: frame[col].to_numpy(dtype=object) for col in BREAKDOWNS if col in frame}
-    return Table(path.name, children, dates, groups, np.asarray(ids, dtype=object))
+    cells = frame[[ID_COLUMN, *source.dates]].to_numpy(dtype=object)
+    blank_line = (cells == "").all(axis=1)
+    frame = frame[~blank_line]  # blank lines dropped; the rest keep their row numbers
+    dates, out, checks = _findings(source, frame, path)
+    kept = frame[~out]
+    records = pd.DataFrame({ID_COLUMN: kept[ID_COLUMN].to_numpy(dtype=object)})
+    for col, days in dates.items():
+        records[col] = days[~out]
+    for col in BREAKDOWNS:
+        if col in kept:
+            records[col] = kept[col].to_numpy(dtype=object)
+    locators = np.array([f"row {_row(int(i))}" for i in kept.index], dtype=object)
+    return records, checks.findings, locators
 
 
-def read_extract(directory: Path) -> Extract:
-    """Every extract file present in ``directory`` (at least one must be)."""
+def recognise(path: Path) -> bool:
+    """A folder holding at least one file of xlkpi's own CSV layout (``referrals.csv``...)."""
+    return path.is_dir() and any((path / s.file).is_file() for s in SOURCES.values())
+
+
+def read(directory: Path) -> Reading:
+    """Every layout file in ``directory`` as normalised tables (the ``extract`` source)."""
     if not directory.is_dir():
         raise KpiError(f"{directory}: not a directory of extract files")
-    tables = {
-        name: read_table(directory / source.file, source)
-        for name, source in SOURCES.items()
-        if (directory / source.file).is_file()
-    }
-    if not tables:
+    reading = Reading("extract", directory.name)
+    for name, source in SOURCES.items():
+        path = directory / source.file
+        if not path.is_file():
+            continue
+        frame, findings, locators = read_table(path, source)
+        reading.frames[name] = conform(name, frame)
+        reading.findings.extend(findings)
+        reading.locators[name] = locators
+        reading.table_files[name] = path.name
+    if not reading.frames:
         raise KpiError(f"{directory}: no extract files found; expected one or more of "
                        f"{', '.join(s.file for s in SOURCES.values())}")
-    return Extract(tables)
+    return reading

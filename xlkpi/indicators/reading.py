@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["RULES", "Finding", "Reading"]
@@ -23,6 +24,8 @@ RULES: dict[str, str] = {
     "end_before_start": "an end or completion date is before the start it closes",
     "before_referral": "an assessment, enquiry or plan date is before the referral it "
                        "belongs to",
+    "outside_calendar": "a date working days are counted from is outside the working-day "
+                        "calendar (2000-2040)",
     "no_birth_date": "the child has no birth date",
     "bad_code": "the value is not one of the codes the return allows",
     "bad_flag": "the value is not true/false, 1/0, yes/no",
@@ -51,6 +54,11 @@ class Finding:
     #: the return it came from: ``CIN census``, ``SSDA903``, ``Annex A``, ``extract``
     source: str = ""
 
+    def message(self) -> str:
+        """One line for a terminal or a refusal: where, which field, what is wrong."""
+        shown = f" ({self.value!r})" if self.value else ""
+        return f"{self.file}, {self.locator}, {self.field}{shown}: {RULES[self.rule]}"
+
 
 @dataclass
 class Reading:
@@ -65,6 +73,11 @@ class Reading:
     #: normalised table name -> records (see :mod:`xlkpi.indicators.tables`)
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    #: optional: table name -> the locator of each row of that frame (for findings the
+    #: glue adds later, such as dates outside the working-day calendar)
+    locators: dict[str, np.ndarray] = field(default_factory=dict)
+    #: optional: table name -> the file it was read from, when not ``file`` (a folder)
+    table_files: dict[str, str] = field(default_factory=dict)
 
     def rows(self) -> dict[str, int]:
         """Records per table, for ``xlkpi sources``."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["BLANK", "KEYS", "KINDS", "TABLES", "conform", "empty"]
+__all__ = ["BLANK", "BREAKDOWNS", "KEYS", "KINDS", "TABLES", "conform", "empty"]
 
 KINDS = ("id", "date", "text", "bool", "int")
 
@@ -90,6 +90,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     "missing": ("child_id", "start_date"),
 }
 
+#: Optional text columns that give a breakdown (seed 000 reports by area, seed 001 by
+#: agency): kept by :func:`conform` when a source has them.
+BREAKDOWNS = ("team", "area", "source")
+
 #: The blank value of each kind.
 BLANK = {"id": "", "date": np.datetime64("NaT", "D"), "text": "", "bool": False, "int": -1}
 
@@ -110,7 +114,8 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with exactly the columns of ``table``, in order, each of its kind's dtype.
 
     Missing columns are filled blank; a column of the wrong kind raises ``TypeError``
-    (a reader bug, not bad data).
+    (a reader bug, not bad data). Breakdown columns (:data:`BREAKDOWNS`) the frame has are
+    kept after the table's own.
     """
     out = {}
     for col, kind in TABLES[table].items():
@@ -126,4 +131,7 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
             out[col] = values.to_numpy().astype(_DTYPES[kind])
         else:
             out[col] = values.fillna("").astype(str).to_numpy(dtype=object)
+    for col in BREAKDOWNS:
+        if col in frame and col not in out:
+            out[col] = frame[col].fillna("").astype(str).to_numpy(dtype=object)
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
