@@ -144,10 +144,15 @@ def test_physical_line_numbers_count_a_quoted_line_break(tmp_path):
      "e.csv: the SSDA903 reviews file has no REVIEW column"),
     ("child_id,referral_date\nK1,2020-01-01\n", "e.csv: not an SSDA903 file"),
     (f"{EPI}\nK1,\"01/04/2019,S\n", "e.csv, line 2: not readable as CSV"),
+    (f"{EPI}\nK1,01/04/2019,S,C2,N1,U1,PR1,,,\"x\"y,,,\n", "e.csv, line 2: not readable"),
+    ("CHILD,DECOM,RNE,LS,PLACE,DEC,REC\n\x81\x8d\n", "e.csv: cannot read it as UTF-8 or "
+     "Windows-1252"),  # 0x81 and 0x8D are neither UTF-8 nor Windows-1252 text
 ])
 def test_unreadable_files_are_one_clear_error(tmp_path, text, message):
+    path = tmp_path / "e.csv"
+    path.write_bytes(text.encode("latin-1"))
     with pytest.raises(KpiError) as caught:
-        ssda903.read(write(tmp_path, "e.csv", text))
+        ssda903.read(path)
     assert str(caught.value).startswith(message)
     assert "\n" not in str(caught.value) and "K1" not in str(caught.value)
 

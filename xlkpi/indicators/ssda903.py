@@ -145,7 +145,7 @@ def _read_csv(path: Path) -> tuple[str, pd.DataFrame, np.ndarray]:
                 lines.append(f"line {line}")
     except csv.Error:
         raise KpiError(f"{path.name}, line {previous + 1}: not readable as CSV (a quote "
-                       "is not closed, or text follows a closing quote)") from None
+                       "not closed, or text after a closing quote)") from None
     keep = [i for i, c in enumerate(columns) if c and c not in columns[:i]]
     raw = pd.DataFrame([[r[i] for i in keep] for r in records] if keep else [],
                        columns=[columns[i] for i in keep], dtype=object)
