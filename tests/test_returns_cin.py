@@ -372,6 +372,13 @@ def test_a_dtd_or_entity_declaration_is_refused_quickly(tmp_path: Path, text: st
                               "never does, refused")
 
 
+def test_another_xml_with_a_dtd_is_not_recognised(tmp_path: Path) -> None:
+    other = LAUGHS.replace("DOCTYPE Message", "DOCTYPE EXPSSDA903").replace(
+        "<Message>", "<EXPSSDA903>").replace("</Message>", "</EXPSSDA903>")
+    assert cin_census.recognise(write(tmp_path, LAUGHS, "cin.xml"))
+    assert not cin_census.recognise(write(tmp_path, other, "other.xml"))
+
+
 def test_a_dtd_in_utf16_is_refused(tmp_path: Path) -> None:
     text = LAUGHS.replace('encoding="utf-8"', "")
     path = write(tmp_path, text.encode("utf-16"))

@@ -48,7 +48,7 @@ _SNIFF_BYTES = 64 * 1024
 #: read() looks this far for the root element (past any long comment before it)
 _READ_SNIFF_BYTES = 16 * 1024 * 1024
 _CHUNK = 8 * 1024
-_DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DTD = re.compile(r"<!\s*(?:DOCTYPE\s+([^\s\[>]*)|ENTITY)", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
          (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))
@@ -91,8 +91,9 @@ def _sniff(path: Path, limit: int = _SNIFF_BYTES) -> _Prolog:
         seen, tail = 0, ""
         while chunk and seen < limit:
             text = tail + decoder.decode(chunk)
-            if _DTD.search(text):
-                info.dtd = True
+            found = _DTD.search(text)
+            if found:
+                info.dtd, info.root = True, _local(found.group(1) or "")
                 return info
             tail, seen = text[-16:], seen + len(chunk)
             try:
@@ -130,16 +131,16 @@ def recognise(path: Path) -> bool:
     names the collection "CIN", or, without a collection name, holding ``Children``.
 
     Reads only the first 64 KB; never raises. A ``Message`` file with a DTD is recognised
-    so that :func:`read` refuses it with a clear message.
+    (by its DOCTYPE's root name) so that :func:`read` refuses it with a clear message.
     """
     try:
         info = _sniff(Path(path))
     except Exception:
         return False
-    if info.dtd:
-        return info.root in ("", "Message")
     if info.root != "Message":
         return False
+    if info.dtd:
+        return True
     if info.collection:
         return info.collection.upper() == "CIN"
     return info.children
