@@ -330,6 +330,21 @@ def test_empty_lists_give_no_tables_and_years(tmp_path):
     assert reading.years == ("2019-20", "2020-21")
 
 
+@pytest.mark.parametrize(("dates", "period", "years"), [
+    (["2020-09-16"], ("2019-09-17", "2020-09-16"), ("2019-20", "2020-21")),
+    (["2021-03-31", "2020-05-01"], ("2020-04-01", "2021-03-31"), ("2020-21",)),
+    (["2021-04-01", "2099-01-01"], ("2020-04-02", "2021-04-01"), ("2020-21", "2021-22")),
+    ([], None, ()),
+])
+def test_data_period(dates, period, years):
+    frames = {"cla_visits": tables.conform("cla_visits", pd.DataFrame({
+        "child_id": ["A"] * len(dates),
+        "visit_date": pd.Series(dates, dtype="datetime64[s]")}))}
+    found = annex_a.data_period(frames)
+    assert (tuple(str(d) for d in found) if found else None) == period
+    assert annex_a.collection_years(found) == years
+
+
 # --- data-quality rules ------------------------------------------------------------------
 
 RULE_CASES = [
@@ -428,7 +443,9 @@ def test_other_workbooks_not_recognised(tmp_path):
     unrelated = _book(tmp_path / "u.xlsx", {"List 3": [["Name", "Score"], ["x", 1]]})
     text = tmp_path / "t.xlsx"
     text.write_text("CHILD,DOB\n")
-    for path in (other, unrelated, text, tmp_path / "missing.xlsx"):
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    for path in (other, unrelated, text, empty, tmp_path / "missing.xlsx", tmp_path):
         assert annex_a.recognise(path) is False
     with pytest.raises(KpiError, match=r"^o\.xlsx: no Annex A list sheets"):
         annex_a.read(other)

@@ -87,7 +87,8 @@ from xlkpi.indicators.annex_a_headings import (
 from xlkpi.indicators.quality import Checks, parse_days, parse_flags, parse_ints
 from xlkpi.indicators.reading import Reading
 
-__all__ = ["KIND", "ListFrame", "data_period", "read", "read_lists", "recognise"]
+__all__ = ["KIND", "ListFrame", "collection_years", "data_period", "read", "read_lists",
+           "recognise"]
 
 KIND = "Annex A"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -96,10 +97,13 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 _LAST_SERIAL = 73415  # 2100-12-31
 #: List fields whose dates mark activity (the extract date is the latest of them)
-_EVENTS = {1: ("contact_date",), 3: ("referral_date",), 4: ("start_date", "authorised_date"),
-           5: ("strategy_date", "icpc_date"), 6: ("cin_start", "closure_date"),
-           7: ("start_date", "end_date", "visit_date", "review_date"),
-           8: ("start_date", "end_date", "visit_date", "review_date")}
+#: Table columns whose dates mark activity (the extract date is the latest of them)
+_EVENTS = {"contacts": ("contact_date",), "referrals": ("referral_date", "closure_date"),
+           "assessments": ("start_date", "authorised_date"),
+           "s47": ("strategy_date", "icpc_date"), "cp_plans": ("start_date", "end_date"),
+           "cp_visits": ("visit_date",), "cp_reviews": ("review_date",),
+           "cla": ("start_date", "end_date"), "cla_visits": ("visit_date",),
+           "cla_reviews": ("review_date",)}
 _PERIOD_MONTHS = 12
 _SHOWN_KINDS = ("date", "flag", "int")
 
@@ -542,28 +546,25 @@ def _children(lists: dict[int, ListFrame], parsed: dict[int, _Parsed],
     return out
 
 
-def data_period(frames: dict[int, _Parsed]) -> tuple[np.datetime64, np.datetime64] | None:
-    """(first, last) day of the data period: the twelve months to the latest event date
-    not after today; ``None`` when the lists hold no event date."""
+def data_period(frames: dict[str, pd.DataFrame]
+                ) -> tuple[np.datetime64, np.datetime64] | None:
+    """(first, last) day of the data period of an Annex A workbook's tables: the twelve
+    months to the latest event date not after today; ``None`` when there is no event."""
     today = np.datetime64(dt.date.today(), "D")
-    latest = np.datetime64("NaT", "D")
-    for n, fields in _EVENTS.items():
-        for name in fields:
-            days = frames[n].values.get(name) if n in frames else None
-            if days is None:
-                continue
-            days = days[~np.isnat(days) & (days <= today)]
-            if len(days) and (np.isnat(latest) or days.max() > latest):
-                latest = days.max()
-    if np.isnat(latest):
+    days = [frames[name][col].to_numpy().astype("datetime64[D]")
+            for name, cols in _EVENTS.items() if name in frames for col in cols]
+    days = np.concatenate(days) if days else np.array([], "datetime64[D]")
+    days = days[~np.isnat(days) & (days <= today)]
+    if not len(days):
         return None
+    latest = days.max()
     first = (pd.Timestamp(latest) - pd.DateOffset(months=_PERIOD_MONTHS)
              + pd.Timedelta(days=1))
     first = np.datetime64(first.date(), "D")
     return first, latest
 
 
-def _years(period: tuple[np.datetime64, np.datetime64] | None) -> tuple[str, ...]:
+def collection_years(period: tuple[np.datetime64, np.datetime64] | None) -> tuple[str, ...]:
     """Collection years (1 April to 31 March) the period touches, as "YYYY-YY"."""
     if period is None:
         return ()
@@ -607,7 +608,8 @@ def read(path: Path) -> Reading:
     locators = {name: frame.pop("_where").to_numpy(dtype=object)
                 for name, frame in frames.items()}
     frames = {name: tables.conform(name, frame) for name, frame in frames.items()}
-    reading = Reading(KIND, path.name, _years(data_period(parsed)), frames, findings)
+    years = collection_years(data_period(frames))
+    reading = Reading(KIND, path.name, years, frames, findings)
     reading.locators = locators  # each table row's "List N row R"
     return reading
 
