@@ -5,14 +5,27 @@ s47, cp_plans, cla, contacts, placements, cp_visits, cla_reviews), two years to 
 of January 2024 for a council with 36,100 children aged 0-17, at volumes like the seed
 reports' (about 500 referrals a year per 10,000 children). Seeded: the same files on
 every machine. Rerun with ``python samples/make_extract.py``.
+
+It then writes samples/returns/ from the same cases: the CIN census XML, the SSDA903 files
+and the Annex A workbook the same council would make (:func:`returns_cases` turns the
+extract into the case model, :mod:`samples.write_returns` writes the returns).
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from samples.write_returns import (
+    build_episodes,
+    write_annex_a,
+    write_cin_census,
+    write_ssda903,
+)
 
 SEED = 2024
 POPULATION = 36_100
@@ -21,6 +34,8 @@ DAYS = int((LAST - FIRST).astype(int)) + 1
 OUT = Path(__file__).resolve().parent / "extract"
 TEAMS = np.array(["East", "North", "South", "City"])
 SOURCES = np.array(["Police", "Education", "Health", "Council", "Public", "Other LA"])
+#: the extract files as written (text), for the returns written from the same cases
+WRITTEN: dict[str, pd.DataFrame] = {}
 
 
 def _days(rng: np.random.Generator, n: int, low: int = 0, high: int = DAYS) -> np.ndarray:
@@ -37,6 +52,7 @@ def _text(days: np.ndarray) -> np.ndarray:
 def _write(name: str, columns: dict[str, np.ndarray]) -> None:
     frame = pd.DataFrame(columns)
     frame.to_csv(OUT / name, index=False)
+    WRITTEN[name.removesuffix(".csv")] = frame
     print(f"{OUT.name}/{name}: {len(frame):,} rows")
 
 
@@ -50,6 +66,264 @@ def _episodes(rng: np.random.Generator, n: int, earlier: int, length: tuple[floa
     end = start + rng.gamma(*length, n).astype(int).astype("timedelta64[D]")
     end[end > LAST] = np.datetime64("NaT")
     return start, end, rng.integers(*children, n)
+
+
+# ---------------------------------------------------------------- the same cases as returns
+
+RETURNS = Path(__file__).resolve().parent / "returns"
+CENSUS_REFERENCE = "2024-03-31"  # the 2023-24 census
+#: extract source -> CIN census referral source code
+SOURCE_CODES = {"Police": "6", "Education": "2A", "Health": "3A", "Council": "5A",
+                "Public": "1A", "Other LA": "5C"}
+NEEDS = (np.array(["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"]),
+         np.array([0.45, 0.08, 0.05, 0.12, 0.15, 0.05, 0.02, 0.08]))
+CATEGORIES = (np.array(["NEG", "EMO", "PHY", "SAB", "MUL"]),
+              np.array([0.5, 0.34, 0.08, 0.04, 0.04]))
+LEGAL = (np.array(["C2", "V2", "C1", "E1"]), np.array([0.35, 0.3, 0.3, 0.05]))
+PLACES = (np.array(["U1", "U3", "U4", "U5", "U6", "R1", "K2", "P1"]),
+          np.array([0.08, 0.1, 0.12, 0.2, 0.3, 0.04, 0.12, 0.04]))
+_OPEN = np.datetime64("2100-01-01")  # an open end, for comparisons
+
+
+def _as_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """An extract frame with its dd/mm/yyyy text dates as datetime64[s] (NaT for blank)."""
+    out = frame.copy()
+    for col in out.columns:
+        if col.endswith("_date"):
+            out[col] = pd.to_datetime(out[col], format="%d/%m/%Y",
+                                      errors="coerce").astype("datetime64[s]")
+    return out
+
+
+def _latest_before(events: pd.DataFrame, on: str, refs: pd.DataFrame) -> np.ndarray:
+    """Each event's child's latest referral on or before ``on`` (NaT when none)."""
+    left = events[["child_id", on]].assign(_row=np.arange(len(events)))
+    found = pd.merge_asof(left.sort_values(on), refs[["child_id", "referral_date"]]
+                          .sort_values("referral_date"), left_on=on,
+                          right_on="referral_date", by="child_id", direction="backward")
+    out = np.full(len(events), np.datetime64("NaT"), dtype="datetime64[s]")
+    out[found["_row"].to_numpy()] = found["referral_date"].to_numpy()
+    return out
+
+
+def _enclosing(refs: pd.DataFrame, orphans: pd.DataFrame,
+               rng: np.random.Generator) -> pd.DataFrame:
+    """A referral for each child whose enquiries or plans come before any of its referrals
+    (the census files them under a CINdetails): dated before the extract's first day and
+    over 12 months before the child's first referral, so no re-referral count changes."""
+    first = refs.groupby("child_id")["referral_date"].min()
+    earliest = orphans.groupby("child_id")["date"].min()
+    limit = pd.Series(first.reindex(earliest.index).to_numpy()).map(
+        lambda d: d - pd.DateOffset(months=12) - pd.Timedelta(days=1)
+        if pd.notna(d) else pd.NaT)  # one per child, a few hundred
+    day = np.minimum(earliest.to_numpy() - np.timedelta64(14, "D"),
+                     np.datetime64(FIRST - 1, "s"))
+    day = np.where(limit.isna(), day, np.minimum(day, limit.to_numpy(dtype="datetime64[s]")))
+    day = day - rng.integers(0, 60, len(day)).astype("timedelta64[D]")
+    return pd.DataFrame({"child_id": earliest.index.to_numpy(dtype=object),
+                         "referral_date": day.astype("datetime64[s]")})
+
+
+def _split_overlaps(cla: pd.DataFrame) -> pd.DataFrame:
+    """Periods of care that do not overlap: where a child's periods overlap in the extract,
+    each ends when the next starts and the last runs to the latest end among them (the
+    children looked after at each month end stay the same; a return cannot hold two
+    periods of one child at once)."""
+    cla = cla.sort_values(["child_id", "start_date"]).reset_index(drop=True)
+    end = cla["end_date"].fillna(pd.Timestamp(_OPEN)).astype("datetime64[s]")
+    child = cla["child_id"]
+    reach = end.groupby(child).cummax()
+    prior = reach.groupby(child).shift()
+    cluster = (prior.isna() | (cla["start_date"] >= prior)).cumsum()
+    cluster_end = end.groupby(cluster).transform("max")
+    nxt = cla["start_date"].groupby(cluster).shift(-1)
+    new_end = np.where(nxt.isna(), cluster_end, nxt).astype("datetime64[s]")
+    new_end[new_end == _OPEN] = np.datetime64("NaT")
+    return cla.assign(end_date=new_end)
+
+
+def _placements(plc: pd.DataFrame, cla: pd.DataFrame, rng: np.random.Generator
+                ) -> pd.DataFrame:
+    """Placements that do not overlap, inside the periods of ``cla``: each ends at the next
+    placement or period start of the child, the last of a period at the period's end."""
+    cuts = pd.concat([plc[["child_id", "start_date"]], cla[["child_id", "start_date"]]])
+    cuts = cuts.drop_duplicates().sort_values(["child_id", "start_date"])
+    cuts["next_cut"] = cuts.groupby("child_id")["start_date"].shift(-1)
+    plc = plc.drop_duplicates(["child_id", "start_date"]).merge(
+        cuts, on=["child_id", "start_date"])
+    periods = cla.rename(columns={"start_date": "p_start", "end_date": "p_end"})
+    plc = pd.merge_asof(plc.sort_values("start_date"), periods.sort_values("p_start")[
+        ["child_id", "p_start", "p_end"]], left_on="start_date", right_on="p_start",
+        by="child_id", direction="backward")
+    inside = plc["p_start"].notna() & (plc["p_end"].isna() | (plc["start_date"] < plc["p_end"]))
+    plc = plc[inside]
+    stop = plc["next_cut"].where(plc["next_cut"].notna() & (
+        plc["p_end"].isna() | (plc["next_cut"] < plc["p_end"])), plc["p_end"])
+    plc = plc.assign(end_date=stop.astype("datetime64[s]"))
+    plc = plc.sort_values(["child_id", "start_date"]).reset_index(drop=True)
+    return pd.DataFrame({"child_id": plc["child_id"], "start_date": plc["start_date"],
+                         "end_date": plc["end_date"],
+                         "placement": rng.choice(PLACES[0], len(plc), p=PLACES[1])})
+
+
+def _repeated(start: np.ndarray, stop: np.ndarray, first: tuple[int, int],
+              gap: tuple[int, int], rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Events every ``gap`` days (a range) from ``first`` days after each start, up to its
+    stop: (row of the start, date) per event."""
+    rows, days = [], []
+    day = start + rng.integers(*first, len(start)).astype("timedelta64[D]")
+    live = np.arange(len(start))
+    while len(live):  # a few dozen rounds, each over every row still going
+        keep = day[live] <= stop[live]
+        live = live[keep]
+        rows.append(live)
+        days.append(day[live])
+        day[live] = day[live] + rng.integers(*gap, len(live)).astype("timedelta64[D]")
+    return np.concatenate(rows), np.concatenate(days)
+
+
+def returns_cases(extract: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame],
+                                                             pd.DataFrame]:
+    """The case model of the extract (and its legal-status changes) for the returns.
+
+    The extract's tables as they are, with what the returns hold besides (seeded): each
+    referral's source, need, closure and NFA flag; an assessment starts on its referral
+    day; each enquiry belongs to the child's latest referral on or before it (or to an
+    enclosing referral, see :func:`_enclosing`); plan categories, previous plans and review
+    conferences; periods of care and placements made non-overlapping (:func:`_split_overlaps`);
+    legal statuses (an interim care order often becomes a full one during the first
+    placement); social work visits to children looked after; birth dates and sex.
+    """
+    rng = np.random.default_rng(SEED + 1)
+    x = {name: _as_days(frame) for name, frame in extract.items()}
+    last = np.datetime64(LAST, "s")
+    contacts = x["contacts"][["child_id", "contact_date", "referral_date"]].assign(
+        source=x["contacts"]["source"].map(SOURCE_CODES))
+    refs = x["referrals"][["child_id", "referral_date"]]
+    s47 = x["s47"][["child_id", "strategy_date", "icpc_date"]].copy()
+    s47["referral_date"] = _latest_before(s47, "strategy_date", refs)
+    plans = x["cp_plans"][["child_id", "start_date", "end_date"]].copy()
+    plan_ref = _latest_before(plans, "start_date", refs)
+    orphans = pd.concat([
+        pd.DataFrame({"child_id": s47["child_id"], "date": s47["strategy_date"]})[
+            np.isnat(s47["referral_date"].to_numpy())],
+        pd.DataFrame({"child_id": plans["child_id"], "date": plans["start_date"]})[
+            np.isnat(plan_ref)]])
+    refs = pd.concat([refs, _enclosing(refs, orphans, rng)], ignore_index=True)
+    s47["referral_date"] = _latest_before(s47, "strategy_date", refs)
+    s47["icpc_not_required"] = s47["icpc_date"].isna() & (
+        s47["strategy_date"] < last - np.timedelta64(30, "D"))
+    plans = plans.sort_values(["child_id", "start_date"]).reset_index(drop=True)
+    plans["previous_plans"] = plans.groupby("child_id").cumcount()
+    initial = rng.choice(CATEGORIES[0], len(plans), p=CATEGORIES[1])
+    plans["initial_category"] = initial
+    plans["latest_category"] = np.where(rng.random(len(plans)) < 0.85, initial,
+                                        rng.choice(CATEGORIES[0], len(plans), p=CATEGORIES[1]))
+    assessments = x["assessments"][["child_id", "referral_date", "authorised_date"]].assign(
+        start_date=x["assessments"]["referral_date"])
+    refs = _referral_details(refs, contacts, assessments, s47, plans, rng)
+    plan_stop = plans["end_date"].fillna(pd.Timestamp(last)).to_numpy(dtype="datetime64[s]")
+    row, day = _repeated(plans["start_date"].to_numpy(), np.minimum(plan_stop, last),
+                         (80, 92), (170, 183), rng)
+    cp_reviews = pd.DataFrame({"child_id": plans["child_id"].to_numpy()[row],
+                               "plan_start": plans["start_date"].to_numpy()[row],
+                               "review_date": day})
+    cla = _split_overlaps(x["cla"][["child_id", "start_date", "end_date"]])
+    cla["legal_status"] = rng.choice(LEGAL[0], len(cla), p=LEGAL[1])
+    placements = _placements(x["placements"], cla, rng)
+    legal = _legal_changes(cla, placements, rng)
+    cla_stop = np.minimum(cla["end_date"].fillna(pd.Timestamp(last)).to_numpy(
+        dtype="datetime64[s]"), last)
+    row, day = _repeated(cla["start_date"].to_numpy(), cla_stop, (3, 10), (28, 43), rng)
+    cla_visits = pd.DataFrame({"child_id": cla["child_id"].to_numpy()[row],
+                               "visit_date": day})
+    cases = {"contacts": contacts, "referrals": refs, "assessments": assessments,
+             "s47": s47, "cp_plans": plans, "cp_reviews": cp_reviews,
+             "cp_visits": x["cp_visits"], "cla": cla, "placements": placements,
+             "cla_reviews": x["cla_reviews"], "cla_visits": cla_visits}
+    cases["children"] = _children(cases, rng)
+    return cases, legal
+
+
+def _referral_details(refs: pd.DataFrame, contacts: pd.DataFrame, assessments: pd.DataFrame,
+                      s47: pd.DataFrame, plans: pd.DataFrame,
+                      rng: np.random.Generator) -> pd.DataFrame:
+    """Each referral's source (its contact's, else drawn), NFA flag (nothing came of it),
+    primary need and closure (28 days after its last event once all are over)."""
+    refs = refs.sort_values(["child_id", "referral_date"], kind="stable").reset_index(
+        drop=True)  # the extract's four same-day repeats are kept, as the extract has them
+    via = contacts.dropna(subset=["referral_date"]).drop_duplicates(
+        ["child_id", "referral_date"])[["child_id", "referral_date", "source"]]
+    refs = refs.merge(via, how="left", on=["child_id", "referral_date"])
+    drawn = rng.choice(list(SOURCE_CODES.values()), len(refs))
+    refs["source"] = refs["source"].fillna(pd.Series(drawn, index=refs.index))
+    last = np.datetime64(LAST, "s")
+    plan_ref = _latest_before(plans, "start_date", refs)
+    events = pd.concat([
+        pd.DataFrame({"child_id": assessments["child_id"], "referral_date":
+                      assessments["referral_date"], "end": assessments["authorised_date"]}),
+        pd.DataFrame({"child_id": s47["child_id"], "referral_date": s47["referral_date"],
+                      "end": s47["icpc_date"].fillna(s47["strategy_date"])}),
+        pd.DataFrame({"child_id": plans["child_id"], "referral_date": plan_ref,
+                      "end": plans["end_date"], "plan": True})])
+    events["open"] = events["end"].isna()
+    summary = events.groupby(["child_id", "referral_date"]).agg(
+        end=("end", "max"), open=("open", "any"), plan=("plan", "any")).reset_index()
+    refs = refs.merge(summary, how="left", on=["child_id", "referral_date"])
+    nfa = refs["open"].isna().to_numpy()
+    closure = (refs["end"] + pd.Timedelta(days=28)).where(~refs["open"].fillna(False).astype(
+        bool))
+    closure = closure.where(closure <= pd.Timestamp(last))
+    closure[nfa] = refs["referral_date"][nfa]
+    need = rng.choice(NEEDS[0], len(refs), p=NEEDS[1])
+    return pd.DataFrame({
+        "child_id": refs["child_id"], "referral_date": refs["referral_date"],
+        "closure_date": closure.astype("datetime64[s]"), "nfa": nfa,
+        "source": refs["source"],
+        "primary_need": np.where(nfa, "", np.where(refs["plan"].fillna(False).astype(bool),
+                                                   "N1", need)),
+        "closure_reason": np.where(nfa, "RC8", np.where(closure.isna(), "", "RC7"))})
+
+
+def _legal_changes(cla: pd.DataFrame, placements: pd.DataFrame,
+                   rng: np.random.Generator) -> pd.DataFrame:
+    """Interim care orders (C1) that become full care orders (C2) halfway through the
+    period's first placement, for about two thirds of them."""
+    first = placements.drop_duplicates(["child_id", "start_date"]).merge(
+        cla[["child_id", "start_date", "legal_status"]], on=["child_id", "start_date"])
+    stop = first["end_date"].fillna(pd.Timestamp(LAST)).clip(upper=pd.Timestamp(LAST))
+    length = (stop - first["start_date"]).dt.days.to_numpy()
+    pick = (first["legal_status"].to_numpy() == "C1") & (length >= 20) & (
+        rng.random(len(first)) < 0.65)
+    day = first["start_date"].to_numpy() + (length // 2).astype("timedelta64[D]")
+    return pd.DataFrame({"child_id": first["child_id"].to_numpy()[pick],
+                         "date": day[pick].astype("datetime64[s]"), "legal_status": "C2"})
+
+
+def _children(cases: dict[str, pd.DataFrame], rng: np.random.Generator) -> pd.DataFrame:
+    """Every child of the cases: born 2 months to 13 years before their first event (so
+    under 18 throughout the two years), sex 1 or 2."""
+    dated = [pd.DataFrame({"child_id": frame["child_id"], "day": frame[col]})
+             for frame in cases.values() for col in frame.columns
+             if col.endswith("_date") or col == "plan_start"]
+    first = pd.concat(dated).dropna().groupby("child_id")["day"].min()
+    born = first.to_numpy(dtype="datetime64[s]") - rng.integers(
+        60, 13 * 365, len(first)).astype("timedelta64[D]")
+    return pd.DataFrame({"child_id": first.index.to_numpy(dtype=object),
+                         "birth_date": born.astype("datetime64[s]"),
+                         "sex": rng.choice(["1", "2"], len(first))})
+
+
+def write_returns(extract: dict[str, pd.DataFrame]) -> None:
+    """samples/returns/: cin_census.xml, ssda903/*.csv and annex_a.xlsx of the extract."""
+    cases, legal = returns_cases(extract)
+    cases["episodes"] = build_episodes(cases, legal)
+    RETURNS.mkdir(exist_ok=True)
+    written = [write_cin_census(cases, RETURNS / "cin_census.xml", CENSUS_REFERENCE),
+               *write_ssda903(cases, RETURNS / "ssda903"),
+               write_annex_a(cases, RETURNS / "annex_a.xlsx", str(LAST))]
+    for path in written:
+        print(f"{path.relative_to(RETURNS.parent)}: {path.stat().st_size:,} bytes")
 
 
 def main() -> None:
@@ -143,6 +417,7 @@ def main() -> None:
     keep = (review <= ended) & (review <= LAST)
     _write("cla_reviews.csv", {"child_id": children[child[keep]],
                                "review_date": _text(review[keep])})
+    write_returns(WRITTEN)
 
 
 if __name__ == "__main__":
