@@ -163,6 +163,13 @@ def test_sex_codes(tmp_path, sex, code):
     assert _col(annex_a.read(path).frames["children"], "sex") == [code]
 
 
+def test_header_below_blank_rows(tmp_path):
+    path = _book(tmp_path / "b.xlsx", {"List 1": [
+        [None], ["Contacts received"], [None, None], L1, _kid("A", D(2020, 9, 1), "6")]})
+    reading = annex_a.read(path)
+    assert reading.locators["contacts"].tolist() == ["List 1 row 5"]
+
+
 def test_row_numbers_survive_blank_rows(tmp_path):
     path = _book(tmp_path / "g.xlsx", {"List 1": [
         L1, _kid("A", D(2020, 9, 1), "Police"), [None] * 7,

@@ -55,6 +55,7 @@ and ``years`` are the collection years (1 April to 31 March) that period touches
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ from xlkpi.indicators.annex_a_headings import (
     TABLE_SOURCES,
     TEXT_DATE_FORMATS,
     Field,
+    TableSource,
     heading_key,
 )
 from xlkpi.indicators.quality import Checks, parse_days, parse_flags, parse_ints
@@ -173,8 +175,6 @@ def _open(path: Path):
 
 def _sheet_names(path: Path) -> list[str]:
     """Sheet names from the package's workbook part (no cells read)."""
-    import re
-
     with zipfile.ZipFile(path) as package:
         text = package.read("xl/workbook.xml")[:1_000_000].decode("utf-8", "replace")
     return [_unescape(n) for n in re.findall(r"<(?:\w+:)?sheet\b[^>]*\bname=\"([^\"]*)\"",
@@ -436,7 +436,7 @@ def _where(lst: ListFrame) -> np.ndarray:
     return np.array([f"List {lst.number} row {r}" for r in lst.rows], dtype=object)
 
 
-def _table(source, lst: ListFrame, parsed: _Parsed, dropped: dict[str, np.ndarray]
+def _table(source: TableSource, lst: ListFrame, parsed: _Parsed, dropped: dict[str, np.ndarray]
            ) -> pd.DataFrame:
     """Rows of one list as one table: left out where a field it uses is bad or needed.
     ``_where`` holds each row's locator (taken off before the table is conformed)."""
