@@ -395,6 +395,11 @@ RULE_CASES = [
                  ("List 4 row 2", "Continuous Assessment Start Date", "before_referral",
                   "2020-02-01", ("assessments",)), "assessments", [],
                  id="assessment_before_referral"),
+    pytest.param({"List 5": [[*L5[:5], "Referral date", *L5[5:]],
+                             _kid("A", "01/03/2020", "No", "2020-02-01", "No", None)]},
+                 ("List 5 row 2", "Strategy discussion initiating Section 47 Enquiry Start "
+                  "Date", "before_referral", "2020-02-01", ("s47",)), "s47", [],
+                 id="strategy_before_referral"),
     pytest.param({"List 3": [L3, _kid("A", D(2020, 1, 1), "6", "maybe", 0, "T", "W")]},
                  ("List 3 row 2", "Referral NFA?", "bad_flag", "maybe", ("referrals",)),
                  "referrals", [], id="bad_flag"),
