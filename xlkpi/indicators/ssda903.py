@@ -193,9 +193,9 @@ def _convert(kind: str, raw: pd.DataFrame, where: np.ndarray, file: str
     """Check one file kind's rows and turn them into its table; the file's year."""
     layout = LAYOUTS[kind]
     checks = Checks(SOURCE, file, lambda rows: where[rows])
-    raw = raw.reindex(columns=list(dict.fromkeys([*layout.columns, *raw.columns])),
-                      fill_value="").fillna("").astype(str)
-    text = {c: raw[c].str.strip() for c in raw.columns}
+    wanted = [*layout.columns, *(["UASC"] if "UASC" in raw.columns else [])]
+    raw = raw.reindex(columns=wanted, fill_value="").fillna("").astype(str)
+    text = {c: raw[c].str.strip() for c in wanted}
     for name in CODES:
         if name in text:
             text[name] = text[name].str.upper()

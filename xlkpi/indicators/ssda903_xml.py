@@ -55,9 +55,10 @@ def is_903_xml(head: bytes) -> bool:
 
 
 def _leaves(element: etree._Element) -> dict[str, str]:
-    """Text of the element's direct children that have no children of their own."""
-    return {ALIASES.get(str(c.tag), str(c.tag)): (c.text or "").strip()
-            for c in element if isinstance(c.tag, str) and len(c) == 0}
+    """Text of the element's direct children that have no children of their own (trimmed
+    later, with the CSV's)."""
+    return {ALIASES.get(c.tag, c.tag): c.text or ""
+            for c in element if len(c) == 0 and isinstance(c.tag, str)}
 
 
 def read_rows(path: Path) -> dict[str, tuple[pd.DataFrame, np.ndarray]]:
