@@ -245,6 +245,11 @@ def test_data_quality_rules(tmp_path, kind, lines, findings, kept):
     assert [(f.locator, f.field, f.rule, f.value, f.tables) for f in got.findings] == findings
     assert {(f.file, f.source) for f in got.findings} == {("f.csv", "SSDA903")}
     assert sum(len(frame) for frame in got.frames.values()) == kept
+    flagged = {f.locator for f in got.findings if f.tables}
+    for name, frame in got.frames.items():  # the rows kept, located for the glue
+        assert len(got.locators[name]) == len(frame)
+        assert set(got.locators[name]) == {f"line {n}" for n in range(2, len(lines) + 2)
+                                           if f"line {n}" not in flagged}
 
 
 # --- the XML form ---------------------------------------------------------------------------
@@ -540,6 +545,8 @@ def test_d2i_fake_903_xml():
                           "cla_reviews": 1206, "health": 253, "care_leavers": 6,
                           "adoptions": 3, "placed_for_adoption": 3, "missing": 6}
     assert len(left_out) == 139 and got.years == ("2017-18",)
+    assert got.locators["episodes"][0] == "CHILD 1 / EPISODE 1"
+    assert got.locators["children"][:2].tolist() == ["CHILD 1", "CHILD 2"]
     assert int(got.frames["children"]["uasc"].sum()) == 12
     assert all(f.locator.startswith("CHILD ") and " / EPISODE " in f.locator
                for f in got.findings)

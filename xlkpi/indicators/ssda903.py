@@ -163,17 +163,20 @@ def read(path: Path) -> Reading:
         kind, raw, where = _read_csv(path)
         parts = {kind: (raw, where)}
     frames: dict[str, list[pd.DataFrame]] = {}
+    located: dict[str, list[np.ndarray]] = {}
     findings: list[Finding] = []
     years: tuple[str, ...] = ()
     for kind, (raw, where) in parts.items():
         made, found, year = _convert(kind, raw, where, path.name)
-        for name, frame in made.items():
+        for name, (frame, kept) in made.items():
             frames.setdefault(name, []).append(frame)
+            located.setdefault(name, []).append(where[kept])
         findings.extend(found)
         years = years or year
     return Reading(SOURCE, path.name, years,
                    {name: tables.conform(name, pd.concat(parts_, ignore_index=True))
-                    for name, parts_ in frames.items()}, findings)
+                    for name, parts_ in frames.items()}, findings,
+                   {name: np.concatenate(parts_) for name, parts_ in located.items()})
 
 
 def _year(days: list[np.ndarray], rule: str) -> tuple[str, ...]:
@@ -189,8 +192,10 @@ def _year(days: list[np.ndarray], rule: str) -> tuple[str, ...]:
 
 
 def _convert(kind: str, raw: pd.DataFrame, where: np.ndarray, file: str
-             ) -> tuple[dict[str, pd.DataFrame], list[Finding], tuple[str, ...]]:
-    """Check one file kind's rows and turn them into its table; the file's year."""
+             ) -> tuple[dict[str, tuple[pd.DataFrame, np.ndarray]], list[Finding],
+                        tuple[str, ...]]:
+    """Check one file kind's rows: its table (with the positions of the rows kept), the
+    findings, the file's year."""
     layout = LAYOUTS[kind]
     checks = Checks(SOURCE, file, lambda rows: where[rows])
     wanted = [*layout.columns, *(["UASC"] if "UASC" in raw.columns else [])]
@@ -223,7 +228,9 @@ def _convert(kind: str, raw: pd.DataFrame, where: np.ndarray, file: str
     if layout.table is None:
         return {}, checks.findings, year
     frame, out = _table(layout, text, days, checks, out)
-    return {layout.table: frame[~out].reset_index(drop=True)}, checks.findings, year
+    kept = np.flatnonzero(~out)
+    return ({layout.table: (frame.iloc[kept].reset_index(drop=True), kept)},
+            checks.findings, year)
 
 
 def _add_code(checks: Checks, bad: np.ndarray, name: str, used: tuple[str, ...],
