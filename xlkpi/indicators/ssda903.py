@@ -25,6 +25,20 @@ have no year: header, uasc, oc2, oc3, previous_permanence, and ad1 (its decision
 match dates often fall years before the collection year of the adoption). The XML form
 takes the year of its episodes (else of the first block that has dates).
 
+**Data quality** (a record is left out of its file's table, and so of what is derived
+from it): a blank CHILD, DECOM, RNE or LS, REVIEW, DATE_INT, DATE_PLACED, MIS_START
+(``required_blank``); a date that is not one (``not_a_date``; a bad DOB in a file whose
+table does not use it is reported and leaves nothing out); an end before its start (DEC,
+MIS_END, DATE_PLACED_CEASED, DATE_MATCH: ``end_before_start``); RNE, LS, REC not in the
+DfE code lists (``bad_code``, the value shown when it is code-like); a closed episode
+without REC or an open one with REC, and an open episode followed by another of the same
+child (``required_blank``); an episode starting before the previous one of the same child
+ends (``end_before_start`` on DECOM, the later one left out, DfE rule 501); the same
+CHILD+DECOM twice or a child twice in the header (``duplicate``: later exact copies, or
+every copy when they differ); a review dated before the child's birth
+(``date_out_of_range``); OC2 flags and SDQ score (``bad_flag``, ``bad_number``). CHILD,
+UPN, DOB, postcodes and social worker IDs are never shown.
+
 :func:`derive` computes ``cla`` (periods of care) and ``placements`` from the stitched
 episodes; see its docstring for the DfE definitions followed.
 """
