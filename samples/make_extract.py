@@ -113,9 +113,8 @@ def _enclosing(refs: pd.DataFrame, orphans: pd.DataFrame,
     over 12 months before the child's first referral, so no re-referral count changes."""
     first = refs.groupby("child_id")["referral_date"].min()
     earliest = orphans.groupby("child_id")["date"].min()
-    limit = pd.Series(first.reindex(earliest.index).to_numpy()).map(
-        lambda d: d - pd.DateOffset(months=12) - pd.Timedelta(days=1)
-        if pd.notna(d) else pd.NaT)  # one per child, a few hundred
+    limit = pd.Series(pd.DatetimeIndex(first.reindex(earliest.index))
+                      - pd.DateOffset(months=12) - pd.Timedelta(days=1))
     day = np.minimum(earliest.to_numpy() - np.timedelta64(14, "D"),
                      np.datetime64(FIRST - 1, "s"))
     day = np.where(limit.isna(), day, np.minimum(day, limit.to_numpy(dtype="datetime64[s]")))

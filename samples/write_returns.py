@@ -165,6 +165,10 @@ CENSUS_DEFAULTS = {"Ethnicity": "NOBT", "ReferralSource": "10",
 #: 903 episode fields the case model may leave blank -> the value written
 EPISODE_DEFAULTS = {"legal_status": "C2", "cin": "N1", "placement": "U6",
                     "provider": "PR1", "urn": "XXXXXXX", "ceased": "E4A"}
+#: placement types not with the council's own carers -> (PLACE_PROVIDER, a made-up URN);
+#: the rest are own provision with no Ofsted URN (``XXXXXXX``)
+PROVIDERS = {"K2": ("PR4", "SC999901"), "R1": ("PR4", "SC999902"),
+             "P1": ("PR0", "XXXXXXX")}
 #: the 903 RNE codes that start a new placement after the period's first episode
 _PLACE_CHANGE = ("P", "T", "B", "U")
 _CPC_TARGET_DAYS = 15  # InitialCPCtarget: 15 working days after the strategy discussion
@@ -239,9 +243,14 @@ def _sex(children: pd.DataFrame, ids: np.ndarray, which: int) -> np.ndarray:
     return sex.map(codes).fillna(_SEX_UNKNOWN[which]).to_numpy(dtype=object)
 
 
+def _per_child(children: pd.DataFrame, ids: np.ndarray, column: str) -> np.ndarray:
+    """A date column of ``children`` for each of ``ids`` (NaT for a child not in it)."""
+    known = children.drop_duplicates("child_id").set_index("child_id")[column]
+    return _days(known.reindex(np.asarray(ids, dtype=object)).to_numpy())
+
+
 def _births(children: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
-    dob = children.drop_duplicates("child_id").set_index("child_id")["birth_date"]
-    return _days(pd.Series(ids).map(dob).to_numpy())
+    return _per_child(children, ids, "birth_date")
 
 
 def _need(frame: pd.DataFrame, name: str, columns: tuple[str, ...]) -> None:
@@ -416,8 +425,7 @@ def write_cin_census(cases: Tables, path: Path, reference_date: str | dt.date,
         "<ChildIdentifiers>", _el("LAchildID", _escape(ids)),
         _el("PersonBirthDate", _iso(_births(kids, ids))),
         _el("GenderCurrent", _sex(kids, ids, 0)),
-        _el("PersonDeathDate", _iso(_days(pd.Series(ids).map(
-            kids.drop_duplicates("child_id").set_index("child_id")["death_date"])))),
+        _el("PersonDeathDate", _iso(_per_child(kids, ids, "death_date"))),
         "</ChildIdentifiers>")
     characteristics = _el("ChildCharacteristics", _el("Ethnicity", np.full(
         len(ids), CENSUS_DEFAULTS["Ethnicity"], dtype=object)))
@@ -523,9 +531,12 @@ def build_episodes(cases: Tables, legal_changes: pd.DataFrame | None = None) -> 
         "child_id": merged["child_id"], "start_date": merged["start_date"], "end_date": end,
         "reason_new": merged["rne"], "legal_status": merged["legal"],
         "cin": EPISODE_DEFAULTS["cin"], "placement": merged["placement"],
-        "provider": EPISODE_DEFAULTS["provider"], "reason_end": reason_end,
+        "provider": merged["placement"].map({k: v[0] for k, v in PROVIDERS.items()}).fillna(
+            EPISODE_DEFAULTS["provider"]),
+        "reason_end": reason_end,
         "reason_place_change": np.where(np.isin(next_rne, _PLACE_CHANGE), "CARPL", ""),
-        "urn": EPISODE_DEFAULTS["urn"]})
+        "urn": merged["placement"].map({k: v[1] for k, v in PROVIDERS.items()}).fillna(
+            EPISODE_DEFAULTS["urn"])})
     episodes = episodes.sort_values(["child_id", "start_date"], kind="stable")
     return tb.conform("episodes", episodes.reset_index(drop=True))
 
@@ -620,7 +631,10 @@ def _list_rows(cases: Tables, extract: np.datetime64) -> dict[str, dict[str, np.
     sc, sd, icpc = s["child_id"].to_numpy(dtype=object), _days(s["strategy_date"]), _days(
         s["icpc_date"])
     p = _table(cases, "cp_plans").sort_values(["start_date", "child_id"], kind="stable")
-    plan_keys = set(zip(p["child_id"], _days(p["start_date"]), strict=True))
+    planned = pd.DataFrame({"child_id": sc, "day": icpc}).merge(
+        pd.DataFrame({"child_id": p["child_id"].to_numpy(dtype=object),
+                      "day": _days(p["start_date"]), "plan": True}).drop_duplicates(
+            ["child_id", "day"]), how="left", on=["child_id", "day"])["plan"]
     lists["List 5"] = {
         **_who(kids, sc, extract),
         "Strategy discussion initiating Section 47 Enquiry Start Date": sd,
@@ -628,8 +642,7 @@ def _list_rows(cases: Tables, extract: np.datetime64) -> dict[str, dict[str, np.
         _yes(s["icpc_not_required"]),
         "Date of Initial Child Protection Conference": icpc,
         "Did the Initial Child Protection Conference Result in a Child Protection Plan":
-        np.where(np.isnat(icpc), "", _yes([k in plan_keys for k in zip(sc, icpc,
-                                                                      strict=True)])),
+        np.where(np.isnat(icpc), "", _yes(planned.notna().to_numpy())),
         "Number of Section 47 Enquiries in the last 12 months": _in_last_year(sc, sd, sc, sd),
         "Number of ICPCs in the last 12 months": _in_last_year(sc, sd, sc, icpc)}
     pc = p["child_id"].to_numpy(dtype=object)

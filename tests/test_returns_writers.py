@@ -240,12 +240,45 @@ def test_census_groups_records_under_their_referral(tmp_path: Path) -> None:
     assert child["K02"].findtext("ChildIdentifiers/GenderCurrent") == "2"
 
 
-def test_census_refuses_an_enquiry_without_its_referral(tmp_path: Path) -> None:
+PLANTED = "ZQX-PLANTED-77"
+
+
+def _plant(model: dict[str, pd.DataFrame], table: str, changes: dict) -> None:
+    """Give row 0 of ``table`` a distinctive identifier and the bad ``changes``."""
+    model[table].loc[0, "child_id"] = PLANTED
+    for col, value in changes.items():
+        model[table].loc[0, col] = value
+
+
+@pytest.mark.parametrize(("table", "changes", "writer", "message"), [
+    ("s47", {"referral_date": pd.Timestamp("2023-04-04")}, "census",
+     r"s47: 1 record\(s\) whose referral_date is no referral of the same child"),
+    ("assessments", {}, "census", r"assessments: 1 record"),
+    ("cp_plans", {"start_date": pd.Timestamp("2023-01-01")}, "census",
+     r"cp_plans: 1 plan\(s\) that start before any referral"),
+    ("placements", {}, "903", r"placements: 1 placement\(s\) that start outside"),
+])
+def test_writers_refuse_cases_they_cannot_file_without_naming_the_child(
+        tmp_path: Path, table: str, changes: dict, writer: str, message: str) -> None:
     model = cases()
-    model["s47"].loc[0, "referral_date"] = pd.Timestamp("2023-04-04")
-    with pytest.raises(ValueError, match=r"s47: 1 record") as err:
-        write_cin_census(model, tmp_path / "census.xml", "2024-03-31")
-    assert "K04" not in str(err.value)
+    model.pop("episodes")
+    _plant(model, table, changes)
+    with pytest.raises(ValueError, match=message) as err:
+        if writer == "census":
+            write_cin_census(model, tmp_path / "census.xml", "2024-03-31")
+        else:
+            write_ssda903(model, tmp_path)
+    assert PLANTED not in str(err.value) and "K0" not in str(err.value)
+
+
+def test_census_escapes_identifiers(tmp_path: Path) -> None:
+    model = {"referrals": pd.DataFrame({"child_id": ["A&B<1>"],
+                                        "referral_date": _d("2023-05-01")})}
+    path = write_cin_census(model, tmp_path / "census.xml", "2024-03-31")
+    root = etree.parse(str(path)).getroot()
+    assert root.findtext("Children/Child/ChildIdentifiers/LAchildID") == "A&B<1>"
+    assert root.findtext("Children/Child/CINdetails/ReferralSource") == "10"
+    assert root.findtext("Children/Child/ChildCharacteristics/Ethnicity") == "NOBT"
 
 
 # ---------------------------------------------------------------- SSDA903
