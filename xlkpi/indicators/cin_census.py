@@ -208,6 +208,13 @@ def _collect(path: Path, namespace: str) -> tuple[rules.Raw, tuple[str, ...]]:
     review_date = raw.values["Reviews"]["CPPreviewDate"].append
     header = None
     child_no = 0
+    distinct: dict[str | None, str | None] = {}
+
+    def shared(text: str | None) -> str | None:
+        """One string object per distinct value (dates and codes repeat: memory stays
+        proportional to records, not to characters)."""
+        return distinct.setdefault(text, text)
+
     context = etree.iterparse(str(path), events=("end",), tag=(q["Header"], q["Child"]),
                               **_SAFE)
     try:
@@ -237,16 +244,16 @@ def _collect(path: Path, namespace: str) -> tuple[rules.Raw, tuple[str, ...]]:
                     counts[block] += 1
                     inner = {e.tag: e.text for e in part}
                     for tag, append in fields[block]:
-                        append(inner.get(tag))
+                        append(shared(inner.get(tag)))
                     positions[block].extend((child_no, referral, counts[block]))
                     if block == "ChildProtectionPlans" and reviews_tag in inner:
                         plan = len(positions[block]) // 3 - 1
                         for number, date in enumerate(
                                 part.find(reviews_tag).iterchildren(review_tag), start=1):
-                            review_date(date.text)
+                            review_date(shared(date.text))
                             positions["Reviews"].extend((child_no, plan, number))
                 for tag, append in fields["CINdetails"]:
-                    append(values.get(tag))
+                    append(shared(values.get(tag)))
                 positions["CINdetails"].extend((child_no, child_no - 1, cin_no))
             element.clear()
             while element.getprevious() is not None:
