@@ -269,12 +269,12 @@ RULE_CASES = {
         [(f"{L1} / ChildProtectionPlans 1", "CPPstartDate", "not_a_date", "2022-13-01",
           CPP_TABLES)], {"cp_plans": 0, "cp_reviews": 0}),
     "CP review not a date": (
-        child(cin(cpp=(("2022-06-21", None, "0", ("2022-09-01", "soon")),))),
+        child(cin(cpp=(("2022-06-21", None, "0", ("2022-09-01", "2022-09-31")),))),
         [(f"{L1} / ChildProtectionPlans 1 / CPPreviewDate 2", "CPPreviewDate", "not_a_date",
-          "soon", ("cp_reviews",))], {"cp_reviews": 1}),
+          "2022-09-31", ("cp_reviews",))], {"cp_reviews": 1}),
     "previous plans not a number": (
-        child(cin(cpp=(("2022-06-21", None, "two", ("2022-09-01",)),))),
-        [(f"{L1} / ChildProtectionPlans 1", "NumberOfPreviousCPP", "bad_number", "two", ())],
+        child(cin(cpp=(("2022-06-21", None, "1.5", ("2022-09-01",)),))),
+        [(f"{L1} / ChildProtectionPlans 1", "NumberOfPreviousCPP", "bad_number", "1.5", ())],
         {"cp_reviews": 1}),
     "CIN closed before the referral": (
         child(cin(closure="2022-05-01")),
@@ -297,11 +297,11 @@ RULE_CASES = {
               "</ExpectedPersonBirthDate><GenderCurrent>1</GenderCurrent>"),
         [("Child 1", "ExpectedPersonBirthDate", "not_a_date", "", ())], {}),
     "ReferralNFA not a flag": (
-        child(cin(nfa="maybe")),
-        [(L1, "ReferralNFA", "bad_flag", "maybe", ("referrals",))], {"referrals": 0}),
+        child(cin(nfa="2")),
+        [(L1, "ReferralNFA", "bad_flag", "2", ("referrals",))], {"referrals": 0}),
     "ICPCnotRequired not a flag": (
-        child(cin(s47=(("2022-06-03", "2022-06-20", "perhaps"),))),
-        [(f"{L1} / Section47 1", "ICPCnotRequired", "bad_flag", "perhaps", ("s47",))],
+        child(cin(s47=(("2022-06-03", "2022-06-20", "3"),))),
+        [(f"{L1} / Section47 1", "ICPCnotRequired", "bad_flag", "3", ("s47",))],
         {"s47": 0}),
     "referral with no CINreferralDate": (
         child(cin(ref=None)),
