@@ -7,6 +7,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table
 
 from xlkpi.workbook import recalc
@@ -218,7 +219,6 @@ def test_countif_criteria_as_a_case_sheet_uses_them(tmp_path):
 
 
 def test_an_element_wise_dynamic_array_spills_one_value_per_cell(tmp_path):
-    from openpyxl.worksheet.formula import ArrayFormula
 
     def build(wb):
         ws = wb.active
@@ -276,3 +276,27 @@ def test_a_true_cycle_without_iteration_keeps_excels_values_and_is_listed(tmp_pa
     result = _run(tmp_path, build)
     assert [(cell, reason) for _, cell, reason in result.skipped] == [
         ("A1", "circular reference"), ("B1", "circular reference")]
+
+
+def test_a_cycle_that_an_if_never_follows_is_computed(tmp_path):
+    # formulas/circular.xlsx (Excel-saved) DATA!B6:E6, D14, C15 and D10:D12: Excel
+    # follows only the references a formula evaluates
+    def build(wb):
+        ws = wb.active
+        ws["A1"] = False
+        ws["B1"], ws["C1"] = "=C1", "=D1"
+        ws["D1"] = "=IF(IF(A1,B1,TRUE),1,B1)"  # A1 FALSE: B1 never read -> 1
+        ws["E1"] = "=B1+1"
+        ws["A2"] = "#REF!"
+        ws["B2"] = '=IF(A2="",0,3000-SUM(B2:B2))'  # the condition is #REF!: so is B2
+        ws["A3"], ws["A4"], ws["A5"] = False, True, False
+        ws["B3"], ws["B4"], ws["B5"] = "=IF(A3,C3,1)", "=IF(A4,C4,1)", "=IF(A5,C5,1)"
+        ws["C3"], ws["C4"], ws["C5"] = "=D3", "=D4", "=D5"
+        ws["D3"] = ArrayFormula("D3:D5", "=IF(A3:A5,B3:B5,1)")
+
+    result = _run(tmp_path, build)
+    assert [result.value("Sheet", c) for c in ("B1", "C1", "D1", "E1")] == [1.0, 1.0, 1.0, 2.0]
+    assert result.value("Sheet", "B2") == "#REF!"
+    # row 4 truly reads itself (B4 -> C4 -> D4 -> B4): listed, Excel's value kept
+    assert [result.value("Sheet", f"{c}{r}") for c in "BCD" for r in (3, 5)] == [1.0] * 6
+    assert sorted(cell for _, cell, _ in result.skipped) == ["B4", "C4", "D4"]

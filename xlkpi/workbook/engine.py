@@ -23,6 +23,7 @@ from formulas.tokens.operand import XlError
 from xlkpi.functions import get as get_kpi_function
 from xlkpi.workbook.blocks import Block, blocks_of, order, reads, split_cells, split_running
 from xlkpi.workbook.context import Context, evaluating, intersect, range_array
+from xlkpi.workbook.cycles import UNKNOWN_REASON, UnknownError, iterate, settle
 from xlkpi.workbook.excel_functions import ELEMENTWISE, EMPTY, POSITIONAL, filled, xl_error
 from xlkpi.workbook.grid import Grid, to_python
 from xlkpi.workbook.package import Package
@@ -427,40 +428,19 @@ def evaluate(package: Package, progress: Callable[[int, int], None] | None = Non
     volatile = _volatile_cells(engine, ordered)
     for i in range(len(ordered)):
         engine.compute(i)
-    cells = done[0]
     if circular and engine.structure.iteration is not None:
-        _iterate(engine, circular, *engine.structure.iteration)
-        cells = done[0]
-        circular = []
-    for block in circular:
-        for cell in block.cells():
-            skipped[engine.names[block.sheet]][cell] = "circular reference"
+        iterate(engine, circular, *engine.structure.iteration)
+    elif circular:
+        for block, result in settle(engine, circular):
+            for cell, value in zip(block.cells(), result, strict=True):
+                if isinstance(value, UnknownError):
+                    skipped[engine.names[block.sheet]][cell] = UNKNOWN_REASON
+                else:
+                    values[engine.names[block.sheet]][cell] = to_python(value)
+                    done[0] += 1
+    cells = done[0]
     return Evaluation(values, cells, len(blocks), engine.batched, skipped,
                       time.perf_counter() - started, volatile)
-
-
-def _iterate(engine: _Engine, circular: list[Block], count: int, delta: float) -> None:
-    """Excel's iterative calculation, for a workbook that turns it on (File > Options >
-    Formulas > Enable iterative calculation): the cells of a cycle are computed in turn,
-    each from the latest values of the others (starting from the values saved), until no
-    number moves by more than ``delta`` or ``count`` rounds have run."""
-    cells = sorted(split_cells(circular), key=lambda b: (b.sheet, b.row1, b.col))
-    for _ in range(max(count, 1)):
-        moved = 0.0
-        for block in cells:
-            grid = engine.grids[block.sheet]
-            before = grid.read(block.output).ravel()
-            result = engine.evaluate(block)
-            grid.write(range(block.row1, block.row2 + 1), block.col, result)
-            for old, new in zip(before, result, strict=False):
-                if isinstance(old, float | int) and isinstance(new, float | int):
-                    moved = max(moved, abs(float(new) - float(old)))
-                elif type(old) is not type(new) or old != new:
-                    moved = max(moved, float("inf"))
-        if moved <= delta:
-            break
-    for block in cells:
-        engine.on_block(block, engine.grids[block.sheet].read(block.output).ravel())
 
 
 def _volatile_cells(engine: _Engine, ordered: list[Block]) -> dict[str, set[tuple[int, int]]]:
