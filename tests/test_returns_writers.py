@@ -7,7 +7,6 @@ issue 18: the indicators of xlkpi's CSV layout come out the same from the CIN ce
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
 from pathlib import Path
 
@@ -31,10 +30,6 @@ from tests.returns_examples import example
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "returns"
 SCHEMA_2024 = "liia-tools/liiatools/spec/cin_census/CIN_schema_2024.xsd"
 MONTH, MONTHS, EXTRACT_DATE = "2023-12", 12, "2023-12-31"
-_READERS = ("xlkpi.indicators.sources", "xlkpi.indicators.cin_census",
-            "xlkpi.indicators.ssda903", "xlkpi.indicators.annex_a")
-
-
 def _d(*days: str | None) -> pd.Series:
     return pd.Series(pd.to_datetime(list(days)), dtype="datetime64[s]")
 
@@ -167,10 +162,13 @@ HELD = {
     "CIN census": {"REREF12", "ASSESS45", "ASSESSOPEN45", "ICPC15", "S47RATE", "CPRATE",
                    "CP2YRS", "CPREPEAT"},
     "SSDA903": {"CLARATE", "CLA3PLACE", "CLAREVIEWS"},
-    "Annex A": {"REREF12", "ASSESS45", "ASSESSOPEN45", "ICPC15", "S47RATE", "CPRATE",
-                "CP2YRS", "CPREPEAT", "CLARATE", "CONTACTREF"},
+    # Annex A holds 6-12 months and the latest visit and review per child: re-referrals,
+    # repeat plans, visits and reviews in time are not computed from it (SHORT_HISTORY)
+    "Annex A": {"ASSESS45", "ASSESSOPEN45", "ICPC15", "S47RATE", "CPRATE", "CP2YRS",
+                "CLARATE", "CONTACTREF"},
 }
-SNAPSHOT = {"Annex A": {"CPVISITS"}}
+#: never computed from a return that holds too little history for them
+NOT_FROM = {"Annex A": {"REREF12", "CPREPEAT", "CPVISITS", "CLAREVIEWS"}}
 
 
 # ---------------------------------------------------------------- the CIN census
@@ -371,10 +369,6 @@ def test_annex_a_is_the_same_bytes_every_time(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- the equivalence (issue 18)
 
-def _readers_present() -> bool:
-    return all(importlib.util.find_spec(name) is not None for name in _READERS)
-
-
 def _indicators(paths: list[Path]) -> pd.DataFrame:
     from xlkpi.indicators import Settings, compute
     from xlkpi.indicators.sources import read_sources
@@ -399,8 +393,6 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
 
 @pytest.fixture(scope="module")
 def results(written: dict[str, list[Path]]) -> dict[str, pd.DataFrame]:
-    if not _readers_present():
-        pytest.skip("the return readers and sources.py are not installed yet")
     return {kind: _indicators(paths) for kind, paths in written.items()}
 
 
@@ -420,8 +412,7 @@ def test_every_return_gives_the_csv_layouts_indicators(results: dict[str, pd.Dat
     want = expected[expected.index.get_level_values("code").isin(codes)].astype(str)
     have = got[got.index.get_level_values("code").isin(codes)].astype(str)
     assert have.sort_index().to_dict("index") == want.sort_index().to_dict("index")
-    for code in SNAPSHOT.get(kind, ()):
-        assert tuple(got.loc[(code, MONTH)]) == tuple(expected.loc[(code, MONTH)])
+    assert not NOT_FROM.get(kind, set()) & set(got.index.get_level_values("code"))
 
 
 def test_every_return_together_gives_the_csv_layouts_indicators(
@@ -447,8 +438,6 @@ SAMPLE_TOLERANCE = {"CLA3PLACE": 2, "CLAREVIEWS": 2}
 def test_sample_returns_give_the_sample_extracts_indicators() -> None:
     """samples/returns/ against samples/extract/ over the sample's 24 months (the Annex A
     workbook takes Annex A's reader over 10 s, so it is compared in the report, not here)."""
-    if not _readers_present():
-        pytest.skip("the return readers and sources.py are not installed yet")
     from xlkpi.indicators import Settings, compute
     from xlkpi.indicators.sources import read_sources
 

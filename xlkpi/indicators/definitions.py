@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["INDICATORS", "KINDS", "SOURCES", "Indicator", "Source"]
+__all__ = ["INDICATORS", "KINDS", "SHORT_HISTORY", "SOURCES", "Indicator", "Source"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,14 @@ KINDS: dict[str, str] = {
     "reviewed": "share of children open at month end, a review due, with every due review on "
                 "time",
 }
+
+#: Returns whose tables hold too little history for some kinds, which are then not
+#: computed from them: Annex A lists cover 6-12 months and hold only the latest visit and
+#: review per child, so re-referrals and repeat plans (which look back before the month),
+#: visits in time and reviews in time (which need every visit and review) would come out
+#: wrong. (The next return present that holds the table is not substituted: a table
+#: comes from one return.)
+SHORT_HISTORY: dict[str, tuple[str, ...]] = {"Annex A": ("repeat", "visited", "reviewed")}
 
 _CIN = "DfE Children in Need census"
 _WT = "Working Together to Safeguard Children (DfE)"

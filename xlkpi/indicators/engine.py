@@ -37,7 +37,7 @@ import pandas as pd
 
 from xlkpi.calendar import FIRST_YEAR, LAST_YEAR, busday_calendar, working_days
 from xlkpi.errors import KpiError
-from xlkpi.indicators.definitions import INDICATORS, Indicator
+from xlkpi.indicators.definitions import INDICATORS, SHORT_HISTORY, Indicator
 from xlkpi.indicators.loader import Extract, Table
 from xlkpi.measures import NOT_APPLICABLE, pct, rate
 from xlkpi.timescales import due_date, edate, timescale
@@ -107,9 +107,12 @@ def _repeat(ind: Indicator, table: Table, first: np.datetime64, k: int) -> tuple
 
 def _timely(ind: Indicator, table: Table, first: np.datetime64, k: int,
             settings: Settings) -> tuple:
-    """Events ended in the month within a working-day limit of their start."""
+    """Events ended in the month within a working-day limit of their start (an event whose
+    start is unknown, such as an Annex A assessment whose referral is not in List 3, is
+    not measured)."""
     end = table.dates[ind.end]
     period = _period_index(end, first, k)
+    period[np.isnat(table.dates[ind.start])] = -1
     hit = np.zeros(len(end), dtype=bool)
     sel = np.flatnonzero(period >= 0)
     if len(sel):
@@ -399,7 +402,8 @@ def compute(extract: Extract, settings: Settings,
     frames = []
     for ind in INDICATORS.values():
         if (codes is not None and ind.code not in codes) or not all(
-                file in extract for file in ind.files):
+                file in extract for file in ind.files) or ind.kind in SHORT_HISTORY.get(
+                extract.tables[ind.source].source, ()):
             continue
         table = extract.tables[ind.source]
         group, labels = _groups(table, settings.by)

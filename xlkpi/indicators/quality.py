@@ -9,6 +9,7 @@ field the reader marks as identifying.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -72,7 +73,7 @@ def parse_flags(values: Iterable) -> tuple[np.ndarray, np.ndarray]:
     text = text.str.strip().str.lower().str.replace(r"^[a-z]\)\s*", "", regex=True)
     known = text.map(FLAGS)
     bad = (text != "").to_numpy() & known.isna().to_numpy()
-    return known.fillna(False).to_numpy(dtype=bool), bad
+    return known.eq(True).to_numpy(dtype=bool), bad
 
 
 def parse_ints(values: Iterable) -> tuple[np.ndarray, np.ndarray]:
@@ -98,11 +99,12 @@ class Checks:
         self.findings: list[Finding] = []
 
     def add(self, bad: np.ndarray, field: str, rule: str, tables: tuple[str, ...],
-            values: Iterable | None = None) -> np.ndarray:
+            values: Iterable | None = None, codes: bool = False) -> np.ndarray:
         """Record one finding per True row of ``bad``; returns ``bad``.
 
         ``values`` are the raw values of the field, shown when they cannot identify a
-        child; leave it ``None`` for identifying fields (IDs, UPNs, postcodes, birth dates).
+        child (dates, numbers, flags; short codes too when ``codes``); leave it ``None``
+        for identifying fields (IDs, UPNs, postcodes, birth dates).
         """
         if rule not in RULES:
             raise ValueError(f"unknown data-quality rule {rule!r}")
@@ -112,14 +114,27 @@ class Checks:
         shown = [""] * len(rows)
         if values is not None:
             raw = np.asarray(values, dtype=object)[rows]
-            shown = [_shown(v) for v in raw]
+            shown = [_shown(v, codes) for v in raw]
         self.findings.extend(
             Finding(self.file, where, field, rule, value, tables, self.source)
             for where, value in zip(self.locate(rows), shown, strict=True))
         return bad
 
 
-def _shown(value: object) -> str:
-    """The value for a report, or "" when it could identify someone."""
-    safe = not shown_value(value).startswith("a value")
-    return str(value).strip() if safe and value is not None else ""
+_SHOWABLE = re.compile(r"[0-9]{1,4}(?:[ /.\-:T][0-9]{1,4}){0,5}|-?[0-9]+(?:\.[0-9]+)?|"
+                       r"(?i:true|false|yes|no|y|n)")
+_CODE = re.compile(r"[A-Za-z0-9]{1,4}")
+
+
+def _shown(value: object, codes: bool) -> str:
+    """The value for a report, or "" when it could identify someone: dates, numbers and
+    flags are shown; other text only in a code field (up to 4 letters or digits, such as
+    ``RB`` or ``X1``), never a word that could be a name typed into the wrong cell."""
+    if value is None:
+        return ""
+    text = str(value).strip()
+    if shown_value(text).startswith("a value"):
+        return ""
+    if _SHOWABLE.fullmatch(text) or (codes and _CODE.fullmatch(text)):
+        return text
+    return ""

@@ -26,6 +26,8 @@ RULES: dict[str, str] = {
                        "belongs to",
     "outside_calendar": "a date working days are counted from is outside the working-day "
                         "calendar (2000-2040)",
+    "overlap": "an episode starts before the previous episode of the same child ends",
+    "before_birth": "an event is dated before the child's birth",
     "no_birth_date": "the child has no birth date",
     "bad_code": "the value is not one of the codes the return allows",
     "bad_flag": "the value is not true/false, 1/0, yes/no",

@@ -33,7 +33,7 @@ from xlkpi.errors import KpiError
 from xlkpi.indicators.definitions import INDICATORS
 from xlkpi.indicators.loader import Extract, Table
 from xlkpi.indicators.reading import Finding, Reading
-from xlkpi.indicators.tables import BREAKDOWNS, KEYS, TABLES
+from xlkpi.indicators.tables import BREAKDOWNS, KEYS, TABLES, merge_children
 
 __all__ = ["PREFERENCE", "READERS", "Combined", "Recognised", "affected_indicators",
            "combine", "read_extract", "read_sources", "reader", "recognise", "scan"]
@@ -161,7 +161,9 @@ def _stitched(readings: list[Reading]) -> tuple[dict[str, pd.DataFrame], dict[st
         sizes = [len(r.frames[name]) for r in parts]
         frame = pd.concat([r.frames[name] for r in parts], ignore_index=True)
         rows = np.arange(len(frame))
-        if len(parts) > 1:
+        if name == "children":  # one row per child, whichever files gave a part of it
+            frame, rows = merge_children(frame), np.array([], dtype=np.int64)
+        elif len(parts) > 1:
             keep = ~frame.duplicated(list(KEYS[name]), keep="last").to_numpy()
             frame, rows = frame[keep].reset_index(drop=True), rows[keep]
         frames[name] = frame

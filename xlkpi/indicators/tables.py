@@ -21,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["BLANK", "BREAKDOWNS", "KEYS", "KINDS", "TABLES", "conform", "empty"]
+__all__ = ["BLANK", "BREAKDOWNS", "KEYS", "KINDS", "SEX_CODES", "TABLES", "conform", "empty",
+           "merge_children"]
 
 KINDS = ("id", "date", "text", "bool", "int")
 
@@ -33,7 +34,7 @@ TABLES: dict[str, dict[str, str]] = {
                  "source": "text"},
     "referrals": {"child_id": "id", "referral_date": "date", "closure_date": "date",
                   "nfa": "bool", "source": "text", "primary_need": "text",
-                  "closure_reason": "text"},
+                  "closure_reason": "text", "referrals_12m": "int"},
     "assessments": {"child_id": "id", "referral_date": "date", "start_date": "date",
                     "authorised_date": "date"},
     "s47": {"child_id": "id", "referral_date": "date", "strategy_date": "date",
@@ -46,7 +47,7 @@ TABLES: dict[str, dict[str, str]] = {
     "cp_reviews": {"child_id": "id", "plan_start": "date", "review_date": "date"},
     "cp_visits": {"child_id": "id", "visit_date": "date"},
     "cla": {"child_id": "id", "start_date": "date", "end_date": "date",
-            "legal_status": "text"},
+            "legal_status": "text", "placements_12m": "int"},
     "episodes": {"child_id": "id", "start_date": "date", "end_date": "date",
                  "reason_new": "text", "legal_status": "text", "cin": "text",
                  "placement": "text", "provider": "text", "reason_end": "text",
@@ -94,6 +95,13 @@ KEYS: dict[str, tuple[str, ...]] = {
 #: agency): kept by :func:`conform` when a source has them.
 BREAKDOWNS = ("team", "area", "source")
 
+#: ``children.sex`` as every reader gives it: the DfE's codes (CIN census and 903 ``1``/``2``,
+#: the 2024-25 ``Sex`` item and Annex A ``M``/``F``) in one vocabulary.
+SEX_CODES: dict[str, str] = {"1": "M", "m": "M", "male": "M", "2": "F", "f": "F",
+                             "female": "F", "0": "U", "9": "U", "u": "U", "unknown": "U",
+                             "i": "U", "indeterminate": "U", "n": "U",
+                             "not stated": "U"}
+
 #: The blank value of each kind.
 BLANK = {"id": "", "date": np.datetime64("NaT", "D"), "text": "", "bool": False, "int": -1}
 
@@ -135,3 +143,16 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         if col in frame and col not in out:
             out[col] = frame[col].fillna("").astype(str).to_numpy(dtype=object)
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def merge_children(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per child from several files' rows (903 header and uasc, every Annex A
+    list): birth date, sex and death date the first given, ``uasc`` if any row says so;
+    sex in :data:`SEX_CODES`' vocabulary (an unknown code is kept as given)."""
+    sex = frame["sex"].astype(str).str.strip()
+    frame = frame.assign(sex=sex.str.lower().map(SEX_CODES).fillna(sex))
+    firsts = frame.replace({"sex": {"": None}}).groupby("child_id", sort=False)
+    merged = firsts[["birth_date", "sex", "death_date"]].first()
+    merged["uasc"] = firsts["uasc"].any()
+    merged["sex"] = merged["sex"].fillna("")
+    return conform("children", merged.reset_index())
