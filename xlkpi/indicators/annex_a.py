@@ -1,7 +1,7 @@
 """Read an Ofsted Annex A workbook (the inspection's child-level lists) into the tables.
 
-The workbook is opened read-only with cached values (``read_only=True, data_only=True``)
-and never saved. Each sheet named like "List 3" / "List_3" / "List 3 - Referrals" is one
+The workbook's cached cell values are read by calamine (a compiled reader, about fifty
+times faster than openpyxl on a list of thousands of rows); it is never written. Each sheet named like "List 3" / "List_3" / "List 3 - Referrals" is one
 list; its header row is the first of the top :data:`HEADER_SCAN_ROWS` rows where the
 list's identifier heading and enough of its known headings match (a merged title row may
 sit above it). Headings are matched tolerantly (:mod:`annex_a_headings`).
@@ -63,7 +63,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
 from xlkpi.errors import KpiError
 from xlkpi.indicators import tables
@@ -164,13 +164,32 @@ def _check_file(path: Path) -> None:
                        "truncated one)")
 
 
-def _open(path: Path):
+def _open(path: Path) -> CalamineWorkbook:
+    """The workbook, read by calamine (a compiled reader: cell values only, no styles)."""
     _check_file(path)
     try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises many kinds on a damaged package
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as err:  # a damaged package fails in many ways
         raise KpiError(f"{path.name}: cannot read it as an .xlsx workbook "
                        f"({type(err).__name__})") from None
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    """One worksheet's cell values, row 1 first (blank rows and columns kept, so row
+    numbers are the spreadsheet's)."""
+
+    title: str
+    book: CalamineWorkbook
+
+    def rows(self, limit: int | None = None) -> list[tuple]:
+        sheet = self.book.get_sheet_by_name(self.title)
+        values = sheet.to_python(skip_empty_area=False, nrows=limit)
+        return [tuple(None if v == "" else v for v in row) for row in values]
+
+
+def _sheets(book: CalamineWorkbook) -> list[_Sheet]:
+    return [_Sheet(name, book) for name in book.sheet_names]
 
 
 def _sheet_names(path: Path) -> list[str]:
@@ -198,21 +217,13 @@ def recognise(path: Path) -> bool:
             return False
         if not any(_list_number(name) for name in _sheet_names(path)):
             return False
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            for sheet in book.worksheets:
-                number = _list_number(sheet.title)
-                if number and _header(_top(sheet), number):
-                    return True
-        finally:
-            book.close()
+        for sheet in _sheets(CalamineWorkbook.from_path(str(path))):
+            number = _list_number(sheet.title)
+            if number and _header(sheet.rows(HEADER_SCAN_ROWS), number):
+                return True
     except Exception:  # recognise never raises: anything unreadable is not Annex A
         return False
     return False
-
-
-def _top(sheet) -> list[tuple]:
-    return list(sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True))
 
 
 def _blank(values: pd.Series) -> np.ndarray:
@@ -226,11 +237,9 @@ def _cell(value: object) -> object:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _read_sheet(sheet, number: int, file: str) -> ListFrame | None:
+def _read_sheet(sheet: _Sheet, number: int, file: str) -> ListFrame | None:
     """The list's records; ``None`` for an empty sheet. Raises on a sheet with no header."""
-    if hasattr(sheet, "reset_dimensions"):
-        sheet.reset_dimensions()  # a writer's stored dimension may be wrong: read all rows
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = sheet.rows()
     found = _header(rows[:HEADER_SCAN_ROWS], number)
     if found is None:
         if _blank(pd.Series([v for row in rows for v in row], dtype=object)).all():
@@ -264,7 +273,7 @@ def read_lists(path: Path) -> dict[int, ListFrame]:
     book = _open(path)
     try:
         found: dict[int, ListFrame] = {}
-        for sheet in book.worksheets:
+        for sheet in _sheets(book):
             number = _list_number(sheet.title)
             if number is None or number in found:
                 continue
@@ -275,8 +284,6 @@ def read_lists(path: Path) -> dict[int, ListFrame]:
         raise
     except Exception as err:
         raise KpiError(f"{path.name}: cannot read its cells ({type(err).__name__})") from None
-    finally:
-        book.close()
     if not found and not _any_list(path):
         raise KpiError(f"{path.name}: no Annex A list sheets (List 1 ... List 11)")
     return found
