@@ -570,3 +570,15 @@ def test_the_elements_read_match_the_published_schema(year: int) -> None:
                 "CPPstartDate": "childprotectionplanstype", "LAchildID": "childidentifierstype"}
     for name, type_name in required.items():
         assert elements(type_name)[name][0] == "1"
+
+
+def test_the_benchmark_runs_small() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import bench_cin_census
+
+    result = bench_cin_census.run(300)
+    assert result["rows"]["children"] == 300
+    assert result["rows"]["referrals"] >= 300
+    assert result["reader s"] > 0 and result["bare iterparse s"] > 0
