@@ -342,6 +342,14 @@ def test_a_bad_record_leaves_its_siblings_and_other_children_alone(tmp_path: Pat
     assert f["assessments"]["child_id"].tolist() == ["C2"]
     assert f["s47"]["child_id"].tolist() == ["C1", "C2"]
     assert f["s47"]["referral_date"].tolist() == [day("2022-08-01"), day("2022-06-01")]
+    where = reading.locators  # each kept row's XML position, for findings the glue adds
+    assert {name: len(where[name]) for name in f} == reading.rows()
+    assert where["assessments"][0] == "Child 2 / CINdetails 1 / Assessments 1"
+    assert where["s47"][0] == "Child 1 / CINdetails 2 / Section47 1"
+    assert where["referrals"][1] == "Child 2 / CINdetails 1"
+    assert where["cp_reviews"][3] == ("Child 2 / CINdetails 1 / ChildProtectionPlans 1 / "
+                                      "CPPreviewDate 2")
+    assert where["children"][1] == "Child 2"
 
 
 # -- hostile and broken files -------------------------------------------------------------

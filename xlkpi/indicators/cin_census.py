@@ -285,5 +285,5 @@ def read(path: Path) -> Reading:
         raw, years = _collect(path, info.namespace)
     except OSError as err:
         raise KpiError(f"{path.name}: cannot read it ({err.strerror})") from None
-    frames, findings = rules.tables_of(raw, path.name, KIND)
-    return Reading(KIND, path.name, years, frames, findings)
+    frames, findings, locators = rules.tables_of(raw, path.name, KIND)
+    return Reading(KIND, path.name, years, frames, findings, locators=locators)

@@ -62,7 +62,8 @@ import pandas as pd
 from xlkpi.indicators import quality, tables
 from xlkpi.indicators.reading import Finding
 
-__all__ = ["COLUMNS", "FIELDS", "ORDER", "REQUIRED", "TABLE_OF", "Raw", "tables_of"]
+__all__ = ["COLUMNS", "FIELDS", "ORDER", "REQUIRED", "TABLE_OF", "Raw", "RowLocators",
+           "tables_of"]
 
 #: The elements read from each block of a Child (raw field names are the element names).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -216,25 +217,6 @@ class _Census:
             return self.parsed[(block, name)][0]
         return self.parsed[(parent, name)][0][self.pos[block][:, 1]]
 
-    def locate(self, block: str) -> Callable[[np.ndarray], list[str]]:
-        """Locator text of record positions of ``block``: XML positions, 1-based."""
-        def where(rows: np.ndarray) -> list[str]:
-            child, link, number = self.pos[block][rows].T
-            if block == "ChildIdentifiers":
-                return [f"Child {c}" for c in child]
-            if block == "CINdetails":
-                return [f"Child {c} / CINdetails {n}" for c, n in zip(child, number, strict=True)]
-            if block == "Reviews":
-                plan = self.pos["ChildProtectionPlans"][link]
-                cin = self.pos["CINdetails"][plan[:, 1], 2]
-                return [f"Child {c} / CINdetails {k} / ChildProtectionPlans {p} / "
-                        f"CPPreviewDate {n}" for c, k, p, n in zip(child, cin, plan[:, 2], number,
-                                                                   strict=True)]
-            cin = self.pos["CINdetails"][link, 2]
-            return [f"Child {c} / CINdetails {k} / {block} {n}"
-                    for c, k, n in zip(child, cin, number, strict=True)]
-        return where
-
     def add(self, block: str, name: str, rule: str, bad: np.ndarray,
             scope: str = "") -> None:
         """Record ``bad`` records and mark what they are left out of (``scope``: the
@@ -252,7 +234,8 @@ class _Census:
         left_out = () if scope == "kept" else _tables_under(block, whole=scope == "whole")
         values = None if name in _PRIVATE or rule == "required_blank" else \
             self.raw[block][name]
-        checks = quality.Checks(self.source, self.file, self.locate(block))
+        checks = quality.Checks(self.source, self.file,
+                                lambda rows: _locate(self.pos, block, rows))
         checks.add(bad, name, rule, left_out, values)
         self.findings.extend(checks.findings)
         if scope != "kept":
@@ -291,6 +274,37 @@ class _Census:
         return out
 
 
+def _locate(pos: dict[str, np.ndarray], block: str, rows: np.ndarray) -> list[str]:
+    """Locator text of records of ``block`` (row positions): XML positions, 1-based."""
+    child, link, number = pos[block][rows].T
+    if block == "ChildIdentifiers":
+        return [f"Child {c}" for c in child]
+    if block == "CINdetails":
+        return [f"Child {c} / CINdetails {n}" for c, n in zip(child, number, strict=True)]
+    if block == "Reviews":
+        plan = pos["ChildProtectionPlans"][link]
+        cin = pos["CINdetails"][plan[:, 1], 2]
+        return [f"Child {c} / CINdetails {k} / ChildProtectionPlans {p} / CPPreviewDate {n}"
+                for c, k, p, n in zip(child, cin, plan[:, 2], number, strict=True)]
+    cin = pos["CINdetails"][link, 2]
+    return [f"Child {c} / CINdetails {k} / {block} {n}"
+            for c, k, n in zip(child, cin, number, strict=True)]
+
+
+class RowLocators:
+    """The locator of each row of one output table, made when asked for (a census has
+    millions of rows; a finding the glue adds later needs a few)."""
+
+    def __init__(self, pos: dict[str, np.ndarray], block: str, kept: np.ndarray) -> None:
+        self.pos, self.block, self.kept = pos, block, kept
+
+    def __len__(self) -> int:
+        return len(self.kept)
+
+    def __getitem__(self, row: int) -> str:
+        return _locate(self.pos, self.block, self.kept[[row]])[0]
+
+
 def _blank(values: list) -> np.ndarray:
     text = pd.Series(np.asarray(values, dtype=object), dtype=object)
     return (text.fillna("").astype(str).str.strip() == "").to_numpy()
@@ -322,10 +336,12 @@ def _frame(census: _Census, block: str, keep: np.ndarray) -> pd.DataFrame:
 
 
 def tables_of(raw: Raw, file: str, source: str
-              ) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
-    """The normalised tables and the findings of one streamed census."""
+              ) -> tuple[dict[str, pd.DataFrame], list[Finding], dict[str, RowLocators]]:
+    """The normalised tables, the findings and the row locators of one streamed census."""
     census = _Census(raw, file, source)
     census.check()
     out = census.left_out()
     frames = {TABLE_OF[block]: _frame(census, block, ~out[block]) for block in FIELDS}
-    return frames, census.findings
+    locators = {TABLE_OF[block]: RowLocators(census.pos, block, np.flatnonzero(~out[block]))
+                for block in FIELDS}
+    return frames, census.findings, locators
