@@ -133,8 +133,8 @@ def _shown(value: object, codes: bool) -> str:
     if value is None:
         return ""
     text = str(value).strip()
-    if shown_value(text).startswith("a value"):
-        return ""
-    if _SHOWABLE.fullmatch(text) or (codes and _CODE.fullmatch(text)):
+    if codes and _CODE.fullmatch(text):
         return text
-    return ""
+    if shown_value(text).startswith("a value") or not _SHOWABLE.fullmatch(text):
+        return ""
+    return text

@@ -33,10 +33,10 @@ MIS_END, DATE_PLACED_CEASED, DATE_MATCH: ``end_before_start``); RNE, LS, REC not
 DfE code lists (``bad_code``, the value shown when it is code-like); a closed episode
 without REC or an open one with REC, and an open episode followed by another of the same
 child (``required_blank``); an episode starting before the previous one of the same child
-ends (``end_before_start`` on DECOM, the later one left out, DfE rule 501); the same
+ends (``overlap`` on DECOM, the later one left out, DfE rule 501); the same
 CHILD+DECOM twice or a child twice in the header (``duplicate``: later exact copies, or
 every copy when they differ); a review dated before the child's birth
-(``date_out_of_range``); OC2 flags and SDQ score (``bad_flag``, ``bad_number``). CHILD,
+(``before_birth``); OC2 flags and SDQ score (``bad_flag``, ``bad_number``). CHILD,
 UPN, DOB, postcodes and social worker IDs are never shown.
 
 :func:`derive` computes ``cla`` (periods of care) and ``placements`` from the stitched
@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -249,15 +248,10 @@ def _convert(kind: str, raw: pd.DataFrame, where: np.ndarray, file: str
 
 def _add_code(checks: Checks, bad: np.ndarray, name: str, used: tuple[str, ...],
               values: pd.Series, ids: set[str]) -> np.ndarray:
-    """``bad_code`` findings showing the value when it looks like a code (up to four
-    letters or digits) and is no child's identifier in the file; else not shown."""
-    start = len(checks.findings)
-    checks.add(bad, name, "bad_code", used)
-    shown = values.to_numpy(dtype=object)[bad]
-    checks.findings[start:] = [
-        replace(f, value=v) if len(v) <= _CODE_CHARS and v.isalnum() and v not in ids else f
-        for f, v in zip(checks.findings[start:], shown, strict=True)]
-    return bad
+    """``bad_code`` findings, the value shown when it looks like a code and is no child's
+    identifier in the file."""
+    shown = values.where(~values.isin(ids), "")
+    return checks.add(bad, name, "bad_code", used, shown, codes=True)
 
 
 def _table(layout: Layout, text: dict[str, pd.Series], days: dict[str, np.ndarray],
@@ -307,7 +301,7 @@ def _header_checks(text, days, checks, used, out) -> np.ndarray:
 def _episode_checks(text, days, checks, used, out) -> np.ndarray:
     """Episodes: REC and DEC given together; no repeats; no episode starting before the
     previous episode of the same child ends (DfE 501: the later one is left out, recorded
-    as ``end_before_start`` on DECOM); no open episode followed by another (DfE 142)."""
+    as ``overlap`` on DECOM); no open episode followed by another (DfE 142)."""
     dec, rec = (text["DEC"] != "").to_numpy(), (text["REC"] != "").to_numpy()
     bad = checks.add(dec & ~rec, "REC", "required_blank", used)
     bad |= checks.add(~dec & rec, "DEC", "required_blank", used)
@@ -327,13 +321,13 @@ def _episode_checks(text, days, checks, used, out) -> np.ndarray:
             break
         overlap[order[first]] = True
         still_open[order[opened]] = True
-    bad |= checks.add(overlap, "DECOM", "end_before_start", used, text["DECOM"])
+    bad |= checks.add(overlap, "DECOM", "overlap", used, text["DECOM"])
     return bad | checks.add(still_open, "DEC", "required_blank", used)
 
 
 def _review_checks(text, days, checks, used, out) -> np.ndarray:
     """A review dated before the child was born."""
-    return checks.add(days["REVIEW"] < days["DOB"], "REVIEW", "date_out_of_range", used,
+    return checks.add(days["REVIEW"] < days["DOB"], "REVIEW", "before_birth", used,
                       text["REVIEW"])
 
 
