@@ -1,6 +1,8 @@
 """``xlkpi demo``: the month's job as an analyst lives it, on the bundled samples.
 
-A case-level extract comes in; the indicators are computed (``xlkpi indicators``); every
+The council's returns come in (the CIN census XML, the 903 files and the Annex A workbook
+of one synthetic council, ``samples/returns/``); the indicators are computed (``xlkpi
+indicators``), each from the best return that holds its data; every
 scorecard template is filled (``xlkpi fill``), recalculated (``xlkpi recalc``) and
 checked (``xlkpi check``); the RAG summary for the improvement board is printed, and
 where LibreOffice is installed the county report is rendered to PDF to look at.
@@ -69,8 +71,10 @@ def _render_pdf(workbook: Path, out_dir: Path) -> Path | None:
 
 
 def demo_command(
-    extract: Annotated[Path, typer.Option(help="Folder of the case-level extract.")] =
-        ROOT / "samples" / "extract",
+    sources: Annotated[list[Path], typer.Option(
+        "--source", help="A return or folder of returns (repeat for several): CIN census "
+        "XML, 903 files, Annex A workbook, or xlkpi's CSV layout.")] = [  # noqa: B006
+        ROOT / "samples" / "returns"],
     templates: Annotated[Path, typer.Option(help="Folder of scorecard templates.")] =
         ROOT / "workbooks",
     out: Annotated[Path, typer.Option("-o", "--out", help="Where the outputs go.")] =
@@ -79,27 +83,34 @@ def demo_command(
     months: Annotated[int, typer.Option(help="Months of indicators to compute.")] = 13,
 ) -> None:
     """Run the monthly job on the samples: indicators, fill, recalc, check, RAG summary."""
-    from xlkpi.indicators import Settings, compute, read_extract
+    from xlkpi.errors import KpiError
+    from xlkpi.indicators import Settings, compute, read_sources
     from xlkpi.workbook import check, recalc
     from xlkpi.workbook.fill import fill
     from xlkpi.workbook.package import Package, PackageError
 
-    if not extract.is_dir():
-        raise fail(f"{extract}: no such folder of extract files")
     chosen = sorted(templates.glob("*.xlsx"))
     if not chosen:
         raise fail(f"{templates}: no templates (*.xlsx)")
     out.mkdir(parents=True, exist_ok=True)
-    data = read_extract(extract)
+    try:
+        combined = read_sources(sources)
+    except KpiError as err:
+        raise fail(str(err)) from None
+    data = combined.extract
     latest = max(np.nanmax(days) for t in data.tables.values() for days in t.dates.values()
                  if days.size and not np.isnat(days).all())
     month = np.datetime64(latest, "M")
     table = compute(data, Settings(month, months, population, "ENG"))
     indicators_csv = out / "indicators.csv"
     table.to_csv(indicators_csv, index=False)
-    console.print(f"1. xlkpi indicators {escape(str(extract))} --month {month} "
+    shown = " ".join(escape(_relative(p)) for p in sources)
+    used = combined.used()
+    quality = (f"; {len(combined.findings)} record(s) left out for data quality"
+               if combined.findings else "; no data-quality findings")
+    console.print(f"1. xlkpi indicators {shown} --month {month} "
                   f"--months {months} --population {population} -> {indicators_csv} "
-                  f"({len(table)} rows)", highlight=False, soft_wrap=True)
+                  f"({len(table)} rows; {used}{quality})", highlight=False, soft_wrap=True)
     filled_table = _as_fill_table(table)
     rows = []
     for template in chosen:
@@ -139,6 +150,14 @@ def demo_command(
     console.print(where, highlight=False, soft_wrap=True)
     if not all(r.ok for r in rows):
         raise fail("a filled scorecard does not check clean")
+
+
+def _relative(path: Path) -> str:
+    """``path`` relative to the project when it is inside it (shorter demo lines)."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
 def _as_fill_table(table: Any) -> Any:

@@ -237,7 +237,7 @@ def indicators_command(
     for item in combined.skipped:
         console.print(f"skipped {escape(item.path.name)}: {escape(item.why)}", style="dim",
                       highlight=False)
-    used = ", ".join(f"{t} from {k}" for t, k in combined.chosen.items())
+    used = combined.used()
     rows = sum(len(t) for t in combined.extract.tables.values())
     where = f" written to {out}" if out is not None else ""
     console.print(f"{table['code'].nunique()} indicators over {months} month(s) to "
@@ -250,6 +250,16 @@ def indicators_command(
         console.print(f"{len(combined.findings):,} record(s) left out for data quality"
                       f"{report}.", highlight=False)
         raise typer.Exit(FINDINGS)
+
+
+def _display(path: Path, roots: list[Path]) -> str:
+    """``path`` relative to the folder holding the argument it was found under."""
+    for root in roots:
+        try:
+            return str(path.resolve().relative_to(root.resolve().parent))
+        except ValueError:
+            continue
+    return str(path)
 
 
 def sources_command(
@@ -265,27 +275,28 @@ def sources_command(
         found = scan(paths)
     except KpiError as err:
         raise fail(str(err)) from None
-    grid = Table(title="Sources")
-    for col in ("file", "recognised as", "years", "records", "findings"):
-        grid.add_column(col, justify="right" if col == "findings" else "left")
     trouble = 0
     for item in found:
-        name = escape(str(item.path))
+        name = escape(_display(item.path, paths))
         if item.kind is None:
-            grid.add_row(name, f"not read: {escape(item.why)}", "", "", "")
+            console.print(f"{name}: [yellow]not read[/]: {escape(item.why)}",
+                          highlight=False, soft_wrap=True)
             trouble += 1
             continue
         try:
             reading = reader(item.kind).read(item.path)
         except KpiError as err:
-            grid.add_row(name, f"{item.kind}, refused: {escape(str(err))}", "", "", "")
+            console.print(f"{name}: [red]{item.kind}, refused[/]: {escape(str(err))}",
+                          highlight=False, soft_wrap=True)
             trouble += 1
             continue
-        rows = ", ".join(f"{t} {n:,}" for t, n in reading.rows().items())
-        grid.add_row(name, item.kind, ", ".join(reading.years), escape(rows),
-                     f"{len(reading.findings):,}")
+        years = f" {', '.join(reading.years)}" if reading.years else ""
+        rows = ", ".join(f"{t} {n:,}" for t, n in reading.rows().items()) or "no records"
+        found_text = (f"; [yellow]{len(reading.findings):,} data-quality finding(s)[/]"
+                      if reading.findings else "")
+        console.print(f"{name}: [bold]{item.kind}{years}[/]: {escape(rows)}{found_text}",
+                      highlight=False, soft_wrap=True)
         trouble += bool(reading.findings)
-    console.print(grid)
     read = sum(1 for item in found if item.kind is not None)
     console.print(f"{len(found)} file(s): {read} recognised as returns "
                   f"({', '.join(READERS)}), {len(found) - read} not.", highlight=False)

@@ -130,6 +130,13 @@ class Combined:
     #: files found in folders that are none of the returns (path, why)
     skipped: list[Recognised] = field(default_factory=list)
 
+    def used(self) -> str:
+        """Which return each table came from, grouped: ``CIN census (referrals, ...); ...``."""
+        by_kind: dict[str, list[str]] = {}
+        for table, kind in self.chosen.items():
+            by_kind.setdefault(kind, []).append(table)
+        return "; ".join(f"{kind} ({', '.join(tables)})" for kind, tables in by_kind.items())
+
 
 @dataclass
 class _Origin:
