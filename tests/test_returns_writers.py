@@ -30,6 +30,8 @@ from tests.returns_examples import example
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "returns"
 SCHEMA_2024 = "liia-tools/liiatools/spec/cin_census/CIN_schema_2024.xsd"
 MONTH, MONTHS, EXTRACT_DATE = "2023-12", 12, "2023-12-31"
+
+
 def _d(*days: str | None) -> pd.Series:
     return pd.Series(pd.to_datetime(list(days)), dtype="datetime64[s]")
 
