@@ -9,9 +9,9 @@ A record with an error is left out of the tables it would distort and described 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 __all__ = ["RULES", "Finding", "Reading"]
@@ -76,8 +76,9 @@ class Reading:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     #: optional: table name -> the locator of each row of that frame (for findings the
-    #: glue adds later, such as dates outside the working-day calendar)
-    locators: dict[str, np.ndarray] = field(default_factory=dict)
+    #: glue adds later, such as dates outside the working-day calendar): an array, or any
+    #: sequence that formats a row's locator only when it is indexed
+    locators: dict[str, Sequence[str]] = field(default_factory=dict)
     #: optional: table name -> the file it was read from, when not ``file`` (a folder)
     table_files: dict[str, str] = field(default_factory=dict)
 
