@@ -19,6 +19,7 @@ import io
 import multiprocessing
 import re
 import tempfile
+import threading
 import traceback
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
@@ -27,7 +28,12 @@ from typing import Any
 
 from compat.oracle import Error, expected_cells
 
-__all__ = ["ENGINES", "NOT_EVALUATED", "run_engine"]
+__all__ = ["ENGINES", "FORKING", "NOT_EVALUATED", "run_engine"]
+
+#: Held while a child is forked and while a worker thread reads a workbook: a fork taken
+#: while the other thread held a lock (inside openpyxl, zipfile, numpy) left the child
+#: waiting for it forever (a small workbook "timed out" now and then).
+FORKING = threading.Lock()
 
 #: The marker for a cell an engine said it could not evaluate.
 NOT_EVALUATED = "(not evaluated)"
@@ -175,7 +181,8 @@ def run_engine(engine: str, path: Path, timeout: float) -> tuple[str, Values | s
     context = multiprocessing.get_context("fork" if engine == "xlkpi" else "spawn")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(engine, path, send))
-    child.start()
+    with FORKING:
+        child.start()
     send.close()
     try:
         if receive.poll(timeout):

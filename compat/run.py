@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compat.engines import NOT_EVALUATED, run_engine
+from compat.engines import FORKING, NOT_EVALUATED, run_engine
 from compat.oracle import NAMES, Error, constructs, expected_cells, functions_in, is_volatile, same
 
 __all__ = ["Outcome", "main", "report", "side_by_side_markdown"]
@@ -71,7 +71,8 @@ class Outcome:
 
 def _measure(path: Path, engine: str, timeout: float) -> Outcome:
     name = str(path.relative_to(CORPUS))
-    cells = expected_cells(path)
+    with FORKING:  # never forked while reading (see compat.engines.FORKING)
+        cells = expected_cells(path)
     volatile = _volatile(cells, NAMES.get(str(path), {}))
     expected = {k: e for k, e in cells.items() if k not in volatile}
     started = time.perf_counter()
