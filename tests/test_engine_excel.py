@@ -300,3 +300,72 @@ def test_a_cycle_that_an_if_never_follows_is_computed(tmp_path):
     # row 4 truly reads itself (B4 -> C4 -> D4 -> B4): listed, Excel's value kept
     assert [result.value("Sheet", f"{c}{r}") for c in "BCD" for r in (3, 5)] == [1.0] * 6
     assert sorted(cell for _, cell, _ in result.skipped) == ["B4", "C4", "D4"]
+
+
+def test_unions_of_ranges_and_index_of_a_range(tmp_path):
+    # formulas/test.xlsx (Excel-saved): CORE!E7, LOOKUP!S4, V4, S15, AQ52:AR54, R53, R54;
+    # ironcalc simple_functions.xlsx INDEX!H6
+    def build(wb):
+        ws = wb.active
+        for r, row in enumerate([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]], start=1):
+            for c, value in enumerate(row, start=1):
+                ws.cell(r, c, value)
+        ws["F1"] = "=SUM(B1:D2 (A1:B3,D1:D3))"  # (B1:B2,D1:D2): 2+6+4+8
+        ws["F2"] = "=AREAS((A1:B1,C1,D1:D3))"
+        ws["F3"] = "=AREAS(((A1:B1,B1:C1,A3:B3) B1:B3))"  # an intersection per area
+        ws["F4"] = "=COLUMNS((A1:B1,C1))"
+        ws["F5"] = "=INDEX((A1:A3,C1:C3),2,1,2)"  # second area, row 2: C2
+        ws["F6"] = "=INDEX((A1:A3,C1:C3),2,1,3)"  # no third area
+        ws["F7"] = "=INDEX(A1:C2,2)"  # several rows and columns, no column: #REF!
+        ws["F8"] = "=INDEX(A1:C2,-1)"
+        ws["F9"] = "=INDEX(A1:A3,0.4)"  # the whole column, met at row 9: outside it
+        ws["F10"] = "=SUM(INDEX(A1:C3,0,2))"
+        ws["F11"] = ArrayFormula("F11:F13", "=INDEX((A1:A3,B1:B3),1,1,{3;2;1})")
+
+    result = _run(tmp_path, build)
+    assert [result.value("Sheet", f"F{r}") for r in range(1, 11)] == [
+        20.0, 3.0, 3.0, "#REF!", 7.0, "#REF!", "#REF!", "#VALUE!", "#VALUE!", 18.0]
+    assert [result.value("Sheet", f"F{r}") for r in range(11, 14)] == ["#REF!", 2.0, 1.0]
+
+
+def test_a_function_nothing_defines_is_name_error_unless_macros_may_define_it(tmp_path):
+    # ironcalc IFERROR.xlsx (Excel-saved) Sheet1!C13, C14, E20; formulas/test.xlsx CORE!O23
+    def build(wb):
+        ws = wb.active
+        ws["A1"], ws["A2"] = 1, 2
+        ws["B1"] = '=IFERROR(SUMM(A1:A2),"masked!")'
+        ws["B2"] = '=_xlfn.IFNA(SUMM(A1:A2),"hidden")'
+        ws["B3"] = "=XYZ(1)"
+        ws["B4"] = "=IFERROR(CUBEVALUE(1),0)"  # Excel's own, not computed here: left
+
+    result = _run(tmp_path, build)
+    assert [result.value("Sheet", f"B{r}") for r in range(1, 4)] == [
+        "masked!", "#NAME?", "#NAME?"]
+    assert [cell for _, cell, _ in result.skipped] == ["B4"]
+
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "case.xlsx", "a") as archive:
+        archive.writestr("xl/vbaProject.bin", b"")  # a workbook with macros
+    kept = recalc(tmp_path / "case.xlsx")
+    assert sorted(cell for _, cell, _ in kept.skipped) == ["B1", "B2", "B3", "B4"]
+
+
+def test_range_operator_after_offset_quoted_sheet_names_and_fractional_sizes(tmp_path):
+    # ironcalc range_operator.xlsx Sheet2!A2, quotes.xlsx Sheet1!C8,
+    # ROW_COLUM.xlsx OFFSET!K46, K47, K48 (all Excel-saved)
+    def build(wb):
+        ws = wb.active
+        for r in range(1, 5):
+            ws[f"A{r}"], ws[f"B{r}"] = r, r * 10
+        ws["D1"] = "=SUM(OFFSET(A1,1,1):B3)"  # B2:B3
+        ws["D2"] = "=SUM(OFFSET(A1,0,0,4,0.9))"  # a fraction of a column is one column
+        ws["D3"] = "=SUM(OFFSET(A1,0,0,4,1.99))"  # truncated
+        ws["D4"] = "=SUM(OFFSET(A1,0,0,4,0))"
+        ws["D5"] = "='Third ''Sheet'' (3)'!B3/100"
+        other = wb.create_sheet("Third 'Sheet' (3)")
+        other["B3"] = 2500
+
+    result = _run(tmp_path, build)
+    assert [result.value("Sheet", f"D{r}") for r in range(1, 6)] == [
+        50.0, 10.0, 10.0, "#REF!", 25.0]

@@ -132,6 +132,12 @@ CASES: list[tuple[str, Any]] = [
     ('=INDEX({1,2;3,4},2,0)', [[3.0, 4.0]]),
     ('=INDEX({1,2,3},2)', 2.0),
     ('=INDEX({1,2;3,4},3,1)', "#REF!"),
+    # an array of indexes, even of one, gives one value per index (formulas/test.xlsx
+    # LOOKUP!AN54:AO54 and AO52:AP53); an array constant with only a row gives that row
+    # (LOOKUP!AM52:AN52)
+    ('=INDEX({2,3;4,5},{1})', 2.0),
+    ('=INDEX({2,3;4,5},{1,2})', [[2.0, 4.0]]),
+    ('=INDEX({2,3;4,5},2)', [[4.0, 5.0]]),
     ('=CHOOSE(2,"a","b","c")', "b"),
     ('=CHOOSE(4,"a","b","c")', "#VALUE!"),
     ('=CHOOSE({1,2},"a","b")', [["a", "b"]]),

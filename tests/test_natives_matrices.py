@@ -12,6 +12,11 @@ from tests.excel_formula import excel
     ("=_xlfn.MUNIT(2)", [[1.0, 0.0], [0.0, 1.0]]),
     ("=_xlfn.MUNIT(2)*3", [[3.0, 0.0], [0.0, 3.0]]),
     ("=_xlfn.MUNIT(0)", "#VALUE!"),
+    # over an array of sizes, each element is its matrix's top-left or the size's error
+    # (formulas/test.xlsx CORE!P31 and Q32, MATH & TRIG!AH47:AW47)
+    ("=SUM(_xlfn.MUNIT({1,2;3,4;7,8}))", 6.0),
+    ("=SUM(_xlfn.MUNIT({1,#NUM!;3,4;7,8}))", "#NUM!"),
+    ('=_xlfn.MUNIT({0,2,"a",#N/A})', [["#VALUE!", 1.0, "#VALUE!", "#N/A"]]),
     ("=MDETERM(_xlfn.MUNIT(3)*4)", 64.0),
     ("=MDETERM({1,2;3,4})", -2.0),
     ("=MDETERM({1,2,3;4,5,6})", "#VALUE!"),

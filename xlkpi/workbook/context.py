@@ -73,6 +73,8 @@ class Context:
     spill: Callable[[str, int, int], Rect | None] = lambda sheet, row, col: None
     #: why a row is hidden: "filtered" (by an AutoFilter), "hidden" (by hand) or None
     hidden: Callable[[str, int], str | None] = lambda sheet, row: None
+    #: the workbook holds macros, which may define functions the engine does not know
+    macros: bool = False
 
 
 _CURRENT: ContextVar[Context | None] = ContextVar("xlkpi_context", default=None)

@@ -28,6 +28,7 @@ from xlkpi.workbook.excel_functions import ELEMENTWISE, EMPTY, POSITIONAL, fille
 from xlkpi.workbook.grid import Grid, to_python
 from xlkpi.workbook.package import Package
 from xlkpi.workbook.references import MAX_COL, MAX_ROW, Rect, Reference, parse_range, shift_formula
+from xlkpi.workbook.rewriting import quote_sheet
 from xlkpi.workbook.structure import Structure
 
 __all__ = ["Evaluation", "evaluate"]
@@ -90,9 +91,12 @@ class _Engine:
             # no array formula there: Excel's #REF! (a sheet no grid has reads as #REF!)
             return spill or Rect("#REF!", anchor.row1, anchor.col1, anchor.row1, anchor.col1)
         rect = parse_range(name, sheet)
-        if rect is None and "!" in name and not name.startswith("'"):
-            where, _, cells = name.rpartition("!")  # formulas drops quotes: 123!B2
-            rect = parse_range(f"'{where}'!{cells}", sheet)
+        if rect is None and "!" in name:
+            # formulas drops the quotes (123!B2) or undoes the doubled quotes inside
+            # them ('Third 'Sheet' (3)'!B3)
+            quoted = name.startswith("'") and "'!" in name
+            where, _, cells = name[1:].rpartition("'!") if quoted else name.rpartition("!")
+            rect = parse_range(f"{quote_sheet(where)}!{cells}", sheet)
         if rect is None:
             target = self.structure.name(name, self.names.get(sheet, sheet))
             if target is not None:
@@ -131,7 +135,8 @@ class _Engine:
     def context(self, output: Rect, array: bool) -> Context:
         return Context(output, array, self.read_now, [s.name for s in self.package.sheets],
                        lambda name: self.structure.name(name, self.names[output.sheet]),
-                       self.formula_at, self.spill_at, self.structure.hidden)
+                       self.formula_at, self.spill_at, self.structure.hidden,
+                       self.structure.macros)
 
     def spill_at(self, sheet: str, row: int, col: int) -> Rect | None:
         for row1, _row2, i in self.pending.get((sheet.upper(), col), ()):

@@ -12,12 +12,16 @@ from collections.abc import Callable
 from xlkpi.workbook.references import col_letters, parse_range
 
 __all__ = [
+    "A1_RANGE",
     "CALL",
+    "RANGE_AFTER_CALL",
     "constant_indirect",
     "intersections",
     "matching",
     "outside_strings",
     "quote_sheet",
+    "range_after_call",
+    "shared_cells",
     "split_args",
     "unquote_sheet",
 ]
@@ -60,9 +64,10 @@ def split_args(text: str) -> list[str]:
     return pieces
 
 
-_A1_RANGE = (r"(?:'(?:[^']|'')+'!|[A-Za-z_][\w.]*!)?\$?[A-Za-z]{1,3}\$?\d+"
+#: A written range (``B2``, ``$B$2:C4``, ``'Jan 1'!B2``) as a pattern.
+A1_RANGE = (r"(?:'(?:[^']|'')+'!|[A-Za-z_][\w.]*!)?\$?[A-Za-z]{1,3}\$?\d+"
              r"(?::\$?[A-Za-z]{1,3}\$?\d+)?")
-_INTERSECTION = re.compile(rf"(?<![\w.$:!'])({_A1_RANGE}) +({_A1_RANGE})(?![\w.(:!])")
+_INTERSECTION = re.compile(rf"(?<![\w.$:!'])({A1_RANGE}) +({A1_RANGE})(?![\w.(:!])")
 
 
 _CELL_A1 = r"\$?[A-Za-z]{1,3}\$?\d+"
@@ -84,24 +89,42 @@ def _chains(text: str) -> str:
     return _CHAIN.sub(span, text)
 
 
+def shared_cells(first: str, second: str) -> str | None:
+    """The cells two written ranges share, written out (``#NULL!`` when none); None when
+    either is not a range of one sheet."""
+    a, b = parse_range(first, ""), parse_range(second, "")
+    if a is None or b is None or a.sheet != b.sheet:
+        return None
+    r1, c1 = max(a.row1, b.row1), max(a.col1, b.col1)
+    r2, c2 = min(a.row2, b.row2), min(a.col2, b.col2)
+    if r1 > r2 or c1 > c2:
+        return "#NULL!"
+    where = first.rsplit("!", 1)[0] + "!" if "!" in first else ""
+    start, end = f"${col_letters(c1)}${r1}", f"${col_letters(c2)}${r2}"
+    return where + start + ("" if start == end else f":{end}")
+
+
 def intersections(text: str) -> str:
     """Excel's intersection operator between two written ranges (``B2:E5 C3:D4``) as the
     cells they share (``#NULL!`` when they share none)."""
     text = _chains(text)
 
     def shared(match: re.Match[str]) -> str:
-        a, b = parse_range(match.group(1), ""), parse_range(match.group(2), "")
-        if a is None or b is None or a.sheet != b.sheet:
-            return match.group()
-        r1, c1 = max(a.row1, b.row1), max(a.col1, b.col1)
-        r2, c2 = min(a.row2, b.row2), min(a.col2, b.col2)
-        if r1 > r2 or c1 > c2:
-            return "#NULL!"
-        where = match.group(1).rsplit("!", 1)[0] + "!" if "!" in match.group(1) else ""
-        first, last = f"${col_letters(c1)}${r1}", f"${col_letters(c2)}${r2}"
-        return where + first + ("" if first == last else f":{last}")
+        found = shared_cells(match.group(1), match.group(2))
+        return match.group() if found is None else found
 
     return _INTERSECTION.sub(shared, text)
+
+
+#: A written range right after the range operator that follows a function's result.
+RANGE_AFTER_CALL = re.compile(rf"\)\s*:\s*({A1_RANGE})(?![\w.(:!])")
+
+
+def range_after_call(text: str) -> str:
+    """The range operator from a function's result to a written range
+    (``OFFSET(A1,1,1):B3``), which the ``formulas`` parser reads as a range ``:B3``, with
+    the range in parentheses (``OFFSET(A1,1,1):(B3)``), which it reads as the operator."""
+    return RANGE_AFTER_CALL.sub(r"):(\1)", text)
 
 
 def quote_sheet(sheet: str) -> str:

@@ -26,14 +26,17 @@ from defusedxml import ElementTree as DefusedElementTree
 from xlkpi.workbook.references import col_letters, parse_range
 from xlkpi.workbook.rewriting import (
     CALL,
+    RANGE_AFTER_CALL,
     constant_indirect,
     intersections,
     matching,
     outside_strings,
     quote_sheet,
+    range_after_call,
     split_args,
     unquote_sheet,
 )
+from xlkpi.workbook.unions import UNION, unions
 
 __all__ = ["Structure", "Table"]
 
@@ -48,8 +51,8 @@ _HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\b(?=[^>]*\bhidden=\"(?:1|true)\")[^>]*
 _AUTOFILTER = re.compile(
     rb"<(?:\w+:)?autoFilter\b[^>]*?\bref=\"\$?[A-Z]+\$?(\d+):\$?[A-Z]+\$?(\d+)\"")
 #: What any rewrite needs to see in a formula (empty parentheses, a bracket, a sheet
-#: name, a space).
-_SPECIAL = re.compile(r"\(\s*\)|[\[! \r\n]|\(\"")
+#: name, a space, a union, a range after a function's result).
+_SPECIAL = re.compile(r"\(\s*\)|[\[! \r\n]|\(\"|\)\s*:|" + UNION.pattern)
 #: Functions that, given no argument, mean the formula's own cell.
 _OWN_CELL = re.compile(r"(?<![\w.])((?:_xlfn\.)?(?:ROW|COLUMN|SHEET))\(\s*\)", re.IGNORECASE)
 _SPECIALS = ("#all", "#data", "#headers", "#totals", "#this row")
@@ -89,6 +92,8 @@ class Structure:
     hidden_rows: dict[str, dict[int, str]] = field(default_factory=dict)
     #: (rounds, largest change) when the workbook turns on iterative calculation
     iteration: tuple[int, float] | None = None
+    #: the workbook holds macros (a VBA project), which may define functions of their own
+    macros: bool = False
 
     def hidden(self, sheet: str, row: int) -> str | None:
         """Why a row is hidden: "filtered" (inside an AutoFilter), "hidden", or None."""
@@ -101,6 +106,7 @@ class Structure:
         workbook = DefusedElementTree.fromstring(parts[package.workbook_part])  # type: ignore
         order = [node.get("name", "") for node in workbook.iter(f"{_MAIN}sheet")]
         structure = cls(order)
+        structure.macros = any(part.endswith("vbaProject.bin") for part in parts)
         for node in workbook.iter(f"{_MAIN}calcPr"):
             if node.get("iterate") in ("1", "true"):
                 structure.iteration = (int(node.get("iterateCount", "100")),
@@ -162,6 +168,10 @@ class Structure:
             formula = outside_strings(formula, lambda t: self._tables_a1(t, sheet, row, col))
         if ":" in formula and "!" in formula:
             formula = outside_strings(formula, self._three_d)
+        if ":" in formula and RANGE_AFTER_CALL.search(formula):
+            formula = outside_strings(formula, range_after_call)
+        if "," in formula and UNION.search(formula):
+            formula = outside_strings(formula, unions)
         if " " in formula:
             formula = outside_strings(formula, intersections)
         if self.names or self.scoped:

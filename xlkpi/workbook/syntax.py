@@ -11,6 +11,11 @@
 - The range operator between references that functions return
   (``OFFSET(A1,1,1):OFFSET(A1,6,1)``, ``INDIRECT("B2"):INDIRECT("B6")``) gives the cells
   from the first to the last, read through the engine.
+- A function that is not Excel's and that nothing defines (``=IFERROR(SUMM(A1:A4),"x")``)
+  raised an error that stopped the whole formula; Excel gives #NAME? there (and IFERROR
+  catches it). In a workbook with macros, which may define it, the cell is still left
+  unevaluated. Excel's own functions that the engine lacks are left unevaluated too:
+  ``_xlfn.`` names, the 2007 function list, ``_xll.`` add-in functions.
 """
 
 from __future__ import annotations
@@ -67,6 +72,7 @@ def patch_parser() -> None:
                                  max(a.row2, b.row2), max(a.col2, b.col2)))
 
     OPERATORS[":"] = span
+    _patch_unknown_functions()
     from formulas.tokens.operand import Empty
 
     Empty.compile = staticmethod(lambda: None)
@@ -74,3 +80,38 @@ def patch_parser() -> None:
     OperatorToken.process = process
     Operator.compile = compile
     _PATCHED = True
+
+
+def _unknown_function(*args: Any) -> Any:
+    from xlkpi.workbook.context import current
+    from xlkpi.workbook.excel_functions import xl_error
+
+    context = current()
+    if context is not None and context.macros:
+        raise NotImplementedError("a function the workbook's macros may define")
+    return xl_error("#NAME?")
+
+
+def _is_excels(name: str) -> bool:
+    """True for a function Excel knows (or an add-in's), by how the name is written."""
+    from openpyxl.utils import FORMULAE
+
+    upper = name.upper()
+    if upper.startswith(("_XLFN.", "_XLWS.", "_XLL.")):
+        return True
+    return upper in FORMULAE
+
+
+def _patch_unknown_functions() -> None:
+    from formulas.functions import get_functions
+    from formulas.tokens.function import Function
+
+    original = Function.compile
+
+    def compile(self: Any) -> Any:
+        if not self.attr.get("func_token") and not _is_excels(self.name) \
+                and self.name.upper() not in get_functions():
+            return _unknown_function
+        return original(self)
+
+    Function.compile = compile

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from formulas.tokens.operand import XlError
 
+from xlkpi.workbook.context import range_array
 from xlkpi.workbook.natives.base import (
     EMPTY,
     ExcelValueError,
@@ -33,6 +34,7 @@ from xlkpi.workbook.natives.searching import (
     lift,
     single,
 )
+from xlkpi.workbook.references import Rect
 
 __all__ = ["FUNCTIONS"]
 
@@ -177,8 +179,13 @@ def _lookup(target: Any, lookup: Any, result: Any = None) -> Any:
 @guarded
 def _index(array: Any, row: Any = None, column: Any = None, area: Any = None) -> Any:
     """The element at (row, column); row 0 is the whole column, column 0 the whole row.
-    A one-row array takes a single number as the column."""
+    A one-row array takes a single number as the column. A range of several rows and
+    columns with only a row number is #REF! (an array constant gives that row). An
+    array of indexes, even {1}, gives one value per index (a whole row's first); a
+    whole row or column of a range is still that reference (a cell formula meets its
+    own row of it)."""
     grid = as_grid(array)
+    rect = getattr(array, "rect", None)
     if area is not None and area is not EMPTY and int_arg(area, 1) != 1:
         return xl_error("#REF!")
 
@@ -189,13 +196,26 @@ def _index(array: Any, row: Any = None, column: Any = None, area: Any = None) ->
             r, c = (1 if r else 0), r
         if r < 0 or c < 0:
             return xl_error("#VALUE!")
+        if column_ is None and rect is not None and min(grid.shape) > 1:
+            return xl_error("#REF!")
         if r > grid.shape[0] or c > grid.shape[1]:
             return xl_error("#REF!")
         part = grid[slice(r - 1, r) if r else slice(None),
                     slice(c - 1, c) if c else slice(None)]
-        return part[0, 0] if part.size == 1 else array_result(part)
+        if part.size == 1:
+            return part[0, 0]
+        if rect is not None:
+            return range_array(part, Rect(rect.sheet, rect.row1 + max(r - 1, 0),
+                                          rect.col1 + max(c - 1, 0),
+                                          rect.row1 + (r - 1 if r else grid.shape[0] - 1),
+                                          rect.col1 + (c - 1 if c else grid.shape[1] - 1)))
+        return array_result(part)
 
-    return lift(one, row, column)
+    result = lift(one, row, column)
+    if any(isinstance(a, np.ndarray) and a.size == 1 and getattr(a, "rect", None) is None
+           for a in (row, column)):
+        return single(result)  # an array of one index is still lifted: one value
+    return result
 
 
 @guarded

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from xlkpi.workbook.natives.base import array_result, fail, integer, is_error, scalar, xl_error
+from xlkpi.workbook.natives.searching import lift
 
 __all__ = ["FUNCTIONS"]
 
@@ -42,7 +43,12 @@ def _guard(function: Callable[..., Any]) -> Callable[..., Any]:
 
 @_guard
 def _munit(size: Any) -> Any:
-    """MUNIT(n): the n-by-n identity matrix."""
+    """MUNIT(n): the n-by-n identity matrix. Over an array of sizes, element by element,
+    each element the top-left of its matrix (1) or the size's error, as Excel."""
+    if isinstance(size, np.ndarray) and size.size > 1:
+        return lift(_munit, size)
+    if is_error(scalar(size)):
+        raise fail(str(scalar(size)))
     n = integer(scalar(size))
     if n < 1:
         raise fail("#VALUE!")

@@ -110,8 +110,8 @@ def _offset(ref: Any, rows: Any, cols: Any, height: Any = None, width: Any = Non
         return xl_error("#VALUE!")
     try:
         down, right = integer(scalar(rows)), integer(scalar(cols))
-        tall = rect.shape[0] if _omitted(height) else integer(scalar(height))
-        wide = rect.shape[1] if _omitted(width) else integer(scalar(width))
+        tall = rect.shape[0] if _omitted(height) else _size(scalar(height))
+        wide = rect.shape[1] if _omitted(width) else _size(scalar(width))
     except Exception as err:  # an error or text argument
         code = getattr(err, "code", "#VALUE!")
         return xl_error(code)
@@ -122,6 +122,16 @@ def _offset(ref: Any, rows: Any, cols: Any, height: Any = None, width: Any = Non
     row1, row2 = sorted((row1, row2))
     col1, col2 = sorted((col1, col2))
     return _read(Rect(rect.sheet, row1, col1, row2, col2))
+
+
+def _size(value: Any) -> int:
+    """OFFSET's height or width: truncated, but a fraction of a cell is one cell (Excel:
+    ``OFFSET(W39,2,2,3,0.9)`` is one column wide and ``OFFSET(W39,2,2,3,0)`` is #REF!)."""
+    size = integer(value)
+    if size == 0 and isinstance(value, int | float) and not isinstance(value, bool) \
+            and value != 0:
+        return 1 if value > 0 else -1
+    return size
 
 
 def _omitted(value: Any) -> bool:
