@@ -161,7 +161,8 @@ def _syntax_error(name: str, err: etree.XMLSyntaxError) -> KpiError:
                      "Extra content", "Document is empty"))
     why = ("ends before the XML is complete (truncated?)" if truncated
            else "is not well-formed XML")
-    line = err.lineno or next((entry.line for entry in err.error_log if entry.line), 0)
+    line = err.lineno or next((entry.line for entry in reversed(err.error_log) if entry.line),
+                              0)
     where = f"{name}, line {line}" if line else name
     return KpiError(f"{where}: {why}; cannot read it as a CIN census")
 
@@ -215,6 +216,7 @@ def _collect(path: Path, namespace: str) -> tuple[rules.Raw, tuple[str, ...]]:
         proportional to records, not to characters)."""
         return distinct.setdefault(text, text)
 
+    etree.clear_error_log()  # the log is per thread: earlier files' errors must not show
     context = etree.iterparse(str(path), events=("end",), tag=(q["Header"], q["Child"]),
                               **_SAFE)
     try:
