@@ -16,6 +16,21 @@ import pytest
 from tests.excel_formula import excel
 
 TEXT_FORMAT = [
+    # time text read as a number, only one part past its range (pycel/fixtures/text.xlsx,
+    # sheet TextDates, column C)
+    ('=TEXT("23:99","#.#####")', "1.02708"),  # C32: minutes past 59
+    ('=TEXT("24:99","#.#####")', "24:99"),  # C33: hours and minutes past: text
+    ('=TEXT("60:99","#.#####")', "60:99"),  # C31
+    ('=TEXT("23:9999","#.#####")', "7.90208"),  # C34
+    ('=TEXT("23:10000","#.#####")', "23:10000"),  # C35: past 9999
+    ('=TEXT("0:0:9999","#.#####")', ".11573"),  # C36
+    ('=TEXT("23:59:9999","#.#####")', "1.11503"),  # C38
+    ('=TEXT("23:60:9999","#.#####")', "23:60:9999"),  # C39
+    ('=TEXT("59:9999.0","#.#####")', ".1567"),  # C40: minutes and seconds
+    ('=TEXT("23:59.012345","#.#######")', ".0166552"),  # C42
+    ('=TEXT("60:9999.012345","#.########")', "60:9999.012345"),  # C44
+    ('=TEXT("23:59.","#.###########")', ".99930555556"),  # C47: hours and minutes
+    ('=TEXT("23.:59","#.###########")', "23.:59"),  # C48
     # ironcalc/calc_tests/TEXT/TEXT.xlsx, sheet NUMBERS (value in column A, format in row 2)
     ('=TEXT(-1/3,"0")', "0"),  # B7: a negative that rounds to 0 shows no minus sign
     ('=TEXT(-0.4,"0")', "0"),  # same rule as B7 (the user's report)

@@ -361,6 +361,7 @@ def register(natives: bool = True) -> None:
     if not natives:
         return
     from xlkpi.workbook.criteria import FUNCTIONS as CONDITIONAL
+    from xlkpi.workbook.lambdas import FUNCTIONS as LAMBDAS
     from xlkpi.workbook.natives import natives
 
     natives_table: dict[str, Callable[..., Any]] = {
@@ -371,6 +372,7 @@ def register(natives: bool = True) -> None:
         "EDATE": _edate,
         "DATEDIF": _datedif,
         **CONDITIONAL,
+        **LAMBDAS,
         **natives(),
     }
     natives_table["ARRAY"] = _array_constant

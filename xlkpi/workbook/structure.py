@@ -23,6 +23,7 @@ from xml.etree import ElementTree
 
 from defusedxml import ElementTree as DefusedElementTree
 
+from xlkpi.workbook.lambdas import IMMEDIATE, as_let, immediate_calls
 from xlkpi.workbook.references import col_letters, parse_range
 from xlkpi.workbook.rewriting import (
     CALL,
@@ -51,8 +52,8 @@ _HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\b(?=[^>]*\bhidden=\"(?:1|true)\")[^>]*
 _AUTOFILTER = re.compile(
     rb"<(?:\w+:)?autoFilter\b[^>]*?\bref=\"\$?[A-Z]+\$?(\d+):\$?[A-Z]+\$?(\d+)\"")
 #: What any rewrite needs to see in a formula (empty parentheses, a bracket, a sheet
-#: name, a space, a union, a range after a function's result).
-_SPECIAL = re.compile(r"\(\s*\)|[\[! \r\n]|\(\"|\)\s*:|" + UNION.pattern)
+#: name, a space, a union, a range after a function's result, a call of a LAMBDA).
+_SPECIAL = re.compile(r"\(\s*\)|[\[! \r\n]|\(\"|\)\s*:|\)\(|" + UNION.pattern)
 #: Functions that, given no argument, mean the formula's own cell.
 _OWN_CELL = re.compile(r"(?<![\w.])((?:_xlfn\.)?(?:ROW|COLUMN|SHEET))\(\s*\)", re.IGNORECASE)
 _SPECIALS = ("#all", "#data", "#headers", "#totals", "#this row")
@@ -174,6 +175,8 @@ class Structure:
             formula = outside_strings(formula, unions)
         if " " in formula:
             formula = outside_strings(formula, intersections)
+        if ")(" in formula and IMMEDIATE.search(formula):
+            formula = immediate_calls(formula)
         if self.names or self.scoped:
             if "(" in formula:
                 formula = self._lambda_calls(formula, sheet)
@@ -235,7 +238,7 @@ class Structure:
 
     def _lambda_calls(self, text: str, sheet: str) -> str:
         """``MYFUNC(a, b)``, a name defined as ``LAMBDA(x, y, body)``, becomes
-        ``LET(x, a, y, b, body)``."""
+        ``LET(x, a, y, b, body)`` (see :mod:`xlkpi.workbook.lambdas`)."""
         out, at = [], 0
         for match in CALL.finditer(text):
             if match.start() < at:
@@ -251,16 +254,13 @@ class Structure:
             lam_close = matching(body, lam.end() - 1)
             if close is None or lam_close is None:
                 continue
-            params = split_args(body[lam.end(): lam_close])
             inside = text[match.end(): close]
-            args = split_args(inside) if inside.strip() else []
-            if len(args) > len(params) - 1:
+            let = as_let(split_args(body[lam.end(): lam_close]),
+                         split_args(inside) if inside.strip() else [])
+            if let is None:
                 continue
-            pairs = [f"{p},({a})" for p, a in zip(params[:-1], args, strict=False)]
-            pairs += [f"{p},#N/A" for p in params[len(args): -1]]
             out.append(text[at: match.start()])
-            out.append(f"_xlfn.LET({','.join(pairs)},{params[-1]})" if pairs
-                       else f"({params[-1]})")
+            out.append(let)
             at = close + 1
         out.append(text[at:])
         return "".join(out)

@@ -14,8 +14,8 @@
 - A function that is not Excel's and that nothing defines (``=IFERROR(SUMM(A1:A4),"x")``)
   raised an error that stopped the whole formula; Excel gives #NAME? there (and IFERROR
   catches it). In a workbook with macros, which may define it, the cell is still left
-  unevaluated. Excel's own functions that the engine lacks are left unevaluated too:
-  ``_xlfn.`` names, the 2007 function list, ``_xll.`` add-in functions.
+  unevaluated. Excel's own functions that the engine lacks are left unevaluated too
+  (:mod:`xlkpi.workbook.function_names`), and so are ``_xll.`` add-in functions.
 """
 
 from __future__ import annotations
@@ -82,36 +82,31 @@ def patch_parser() -> None:
     _PATCHED = True
 
 
-def _unknown_function(*args: Any) -> Any:
-    from xlkpi.workbook.context import current
-    from xlkpi.workbook.excel_functions import xl_error
+def _unknown_function(name: str) -> Any:
+    def call(*args: Any) -> Any:
+        from xlkpi.workbook.context import current
+        from xlkpi.workbook.excel_functions import xl_error
 
-    context = current()
-    if context is not None and context.macros:
-        raise NotImplementedError("a function the workbook's macros may define")
-    return xl_error("#NAME?")
+        context = current()
+        if context is not None and (context.macros or context.name(name) is not None):
+            raise NotImplementedError(f"{name}: a function the workbook may define")
+        return xl_error("#NAME?")
 
-
-def _is_excels(name: str) -> bool:
-    """True for a function Excel knows (or an add-in's), by how the name is written."""
-    from openpyxl.utils import FORMULAE
-
-    upper = name.upper()
-    if upper.startswith(("_XLFN.", "_XLWS.", "_XLL.")):
-        return True
-    return upper in FORMULAE
+    return call
 
 
 def _patch_unknown_functions() -> None:
     from formulas.functions import get_functions
     from formulas.tokens.function import Function
 
+    from xlkpi.workbook.function_names import is_excels
+
     original = Function.compile
 
     def compile(self: Any) -> Any:
-        if not self.attr.get("func_token") and not _is_excels(self.name) \
+        if not self.attr.get("func_token") and not is_excels(self.name) \
                 and self.name.upper() not in get_functions():
-            return _unknown_function
+            return _unknown_function(self.name)
         return original(self)
 
     Function.compile = compile

@@ -22,8 +22,14 @@ _EPOCH = dt.date(1899, 12, 30)
 _MARCH_1900 = dt.date(1900, 3, 1)
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-_TIME = re.compile(r"(\d{1,2})(?::(\d{1,2})(?::(\d{1,2}(?:\.\d+)?))?\s*([AaPp][Mm])?"
-                   r"|\s*([AaPp][Mm]))$")
+#: A time written as text: h:m, h:m:s (either with AM/PM), m:s.f or an hour with AM/PM;
+#: spaces allowed around the colons, the last part may be left empty ("10:").
+_TIME = re.compile(r"(?<![\d.])(\d+)(?:\s*:\s*(\d*)(?:\s*:\s*(\d*))?(\.\d*)?"
+                   r"\s*(?:([AaPp])[Mm]?)?|\s*([AaPp])[Mm]?)$")
+#: The largest number any part of a written time may hold.
+_PART_LIMIT = 9999
+#: Each part's normal range (hours, minutes, seconds): past it only one part may go.
+_NORMAL = (24, 60, 60)
 
 
 def serial(day: dt.date) -> float:
@@ -79,16 +85,49 @@ def _date(text: str) -> float | None:
 
 
 def _time(text: str) -> float | None:
+    """Time text as a fraction of a day, by Excel's rules: parts of at most 9999 (a part
+    starting with 0 at most two digits), and only one part past its normal range
+    ("23:99" and "0:0:9999" are times, "24:99" and "23:60:99" text); with AM/PM the
+    hour is 0-12 and nothing may pass its range. Two parts are hours and minutes
+    ("23:59", "23:59."), or minutes and seconds when the seconds have decimals
+    ("59:9999.5")."""
     match = _TIME.match(text.strip())
-    if not match:
+    if not match or match.group(1) is None:
         return None
-    hours, minutes = int(match.group(1)), int(match.group(2) or 0)
-    seconds = float(match.group(3) or 0)
-    meridian = (match.group(4) or match.group(5) or "").upper()
-    if meridian:
-        if not 1 <= hours <= 12:
+    first, second, third, decimals, meridian = match.group(1, 2, 3, 4, 5)
+    if second is None:  # "4 PM"
+        hour = int(first)
+        if hour > 12:
             return None
-        hours = hours % 12 + (12 if meridian == "PM" else 0)
+        return (hour % 12 + (12 if match.group(6).upper() == "P" else 0)) / 24
+    parts = [first, second] + ([] if third is None else [third])
+    if any(len(p) > 2 and p.startswith("0") for p in parts) or (third is not None
+                                                              and not second):
+        return None
+    values = [int(p) if p else 0 for p in parts]
+    if any(v > _PART_LIMIT for v in values):
+        return None
+    fraction = float(decimals) if decimals and len(decimals) > 1 else 0.0
+    if third is None and decimals and len(decimals) > 1:  # m:s.f
+        if meridian or not second:
+            return None
+        minutes, seconds = values
+        if minutes >= 60 and seconds >= 60:
+            return None
+        return (minutes * 60 + seconds + fraction) / 86400
+    if decimals and len(decimals) > 1 and not third:
+        return None
+    limits = _NORMAL[: len(values)]
+    over = sum(v >= limit for v, limit in zip(values, limits, strict=True))
+    if meridian:
+        if values[0] > 12 or any(v >= limit for v, limit in zip(values[1:], limits[1:],
+                                                                strict=True)):
+            return None
+        values[0] = values[0] % 12 + (12 if meridian.upper() == "P" else 0)
+    elif over > 1:
+        return None
+    hours, minutes = values[0], values[1]
+    seconds = (values[2] if len(values) > 2 else 0) + fraction
     return (hours * 3600 + minutes * 60 + seconds) / 86400
 
 
