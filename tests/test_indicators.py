@@ -482,3 +482,25 @@ def test_command_with_visits_and_reviews(tmp_path: Path) -> None:
     assert "no assessments, contacts, cp_visits," in " ".join(without.output.split())
     bad = runner.invoke(app, [*base, "--visit-days", "-1"])
     assert bad.exit_code == 2 and not out.with_name("x").exists()
+
+
+@pytest.mark.parametrize(("period", "expected"), [
+    # referrals dated 2023-03-31, 2023-04-01, 2023-09-15, 2024-02-29, 2024-03-01
+    ("month", [0, 0, 0, 0, 1, 1]),                  # Oct-23 .. Mar-24 each month alone
+    ("rolling12", [3, 3, 3, 3, 4, 4]),              # 2023-03-31 leaves in March 2024
+    ("fytd", [2, 2, 2, 2, 3, 4]),                   # April 2023 on, the year not restarting
+])
+def test_event_counts_summed_over_rolling_12_months_and_the_financial_year(
+        tmp_path: Path, period: str, expected: list[int]) -> None:
+    from xlkpi.indicators import Indicator, read_extract
+    from xlkpi.indicators.engine import _counts, periods_ending
+
+    _write(tmp_path, "referrals.csv", "child_id,referral_date\nA,2023-03-31\nB,2023-04-01\n"
+           "C,2023-09-15\nD,2024-02-29\nE,2024-03-01\n")
+    ind = Indicator("T", "test", "referrals", "event_rate", "referral_date", unit="count",
+                    period=period)
+    periods = periods_ending(np.datetime64("2024-03", "M"), 6)
+    extract = read_extract(tmp_path)
+    num, _den = _counts(ind, extract, periods, Settings(np.datetime64("2024-03", "M"), 6),
+                       np.zeros(5, dtype=np.int64), 1)
+    assert num[0].tolist() == expected

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from xlkpi.indicators.definitions import INDICATORS, KINDS, SOURCES, Indicator, Source
-from xlkpi.indicators.engine import ALL, COLUMNS, Settings, compute, periods_ending
+from xlkpi.indicators.definitions import INDICATORS, SOURCES, Indicator, Source
+from xlkpi.indicators.engine import ALL, COLUMNS, KINDS, Settings, compute, periods_ending
 from xlkpi.indicators.loader import Extract, Table, read_table
 from xlkpi.indicators.sources import Combined, read_extract, read_sources
 from xlkpi.indicators.tables import BREAKDOWNS

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["INDICATORS", "KINDS", "SHORT_HISTORY", "SOURCES", "Indicator", "Source"]
+__all__ = ["INDICATORS", "PERIODS", "SHORT_HISTORY", "SOURCES", "UNITS", "Indicator", "Source"]
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,13 @@ class Indicator:
     limit: int | None = None
     #: calendar-month window (``repeat``, ``lasting``); ``None`` for "ever"
     months: int | None = None
-    #: per 10,000 of the population (rates) rather than a fraction
-    per_population: bool = False
+    #: ``share`` (numerator / denominator), ``rate`` (per 10,000 of the population),
+    #: ``count`` (the numerator) or ``days`` (average days: total / count); see UNITS
+    unit: str = "share"
+    #: the window each month's figure covers; see PERIODS
+    period: str = "month"
+    #: which way is good: ``high``, ``low`` or ``""`` (information only)
+    polarity: str = ""
     reference: str = ""
     #: a second extract file the indicator also reads (``visited``, ``reviewed``)
     secondary: str = ""
@@ -101,24 +106,28 @@ class Indicator:
     timescales: tuple[str, ...] = ()
 
     @property
+    def per_population(self) -> bool:
+        """A rate per 10,000 of the population rather than a share."""
+        return self.unit == "rate"
+
+    @property
     def files(self) -> tuple[str, ...]:
         """Every normalised table the indicator reads."""
         return (self.source, self.secondary) if self.secondary else (self.source,)
 
 
-#: What each kind means, for help text and the README.
-KINDS: dict[str, str] = {
-    "repeat": "share of events in the month with an earlier event of the same child in window",
-    "timely": "share of events completed in the month within a working-day limit",
-    "lasting": "share of episodes ended in the month that lasted at least N months",
-    "snapshot_rate": "distinct children open at month end per 10,000 of the population",
-    "overdue_open": "share of items open at month end past a working-day limit",
-    "event_rate": "events started in the month per 10,000 of the population",
-    "progressed": "share of events in the month that progressed to the next stage",
-    "frequent": "share of children open at month end with N or more episodes in the window",
-    "visited": "share of children open at month end seen within N working days (or not yet due)",
-    "reviewed": "share of children open at month end, a review due, with every due review on "
-                "time",
+#: What each unit gives as ``value``.
+UNITS: dict[str, str] = {
+    "share": "numerator / denominator (0.43 for 43%)",
+    "rate": "numerator per 10,000 of the population (the denominator column)",
+    "count": "the numerator",
+    "days": "average days: total days (numerator) / records (denominator)",
+}
+#: What each period covers, for the month it is reported in.
+PERIODS: dict[str, str] = {
+    "month": "events in the calendar month, or the position at its last day",
+    "rolling12": "events in the 12 months to the month's end",
+    "fytd": "events in the financial year (from April) to the month's end",
 }
 
 #: Returns whose tables hold too little history for some kinds, which are then not
@@ -129,9 +138,6 @@ KINDS: dict[str, str] = {
 #: comes from one return.)
 SHORT_HISTORY: dict[str, tuple[str, ...]] = {"Annex A": ("repeat", "visited", "reviewed")}
 
-_CIN = "DfE Children in Need census"
-_WT = "Working Together to Safeguard Children (DfE)"
-_CLA = "DfE SSDA903 looked-after children return"
 
 #: The normalised tables, keyed by name; every return reader produces some of them.
 SOURCES: dict[str, Source] = {
@@ -156,76 +162,27 @@ SOURCES: dict[str, Source] = {
     )
 }
 
+
+def _catalogue() -> dict[str, Indicator]:
+    """Every ``catalogue_*`` module's indicators, by module ``ORDER`` then as declared."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    modules = [importlib.import_module(f"xlkpi.indicators.{m.name}")
+               for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+               if m.name.startswith("catalogue_")]
+    found: dict[str, Indicator] = {}
+    for module in sorted(modules, key=lambda m: m.ORDER):
+        for ind in module.INDICATORS:
+            if ind.code in found:
+                raise ValueError(f"indicator {ind.code} is declared twice")
+            if ind.unit not in UNITS or ind.period not in PERIODS:
+                raise ValueError(f"indicator {ind.code}: unit {ind.unit!r} or period "
+                                 f"{ind.period!r} is not known")
+            found[ind.code] = ind
+    return found
+
+
 #: The indicator catalogue, in reporting order.
-INDICATORS: dict[str, Indicator] = {
-    i.code: i
-    for i in (
-        Indicator("REREF12", "Re-referrals within 12 months of a previous referral",
-                  "referrals", "repeat", "referral_date", months=12,
-                  reference=f"{_CIN}: a referral within 12 months of a previous referral of "
-                  "the same child (on or after EDATE(referral, -12))"),
-        Indicator("ASSESS45", "Assessments authorised within 45 working days of referral",
-                  "assessments", "timely", "referral_date", "authorised_date", limit=45,
-                  reference=f"{_WT}: no longer than 45 working days from the point of "
-                  "referral"),
-        Indicator("ICPC15", "Initial child protection conferences within 15 working days "
-                  "of the strategy discussion", "s47", "timely", "strategy_date",
-                  "icpc_date", limit=15,
-                  reference=f"{_WT}: within 15 working days of the strategy discussion"),
-        Indicator("CPRATE", "Children subject to a child protection plan per 10,000 at "
-                  "month end", "cp_plans", "snapshot_rate", "start_date", "end_date",
-                  per_population=True,
-                  reference=f"{_CIN}: children on a plan at the reporting date, per 10,000 "
-                  "children aged under 18"),
-        Indicator("CP2YRS", "Child protection plans ended in the month that lasted two "
-                  "years or more", "cp_plans", "lasting", "start_date", "end_date",
-                  months=24,
-                  reference=f"{_CIN}: plans ceasing that lasted 2 years or more "
-                  "(end on or after EDATE(start, 24))"),
-        Indicator("CLARATE", "Children looked after per 10,000 at month end", "cla",
-                  "snapshot_rate", "start_date", "end_date", per_population=True,
-                  reference=f"{_CLA}: children looked after at the reporting date, per "
-                  "10,000 children aged under 18"),
-        Indicator("ASSESSOPEN45", "Assessments open at month end past 45 working days",
-                  "assessments", "overdue_open", "referral_date", "authorised_date",
-                  limit=45,
-                  reference=f"{_WT}: 45 working days; seed 000 reports open assessments "
-                  "out of timescale"),
-        Indicator("S47RATE", "Section 47 enquiries started in the month per 10,000",
-                  "s47", "event_rate", "strategy_date", per_population=True,
-                  reference="Children Act 1989 s.47; seeds 000 and 002 report S47 volumes; "
-                  "dated by the strategy discussion"),
-        Indicator("CPREPEAT", "Child protection plans starting in the month that are a "
-                  "second or subsequent plan", "cp_plans", "repeat", "start_date",
-                  reference=f"{_CIN}: becoming the subject of a plan for a second or "
-                  "subsequent time (ever)"),
-        Indicator("CONTACTREF", "Contacts received in the month that progressed to a "
-                  "referral", "contacts", "progressed", "contact_date", "referral_date",
-                  reference="Seed 001 code 7: contacts progressed to referral (by agency with "
-                  "a source column); dated by the contact"),
-        Indicator("CLA3PLACE", "Children looked after at month end with three or more "
-                  "placements in the last 12 months", "placements", "frequent",
-                  "start_date", "end_date", limit=3, months=12,
-                  reference=f"{_CLA}: placement stability, children looked after with three "
-                  "or more placements during the year (placements open at any time in it)"),
-        Indicator("CPVISITS", "Children on a child protection plan at month end visited "
-                  "within the visit frequency (20 working days unless set)", "cp_plans",
-                  "visited", "start_date", "end_date", secondary="cp_visits",
-                  event="visit_date", timescales=("CP_VISIT",),
-                  reference="Local practice standard (seed 003: 4-weekly, 20 working days; "
-                  "--visit-days N): children on a plan at month end (distinct) whose latest "
-                  "visit on or before month end is no more than N elapsed working days before "
-                  "it, or whose plan started fewer than N working days before it (not yet "
-                  "due)"),
-        Indicator("CLAREVIEWS", "Children looked after at month end with every review due "
-                  "held on time", "cla", "reviewed", "start_date", "end_date",
-                  secondary="cla_reviews", event="review_date",
-                  timescales=("CLA_REVIEW_FIRST", "CLA_REVIEW_SECOND", "CLA_REVIEW"),
-                  reference="Care Planning, Placement and Case Review (England) Regulations "
-                  "2010, reg. 33: children looked after at month end whose first review is "
-                  "due by then (WORKDAY(entry, 20) <= month end); in time when, in the current "
-                  "episode, the first review is held by WORKDAY(entry, 20), the second by "
-                  "EDATE(first, 3) and each later one by EDATE(previous, 6), counting each "
-                  "from the review actually held, for every review due by month end"),
-    )
-}
+INDICATORS: dict[str, Indicator] = _catalogue()
