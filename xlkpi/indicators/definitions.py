@@ -106,6 +106,16 @@ class Indicator:
     timescales: tuple[str, ...] = ()
 
     @property
+    def returns(self) -> tuple[str, ...]:
+        """The returns that hold every table the indicator reads, best first."""
+        from xlkpi.indicators.tables import TABLE_RETURNS
+
+        held = [set(TABLE_RETURNS[t]) for t in self.files]
+        order = ("CIN census", "SSDA903", "extract", "Annex A")
+        return tuple(r for r in order if all(r in h for h in held)
+                     and r not in SHORT_HISTORY_RETURNS.get(self.kind, ()))
+
+    @property
     def per_population(self) -> bool:
         """A rate per 10,000 of the population rather than a share."""
         return self.unit == "rate"
@@ -137,6 +147,10 @@ PERIODS: dict[str, str] = {
 #: wrong. (The next return present that holds the table is not substituted: a table
 #: comes from one return.)
 SHORT_HISTORY: dict[str, tuple[str, ...]] = {"Annex A": ("repeat", "visited", "reviewed")}
+#: kind -> returns it is never computed from (SHORT_HISTORY the other way round)
+SHORT_HISTORY_RETURNS: dict[str, tuple[str, ...]] = {
+    kind: tuple(r for r, kinds in SHORT_HISTORY.items() if kind in kinds)
+    for kinds in SHORT_HISTORY.values() for kind in kinds}
 
 
 #: The normalised tables, keyed by name; every return reader produces some of them.

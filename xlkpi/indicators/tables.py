@@ -21,15 +21,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["BLANK", "BREAKDOWNS", "KEYS", "KINDS", "SEX_CODES", "TABLES", "conform", "empty",
-           "merge_children"]
+__all__ = ["BLANK", "BREAKDOWNS", "KEYS", "KINDS", "SEX_CODES", "TABLES", "TABLE_RETURNS",
+           "conform", "empty", "merge_children"]
 
 KINDS = ("id", "date", "text", "bool", "int")
 
 #: table name -> {column: kind}; ``child_id`` first in every table.
 TABLES: dict[str, dict[str, str]] = {
     "children": {"child_id": "id", "birth_date": "date", "sex": "text",
-                 "death_date": "date", "uasc": "bool"},
+                 "death_date": "date", "uasc": "bool", "ethnicity": "text"},
     "contacts": {"child_id": "id", "contact_date": "date", "referral_date": "date",
                  "source": "text"},
     "referrals": {"child_id": "id", "referral_date": "date", "closure_date": "date",
@@ -102,6 +102,30 @@ SEX_CODES: dict[str, str] = {"1": "M", "m": "M", "male": "M", "2": "F", "f": "F"
                              "i": "U", "indeterminate": "U", "n": "U",
                              "not stated": "U"}
 
+#: Which returns can hold each table (the ``returns`` of an indicator are those holding
+#: all its tables).
+TABLE_RETURNS: dict[str, tuple[str, ...]] = {
+    "children": ("CIN census", "SSDA903", "Annex A"),
+    "contacts": ("Annex A", "extract"),
+    "referrals": ("CIN census", "Annex A", "extract"),
+    "assessments": ("CIN census", "Annex A", "extract"),
+    "s47": ("CIN census", "Annex A", "extract"),
+    "cin_plans": ("CIN census",),
+    "cp_plans": ("CIN census", "Annex A", "extract"),
+    "cp_reviews": ("CIN census", "Annex A"),
+    "cp_visits": ("Annex A", "extract"),
+    "cla": ("SSDA903", "Annex A", "extract"),
+    "episodes": ("SSDA903",),
+    "placements": ("SSDA903", "extract"),
+    "cla_reviews": ("SSDA903", "Annex A", "extract"),
+    "cla_visits": ("Annex A",),
+    "care_leavers": ("SSDA903", "Annex A"),
+    "health": ("SSDA903",),
+    "adoptions": ("SSDA903", "Annex A"),
+    "placed_for_adoption": ("SSDA903",),
+    "missing": ("SSDA903",),
+}
+
 #: The blank value of each kind.
 BLANK = {"id": "", "date": np.datetime64("NaT", "D"), "text": "", "bool": False, "int": -1}
 
@@ -151,8 +175,9 @@ def merge_children(frame: pd.DataFrame) -> pd.DataFrame:
     sex in :data:`SEX_CODES`' vocabulary (an unknown code is kept as given)."""
     sex = frame["sex"].astype(str).str.strip()
     frame = frame.assign(sex=sex.str.lower().map(SEX_CODES).fillna(sex))
-    firsts = frame.replace({"sex": {"": None}}).groupby("child_id", sort=False)
-    merged = firsts[["birth_date", "sex", "death_date"]].first()
+    firsts = frame.replace({"sex": {"": None}, "ethnicity": {"": None}}).groupby(
+        "child_id", sort=False)
+    merged = firsts[["birth_date", "sex", "death_date", "ethnicity"]].first()
     merged["uasc"] = firsts["uasc"].any()
-    merged["sex"] = merged["sex"].fillna("")
+    merged[["sex", "ethnicity"]] = merged[["sex", "ethnicity"]].fillna("")
     return conform("children", merged.reset_index())
