@@ -369,3 +369,52 @@ def test_range_operator_after_offset_quoted_sheet_names_and_fractional_sizes(tmp
     result = _run(tmp_path, build)
     assert [result.value("Sheet", f"D{r}") for r in range(1, 6)] == [
         50.0, 10.0, 10.0, "#REF!", 25.0]
+
+
+def test_a_lambda_called_where_it_is_written_and_its_optional_parameters(tmp_path):
+    # ironcalc LAMBDA.xlsx Sheet1!A1, A2 and ISOMITTED.xlsx Sheet1!A1, A6, A7
+    # (Excel-saved); _xlop.b is an optional parameter ([b] in Excel)
+    def build(wb):
+        ws = wb.active
+        ws["A5"], ws["B5"] = 12, 3
+        ws["C1"] = "=_xlfn.LAMBDA(_xlpm.x, _xlpm.x+1)(5)"
+        ws["C2"] = "=_xlfn.LAMBDA(_xlpm.x,_xlpm.y, SQRT(_xlpm.x*_xlpm.x+_xlpm.y*_xlpm.y))(3,4)"
+        ws["C3"] = ('=_xlfn.LAMBDA(_xlpm.x,_xlpm.y, IF(_xlfn.ISOMITTED(_xlpm.y),'
+                    '"Missing second argument",_xlpm.x+_xlpm.y))(1,)')
+        body = "IF(_xlfn.ISOMITTED(_xlpm.b),_xlpm.a/2,_xlpm.a*_xlpm.b)"
+        ws["C4"] = f"=_xlfn.LAMBDA(_xlpm.a,_xlop.b,{body})(A5)"
+        ws["C5"] = f"=_xlfn.LAMBDA(_xlpm.a,_xlop.b,{body})(A5, B5)"
+
+    result = _run(tmp_path, build)
+    assert [result.value("Sheet", f"C{r}") for r in range(1, 6)] == [
+        6.0, 5.0, "Missing second argument", 6.0, 36.0]
+
+
+def test_rows_and_columns_of_a_whole_column_or_row_count_all_of_it(tmp_path):
+    # ironcalc ROW_COLUM.xlsx (Excel-saved) ROWS_COLUMNS!A6, A8, B7
+    def build(wb):
+        ws = wb.active
+        for r in range(1, 4):
+            ws[f"C{r}"] = r
+        ws["A6"] = "=ROWS(C:C)"
+        ws["A8"] = "=ROWS($AB:$AAA)"
+        ws["B7"] = "=COLUMNS(14:14)"
+
+    result = _run(tmp_path, build)
+    assert [result.value("Sheet", c) for c in ("A6", "A8", "B7")] == [
+        1048576.0, 1048576.0, 16384.0]
+
+
+def test_trimrange_trims_both_ends_by_default(tmp_path):
+    # ironcalc TRIMRANGE.xlsx (Excel-saved) Sheet1!J3:J5 and K3
+    def build(wb):
+        ws = wb.active
+        ws["H3"], ws["H4"], ws["H5"] = 1, 2, 3
+        ws["J3"] = ArrayFormula("J3:J5", "=_xlfn.TRIMRANGE(H:H)")
+        ws["K3"] = "=SUM(_xlfn.ANCHORARRAY(J3))"
+        ws["L1"] = "=ROWS(_xlfn.TRIMRANGE(H1:H9,2))"  # the trailing blanks only: H1:H5
+        ws["L2"] = "=_xlfn.TRIMRANGE(H1:H9,2.3)"  # formulas/test.xlsx LOOKUP!Z135
+
+    result = _run(tmp_path, build)
+    assert [result.value("Sheet", c) for c in ("J3", "J4", "J5", "K3", "L1", "L2")] == [
+        1.0, 2.0, 3.0, 6.0, 5.0, "#VALUE!"]

@@ -20,11 +20,11 @@ import formulas
 import numpy as np
 from formulas.tokens.operand import XlError
 
-from xlkpi.functions import get as get_kpi_function
+from xlkpi.workbook.batching import batchable, motion_of, moved
 from xlkpi.workbook.blocks import Block, blocks_of, order, reads, split_cells, split_running
 from xlkpi.workbook.context import Context, evaluating, intersect, range_array
 from xlkpi.workbook.cycles import UNKNOWN_REASON, UnknownError, iterate, settle
-from xlkpi.workbook.excel_functions import ELEMENTWISE, EMPTY, POSITIONAL, filled, xl_error
+from xlkpi.workbook.excel_functions import EMPTY, filled, xl_error
 from xlkpi.workbook.grid import Grid, to_python
 from xlkpi.workbook.package import Package
 from xlkpi.workbook.references import MAX_COL, MAX_ROW, Rect, Reference, parse_range, shift_formula
@@ -216,11 +216,11 @@ class _Engine:
             with evaluating(self.context(block.array, array=True)):
                 result = np.asarray(self.call(function, self.args(rects)), dtype=object)
             return _spill(result, block.array)
-        motion = _motion(block, rects)
+        motion = motion_of(block, rects)
         if (self.batch and block.rows > 1 and motion is not None
-                and _batchable(block, rects, motion)):
+                and batchable(block, rects, motion)):
             moving = [ref is not None for ref in motion]
-            args = self.args([_moved(rect, ref, 0, block.rows) for rect, ref in
+            args = self.args([moved(rect, ref, 0, block.rows) for rect, ref in
                               zip(rects, motion, strict=True)], moving)
             with evaluating(self.context(block.output, array=False)):
                 result = np.asarray(self.call(function, args), dtype=object)
@@ -247,7 +247,7 @@ class _Engine:
     def one_cell(self, block: Block, function: Any, rects: list[Rect | None],
                  motion: list[Reference | None], offset: int) -> Any:
         """One cell of a filled-down block, alone."""
-        cell_rects = [_moved(rect, ref, offset, 1) for rect, ref in
+        cell_rects = [moved(rect, ref, offset, 1) for rect, ref in
                       zip(rects, motion, strict=True)]
         row = block.row1 + offset
         with evaluating(self.context(Rect(block.sheet, row, block.col, row, block.col),
@@ -265,7 +265,7 @@ class _Engine:
             here = Rect(block.sheet, row, block.col, row, block.col)
             if motion is not None:
                 cell_function = function
-                cell_rects = [_moved(rect, ref, offset, 1) for rect, ref in
+                cell_rects = [moved(rect, ref, offset, 1) for rect, ref in
                               zip(rects, motion, strict=True)]
             else:
                 text = shift_formula(block.formula, offset)
@@ -311,66 +311,6 @@ def _reason(err: Exception) -> str:
         name = next((a for a in err.args[1:] if isinstance(a, str)), "a function")
         return f"{name} failed: {type(inner).__name__}: {inner}"
     return f"{type(err).__name__}: {err}"
-
-
-def _motion(block: Block, rects: list[Rect | None]) -> list[Reference | None] | None:
-    """For each input, the reference that says how it moves down the block (None: fixed).
-
-    None overall when one input stands for references that move differently.
-    """
-    motion: list[Reference | None] = []
-    for rect in rects:
-        matches = [ref for ref in block.refs if rect is not None
-                   and ref.resolve(block.sheet) == rect]
-        flags = {(ref.fixed[0], ref.fixed[2]) for ref in matches}
-        if len(flags) > 1:
-            return None
-        moving = [ref for ref in matches if ref.row_relative]
-        motion.append(moving[0] if moving else None)
-    return motion
-
-
-def _moved(rect: Rect | None, ref: Reference | None, offset: int, rows: int) -> Rect | None:
-    """The input rectangle ``offset`` rows down; ``rows`` > 1 stacks a moving cell's rows."""
-    if rect is None or ref is None:
-        return rect
-    row1 = rect.row1 + (0 if ref.fixed[0] else offset)
-    row2 = rect.row2 + (0 if ref.fixed[2] else offset) + rows - 1
-    return Rect(rect.sheet, row1, rect.col1, row2, rect.col2)
-
-
-def _batchable(block: Block, rects: list[Rect | None],
-               motion: list[Reference | None]) -> bool:
-    """True when one call over whole columns means the same as one call per cell."""
-    if any(name in POSITIONAL for ref in block.refs for name, _ in ref.calls):
-        return False
-    if any(re.search(rf"\b{name}\(", block.formula, re.IGNORECASE) for name in POSITIONAL):
-        return False
-    for rect, ref in zip(rects, motion, strict=True):
-        if ref is None:
-            continue
-        matches = [r for r in block.refs if r.resolve(block.sheet) == rect]
-        if any(r.kind != "cell" or not _elementwise(r) for r in matches):
-            return False
-    return True
-
-
-def _elementwise(ref: Reference) -> bool:
-    for name, position in ref.calls:
-        if name in ELEMENTWISE:
-            positions = ELEMENTWISE[name]
-            if positions is None or position in positions:
-                continue
-            return False
-        try:
-            function = get_kpi_function(name)
-        except KeyError:
-            return False
-        if position >= len(function.args):
-            return False
-        if function.args[position].kind != "value":
-            return False
-    return True
 
 
 def _filled(block: Block, code: str, message: str) -> np.ndarray:

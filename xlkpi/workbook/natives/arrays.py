@@ -1,5 +1,5 @@
 """Excel's dynamic-array functions: SEQUENCE, SORT, SORTBY, UNIQUE, FILTER, TRANSPOSE,
-TAKE, DROP, VSTACK, HSTACK, TOROW and TOCOL.
+TAKE, DROP, VSTACK, HSTACK, TOROW, TOCOL and TRIMRANGE.
 
 Each returns a 2-D array (a single element stays a single value). An empty result is
 #VALUE! (Excel shows #CALC! and saves #VALUE! in the file). Stacked arrays
@@ -298,6 +298,28 @@ def _flatten(as_row: bool) -> Callable[..., Any]:
 
 
 #: The functions this module gives the engine, by Excel name.
+@guarded
+def _trimrange(array: Any, trim_rows: Any = None, trim_cols: Any = None) -> Any:
+    """TRIMRANGE(range, [rows], [columns]): the range without its blank outer rows and
+    columns; each mode 0 keeps them, 1 trims the leading, 2 the trailing, 3 (the
+    default) both, anything else (2.3) is #VALUE!; nothing left is #REF!."""
+    grid = _grid(array)
+    modes = [3.0 if m is None or m is EMPTY else number(m) for m in (trim_rows, trim_cols)]
+    if any(m not in (0, 1, 2, 3) for m in modes):  # not truncated: 2.3 is #VALUE!
+        return xl_error("#VALUE!")
+    blank = np.frompyfunc(lambda v: v is EMPTY or v is None, 1, 1)(grid).astype(bool)
+    bounds = []
+    for axis, mode in enumerate(modes):
+        used = np.flatnonzero(~blank.all(axis=1 - axis))
+        if not used.size:
+            return xl_error("#REF!")
+        start = used[0] if mode in (1, 3) else 0
+        stop = used[-1] + 1 if mode in (2, 3) else grid.shape[axis]
+        bounds.append(slice(start, stop))
+    part = grid[bounds[0], bounds[1]]
+    return part[0, 0] if part.size == 1 else array_result(part)
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "SEQUENCE": _sequence,
     "SORT": _sort,
@@ -311,4 +333,5 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "HSTACK": _stack(vertical=False),
     "TOROW": _flatten(as_row=True),
     "TOCOL": _flatten(as_row=False),
+    "TRIMRANGE": _trimrange,
 }

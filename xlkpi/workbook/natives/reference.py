@@ -78,17 +78,28 @@ def _column(ref: Any = None) -> Any:
     return _numbers(rect.col1, rect.col2, column=False)
 
 
+def _extent(arg: Any) -> tuple[int, int]:
+    """The rows and columns of a value; a whole column or row (``C:C``, ``14:14``) counts
+    every row or column, not only the ones the sheet uses (the engine reads those)."""
+    if not isinstance(arg, np.ndarray) or not np.ndim(arg):
+        return 1, 1
+    rows, cols = np.shape(arg)[0], np.shape(arg)[1] if np.ndim(arg) == 2 else 1
+    hidden, rect = getattr(arg, "hidden_blanks", 0), getattr(arg, "rect", None)
+    if hidden and rect is not None and rows and cols:
+        total = rows * cols + hidden
+        if total % cols == 0 and total // cols == MAX_ROW - rect.row1 + 1:
+            rows = total // cols
+        elif total % rows == 0 and total // rows == MAX_COL - rect.col1 + 1:
+            cols = total // rows
+    return rows, cols
+
+
 def _rows(arg: Any) -> Any:
-    if is_error(arg):
-        return arg
-    return float(np.shape(arg)[0]) if isinstance(arg, np.ndarray) and np.ndim(arg) else 1.0
+    return arg if is_error(arg) else float(_extent(arg)[0])
 
 
 def _columns(arg: Any) -> Any:
-    if is_error(arg):
-        return arg
-    return float(np.shape(arg)[1]) if isinstance(arg, np.ndarray) and np.ndim(arg) == 2 \
-        else 1.0
+    return arg if is_error(arg) else float(_extent(arg)[1])
 
 
 def _read(rect: Rect) -> Any:
