@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from xlkpi.indicators.breakdowns import groups
 from xlkpi.indicators.counting import (
     EVENT_KINDS,
     KINDS,
@@ -28,7 +29,7 @@ from xlkpi.indicators.counting import (
     periods_ending,
 )
 from xlkpi.indicators.definitions import INDICATORS, SHORT_HISTORY, Indicator
-from xlkpi.indicators.loader import Extract, Table
+from xlkpi.indicators.loader import Extract
 from xlkpi.measures import NOT_APPLICABLE, pct, rate
 
 __all__ = ["ALL", "COLUMNS", "KINDS", "Settings", "compute", "month_ends", "periods_ending"]
@@ -50,15 +51,6 @@ def _load_rules() -> None:
 
 
 _load_rules()
-
-
-def _groups(table: Table, by: str | None) -> tuple[np.ndarray, list[str]]:
-    """Group code per row (0 is the whole authority) and the group labels."""
-    if by is None or by not in table.groups:
-        return np.zeros(len(table), dtype=np.int64), [ALL]
-    values = pd.Series(table.groups[by]).replace("", _BLANK_GROUP).to_numpy()
-    codes, labels = pd.factorize(values, sort=True)
-    return codes.astype(np.int64) + 1, [ALL, *map(str, labels)]
 
 
 def _windowed(ind: Indicator, periods: np.ndarray, counts: Counts) -> Counts:
@@ -137,8 +129,7 @@ def compute(extract: Extract, settings: Settings,
                 file in extract for file in ind.files) or ind.kind in SHORT_HISTORY.get(
                 extract.tables[ind.source].source, ()):
             continue
-        table = extract.tables[ind.source]
-        group, labels = _groups(table, settings.by)
+        group, labels = groups(ind, extract, settings, periods)
         num, den = _counts(ind, extract, periods, settings, group, len(labels))
         rows = _rows(ind, periods, labels, num, den, settings)
         rows["source"] = " + ".join(dict.fromkeys(extract.tables[f].source
