@@ -53,9 +53,9 @@ def rows(frame: pd.DataFrame) -> list[tuple]:
 
 CASES = [
     ("header", "K1,2,05/06/2010,WBRI,A1234,,", "children",
-     [("K1", D("2010-06-05"), "2", NAT, False)], ()),
+     [("K1", D("2010-06-05"), "2", NAT, False, "WBRI")], ()),
     ("uasc", "K1,1,01/02/2009,01/02/2027", "children",
-     [("K1", D("2009-02-01"), "1", NAT, True)], ()),
+     [("K1", D("2009-02-01"), "1", NAT, True, "")], ()),
     ("episodes", "K1,02/05/2019,s,c2,N1,U1,PR1,03/06/2019,x1,CHANGE,AB1 2CD,EF3 4GH,SC1234",
      "episodes", [("K1", D("2019-05-02"), D("2019-06-03"), "S", "C2", "N1", "U1", "PR1",
                    "X1", "CHANGE", "SC1234")], ("2019-20",)),
@@ -308,6 +308,7 @@ def test_xml_and_csv_forms_give_the_same_tables(tmp_path):
         if name == "children":  # the XML form carries the UASC flag on the header
             expected.loc[expected["child_id"] == "K2", "uasc"] = True
         pd.testing.assert_frame_equal(xml.frames[name], expected, check_dtype=True)
+    assert xml.frames["children"]["ethnicity"].tolist() == ["WBRI", ""]
 
 
 @pytest.mark.parametrize(("change", "locator", "field", "rule"), [

@@ -131,6 +131,7 @@ def test_heading_variants(tmp_path):
             _col(ref, "nfa")) == (["X1"], ["2020-09-16"], ["1B"], [True])
     kids = reading.frames["children"]
     assert _col(kids, "sex") == ["F"] and _col(kids, "birth_date") == ["2011-02-03"]
+    assert _col(kids, "ethnicity") == ["WBRI"]
 
 
 @pytest.mark.parametrize(("cell", "expected"), [
@@ -161,6 +162,25 @@ def test_sex_codes(tmp_path, sex, code):
     path = _book(tmp_path / "s.xlsx", {"List 1": [
         L1, _kid("K1", D(2020, 9, 1), "Police", sex=sex)]})
     assert _col(annex_a.read(path).frames["children"], "sex") == [code]
+
+
+@pytest.mark.parametrize(("ethnicity", "code"), [
+    ("a) WBRI", "WBRI"), ("s) NOBT", "NOBT"), ("BAFR: Black African", "BAFR"),
+    ("MWBC", "MWBC"), ("#N/A", ""),
+])
+def test_ethnicity_codes(tmp_path, ethnicity, code):
+    row = _kid("K1", D(2020, 9, 1), "Police")
+    row[2] = ethnicity
+    path = _book(tmp_path / "e.xlsx", {"List 1": [L1, row]})
+    assert _col(annex_a.read(path).frames["children"], "ethnicity") == [code]
+
+
+def test_ethnicity_is_the_first_given_in_list_order(tmp_path):
+    blank, given = _kid("K1", D(2020, 9, 1), "Police"), _kid("K1", D(2020, 9, 2), "1B")
+    blank[2], given[2] = None, "b) WIRI"
+    path = _book(tmp_path / "f.xlsx", {"List 1": [L1, blank], "List 3": [
+        L3, [*given[:5], D(2020, 9, 3), "1B", "No", 0, "T", "W"]]})
+    assert _col(annex_a.read(path).frames["children"], "ethnicity") == ["WIRI"]
 
 
 def test_header_below_blank_rows(tmp_path):

@@ -13,7 +13,7 @@ from lxml import etree
 from tests.returns_examples import example
 from xlkpi.errors import KpiError
 from xlkpi.indicators import cin_census, tables
-from xlkpi.indicators.cin_census_rules import FIELDS
+from xlkpi.indicators.cin_census_rules import CHARACTERISTICS, FIELDS
 
 HEADER = ("<Header><CollectionDetails><Collection>CIN</Collection><Year>2023</Year>"
           "<ReferenceDate>2023-03-31</ReferenceDate></CollectionDetails>"
@@ -98,7 +98,7 @@ def test_every_element_is_read_into_its_table(tmp_path: Path) -> None:
     f = reading.frames
     expected = {
         "children": {"child_id": "C1", "birth_date": day("2015-01-02"), "sex": "2",
-                     "uasc": False},
+                     "uasc": False, "ethnicity": "WBRI"},
         "referrals": {"child_id": "C1", "referral_date": day("2022-06-01"),
                       "closure_date": day("2023-01-10"), "nfa": False, "source": "1A",
                       "primary_need": "N1", "closure_reason": "RC1"},
@@ -145,6 +145,15 @@ def test_sex_from_gender_current_or_sex(tmp_path: Path, sex_element: str, value:
     ident = f"<LAchildID>C1</LAchildID>{BIRTH}<{sex_element}>{value}</{sex_element}>"
     frames = cin_census.read(write(tmp_path, census(child(ident=ident)))).frames
     assert frames["children"]["sex"].tolist() == [value]
+
+
+def test_ethnicity_from_child_characteristics_as_written(tmp_path: Path) -> None:
+    plain = child(ident="<LAchildID>C2</LAchildID>" + BIRTH).replace(
+        "<Ethnicity>WBRI</Ethnicity>", "<Ethnicity> BAFR </Ethnicity>")
+    none = child(ident="<LAchildID>C3</LAchildID>" + BIRTH).replace(
+        "<ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>", "")
+    frames = cin_census.read(write(tmp_path, census(child(), plain, none))).frames
+    assert frames["children"]["ethnicity"].tolist() == ["WBRI", "BAFR", ""]
 
 
 def test_birth_date_death_date_and_expected_birth_date(tmp_path: Path) -> None:
@@ -517,6 +526,7 @@ def test_example_census_is_recognised_and_read(name: str) -> None:
 def test_example_values_a_person_can_check() -> None:
     f = cin_census.read(example("csc-validator-be-cin/fake_data/CIN_Census_2024.xml")).frames
     assert f["children"]["sex"].tolist() == ["1", "M"]
+    assert f["children"]["ethnicity"].tolist() == ["WBRI", "WBRI"]
     assert f["referrals"]["nfa"].tolist() == [False, False]  # written 0 and false
     assert f["referrals"]["closure_reason"].tolist() == ["RC1", "RC9"]
     assert f["cp_plans"]["previous_plans"].tolist() == [10]
@@ -572,6 +582,9 @@ def test_the_elements_read_match_the_published_schema(year: int) -> None:
             continue
         declared = elements(_BLOCK_TYPES[block])
         wanted = set(names) - {"Sex"}  # Sex (2024-25 on) is in none of these schemas
+        if block == "ChildIdentifiers":  # Ethnicity: from the child's characteristics
+            assert set(CHARACTERISTICS) <= set(elements("childcharacteristicstype"))
+            wanted -= set(CHARACTERISTICS)
         assert wanted <= set(declared), (block, wanted - set(declared))
         assert all(declared[name][1] == "1" for name in wanted)  # one value per record
     required = {"CINreferralDate": "cindetailstype", "S47ActualStartDate": "section47type",

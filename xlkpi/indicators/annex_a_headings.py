@@ -103,6 +103,7 @@ _CHILD = (
        "Identifier", "Child Identifier", "LA Child ID", "Child Reference", "ID"),
     _f("sex", "sex", "Gender", "Sex", "Gender Current"),
     _f("birth_date", "birth", "Date of Birth", "DOB", "Birth Date"),
+    _f("ethnicity", "code", "Ethnicity", "Ethnic Origin", "Ethnic group"),
 )
 _TEAM = _f("team", "text", "Allocated Team", "Team", "Allocated team name")
 _REFERRAL_DATE = _f("referral_date", "date", "Date of referral", "Referral date",

@@ -11,8 +11,9 @@ child identifier is blank or whose fields the table uses or needs are bad. Then:
   assessment start (strategy discussion); NaT when none (not guessed).
 - ``referrals`` (List 3) take ``closure_date``, ``closure_reason`` and ``primary_need``
   from the child's List 6 episode whose CIN start date equals the referral date.
-- ``children``: one row per child of lists 1-10; birth date and sex are the first
-  non-blank ones in list order; ``uasc`` from List 8.
+- ``children``: one row per child of lists 1-10; birth date, sex and ethnicity (the
+  code, the template's "a) " prefix and any label stripped) are the first non-blank ones
+  in list order; ``uasc`` from List 8.
 
 Every table keeps a ``_where`` column, each row's locator ("List 3 row 7"), for the
 caller to take off before the table is conformed.
@@ -140,7 +141,8 @@ def _closures(referrals: pd.DataFrame, cin: pd.DataFrame) -> pd.DataFrame:
 
 def _children(lists: dict[int, ListFrame], parsed: dict[int, Parsed], dropped: Dropped
               ) -> pd.DataFrame:
-    """One row per child of lists 1-10: first non-blank birth date and sex in list order."""
+    """One row per child of lists 1-10: first non-blank birth date, sex and ethnicity in
+    list order."""
     parts = []
     for n in sorted(parsed):
         p = parsed[n]
@@ -148,7 +150,7 @@ def _children(lists: dict[int, ListFrame], parsed: dict[int, Parsed], dropped: D
             continue
         size = len(p.ids)
         keep = p.ids != ""
-        for field in ("child_id", "birth_date", "sex", "uasc"):
+        for field in ("child_id", "birth_date", "sex", "ethnicity", "uasc"):
             keep &= ~dropped[n].get(field, np.zeros(size, bool))
         parts.append(pd.DataFrame({
             "child_id": p.ids[keep],
@@ -157,13 +159,15 @@ def _children(lists: dict[int, ListFrame], parsed: dict[int, Parsed], dropped: D
                                                              "datetime64[D]"))[keep],
             "sex": pd.Series(p.values.get("sex", np.full(size, "", object))[keep],
                              dtype=object).replace("", None),
+            "ethnicity": pd.Series(p.values.get("ethnicity", np.full(size, "", object))[keep],
+                                   dtype=object).replace("", None),
             "uasc": p.values.get("uasc", np.zeros(size, bool))[keep],
         }))
     if not parts:
         return tables.empty("children")
     everyone = pd.concat(parts, ignore_index=True)
     grouped = everyone.groupby("child_id", sort=False)
-    out = grouped[["birth_date", "sex"]].first()
+    out = grouped[["birth_date", "sex", "ethnicity"]].first()
     out["_where"] = grouped["_where"].first()
     out["uasc"] = grouped["uasc"].any()
     out = out.reset_index()

@@ -2,6 +2,7 @@
 
 A census is ``Message/Header`` (``CollectionDetails``: ``Collection`` "CIN", ``Year``,
 ``ReferenceDate``) and ``Message/Children/Child``, each child holding ``ChildIdentifiers``
+(with ``ChildCharacteristics/Ethnicity``, read as a field of the child's identifiers)
 and one ``CINdetails`` per episode of need, which holds its ``Assessments``,
 ``CINPlanDates`` (from 2017), ``Section47`` enquiries and ``ChildProtectionPlans`` (with
 ``Reviews/CPPreviewDate``). Every schema year 2016-2026 has this shape; ``Sex`` replaces
@@ -170,7 +171,7 @@ def _syntax_error(name: str, err: etree.XMLSyntaxError) -> KpiError:
 def _qualified(namespace: str) -> dict[str, str]:
     names = {field for fields in BLOCKS.values() for field in fields}
     names |= set(BLOCKS) | {"Child", "Header", "Reviews", "CPPreviewDate",
-                            "ReferenceDate", "Year"}
+                            "ReferenceDate", "Year", "ChildCharacteristics"}
     return {name: namespace + name for name in names}
 
 
@@ -206,6 +207,7 @@ def _collect(path: Path, namespace: str) -> tuple[rules.Raw, tuple[str, ...]]:
     positions = raw.positions
     idents, cin_tag, reviews_tag, review_tag = (q["ChildIdentifiers"], q["CINdetails"],
                                                 q["Reviews"], q["CPPreviewDate"])
+    characteristics = q["ChildCharacteristics"]
     review_date = raw.values["Reviews"]["CPPreviewDate"].append
     header = None
     child_no = 0
@@ -231,6 +233,9 @@ def _collect(path: Path, namespace: str) -> tuple[rules.Raw, tuple[str, ...]]:
             child_no += 1
             found = element.find(idents)
             values = {} if found is None else {e.tag: e.text for e in found}
+            found = element.find(characteristics)  # Ethnicity, read with the identifiers
+            if found is not None:
+                values.update((e.tag, shared(e.text)) for e in found)
             for tag, append in fields["ChildIdentifiers"]:
                 append(values.get(tag))
             positions["ChildIdentifiers"].extend((child_no, child_no - 1, 0))

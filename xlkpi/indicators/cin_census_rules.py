@@ -5,7 +5,9 @@ Tables and where their columns come from (``CINdetails/x``: the record's own CIN
 
 - ``children``: LAchildID, PersonBirthDate (else ExpectedPersonBirthDate: an unborn child
   is dated by its expected birth, so its age at referral is negative, never guessed
-  otherwise), GenderCurrent (else ``Sex``, 2024-25 on; the code as written), PersonDeathDate.
+  otherwise), GenderCurrent (else ``Sex``, 2024-25 on; the code as written), PersonDeathDate,
+  and ChildCharacteristics/Ethnicity (the DfE code as written, trimmed; read with the
+  identifiers as one record of the child).
 - ``referrals`` (one per CINdetails): CINreferralDate, CINclosureDate, ReferralNFA,
   ReferralSource, PrimaryNeedCode, ReasonForClosure.
 - ``assessments``: AssessmentActualStartDate, AssessmentAuthorisationDate, and
@@ -45,7 +47,7 @@ tables that hang on it, nothing else):
 - NumberOfPreviousCPP not a whole number (``bad_number``): reported, the plan kept with
   ``previous_plans`` blank (-1); no indicator counts it, so nothing is distorted.
 
-Codes (sources, needs, categories, sex) are kept as written, trimmed; flags read
+Codes (sources, needs, categories, sex, ethnicity) are kept as written, trimmed; flags read
 true/false/1/0. Locators are XML positions, 1-based (``Child 12 / CINdetails 2 /
 Assessments 1``), never an identifier; identifiers, birth and death dates are never shown.
 """
@@ -62,13 +64,13 @@ import pandas as pd
 from xlkpi.indicators import quality, tables
 from xlkpi.indicators.reading import Finding
 
-__all__ = ["COLUMNS", "FIELDS", "ORDER", "REQUIRED", "TABLE_OF", "Raw", "RowLocators",
-           "tables_of"]
+__all__ = ["CHARACTERISTICS", "COLUMNS", "FIELDS", "ORDER", "REQUIRED", "TABLE_OF", "Raw",
+           "RowLocators", "tables_of"]
 
 #: The elements read from each block of a Child (raw field names are the element names).
 FIELDS: dict[str, tuple[str, ...]] = {
     "ChildIdentifiers": ("LAchildID", "PersonBirthDate", "ExpectedPersonBirthDate",
-                         "GenderCurrent", "Sex", "PersonDeathDate"),
+                         "GenderCurrent", "Sex", "PersonDeathDate", "Ethnicity"),
     "CINdetails": ("CINreferralDate", "ReferralSource", "PrimaryNeedCode", "CINclosureDate",
                    "ReasonForClosure", "ReferralNFA"),
     "Assessments": ("AssessmentActualStartDate", "AssessmentAuthorisationDate"),
@@ -78,6 +80,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
                              "LatestCategoryOfAbuse", "NumberOfPreviousCPP"),
     "Reviews": ("CPPreviewDate",),
 }
+#: Fields of ``ChildIdentifiers`` read from its sibling ``ChildCharacteristics`` (one per
+#: child, so one record with the identifiers).
+CHARACTERISTICS = ("Ethnicity",)
 #: The block each record hangs on (its ``link`` position points into it).
 PARENT = {"CINdetails": "ChildIdentifiers", "Assessments": "CINdetails",
           "CINPlanDates": "CINdetails", "Section47": "CINdetails",
@@ -91,7 +96,8 @@ TABLE_OF = {"ChildIdentifiers": "children", "CINdetails": "referrals",
 COLUMNS: dict[str, dict[str, str | tuple[str, ...]]] = {
     "children": {"child_id": "LAchildID",
                  "birth_date": ("PersonBirthDate", "ExpectedPersonBirthDate"),
-                 "sex": ("GenderCurrent", "Sex"), "death_date": "PersonDeathDate"},
+                 "sex": ("GenderCurrent", "Sex"), "death_date": "PersonDeathDate",
+                 "ethnicity": "Ethnicity"},
     "referrals": {"referral_date": "CINreferralDate", "closure_date": "CINclosureDate",
                   "nfa": "ReferralNFA", "source": "ReferralSource",
                   "primary_need": "PrimaryNeedCode", "closure_reason": "ReasonForClosure"},

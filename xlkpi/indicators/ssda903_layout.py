@@ -71,7 +71,7 @@ LAYOUTS: dict[str, Layout] = {
     "header": Layout(
         ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
         ("CHILD", "SEX", "DOB"), "children",
-        {"child_id": "CHILD", "birth_date": "DOB", "sex": "SEX"},
+        {"child_id": "CHILD", "birth_date": "DOB", "sex": "SEX", "ethnicity": "ETHNIC"},
         dates=("DOB", "MC_DOB")),
     "episodes": Layout(
         ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
