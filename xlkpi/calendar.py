@@ -19,13 +19,12 @@ negative ``n`` when ``s`` is itself a working day).
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import holidays
 import numpy as np
-import pandas as pd
 
 from xlkpi.dates import as_array, bad_input, is_scalar, parse_dates
 from xlkpi.errors import NUM, KpiError
@@ -95,6 +94,8 @@ def _region(code: Any) -> Region:
 @functools.cache
 def bank_holidays(region: str = "ENG") -> np.ndarray:
     """Bank holidays of a region for 2000-2040, as sorted ``datetime64[D]``."""
+    import holidays  # imported on first use: the calendar is cached per region
+
     r = _region(region)
     days = holidays.country_holidays(
         r.country, subdiv=r.subdivision, years=range(FIRST_YEAR, LAST_YEAR + 1)
@@ -102,8 +103,18 @@ def bank_holidays(region: str = "ENG") -> np.ndarray:
     return np.array(sorted(days), dtype="datetime64[D]")
 
 
+def _blank_scalar(value: Any) -> bool:
+    """NaN, NaT, pandas' NA or "" (a blank cell)."""
+    if isinstance(value, str):
+        return value.strip() == ""
+    try:
+        return bool(value != value)  # NaN and NaT are not equal to themselves
+    except (TypeError, ValueError):  # pandas' NA has no truth value
+        return True
+
+
 def _closure_key(closures: Any) -> tuple[np.datetime64, ...]:
-    if closures is None or (is_scalar(closures) and pd.isna(closures)):
+    if closures is None or (is_scalar(closures) and _blank_scalar(closures)):
         return ()
     days = np.atleast_1d(parse_dates(closures, "closures")).ravel()
     return tuple(sorted(set(days[~np.isnat(days)].tolist())))
@@ -135,8 +146,9 @@ def _in_range(name: str, raw: Any, days: np.ndarray) -> None:
 
 def _wrap(result: np.ndarray, like: Iterable[Any]) -> Any:
     """Scalars in, scalars out; a Series in, a Series (same index) out."""
+    pd = sys.modules.get("pandas")  # a Series can only come in if pandas is loaded
     for arg in like:
-        if isinstance(arg, pd.Series) and len(arg) == np.size(result):
+        if pd is not None and isinstance(arg, pd.Series) and len(arg) == np.size(result):
             return pd.Series(result, index=arg.index)
     if np.ndim(result) == 0:
         value = result[()]

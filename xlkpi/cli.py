@@ -5,32 +5,28 @@ line, no traceback)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from xlkpi import __version__
-from xlkpi.calendar import REGIONS, bank_holidays, working_days
 from xlkpi.console import console, fail
-from xlkpi.dates import describe_element, parse_dates
 from xlkpi.demo import demo_command
 from xlkpi.errors import KpiError
-from xlkpi.functions import REGISTRY
 from xlkpi.indicators_commands import indicators_command, sources_command
-from xlkpi.measures import pct
-from xlkpi.privacy import shown_value
 from xlkpi.serve_command import serve_command
-from xlkpi.timescales import TIMESCALES, within
 from xlkpi.workbook_commands import (
     check_command,
     fill_command,
     lint_command,
     recalc_command,
 )
+
+if TYPE_CHECKING:  # the commands import what they use when they run: a quick start
+    import numpy as np
+    import pandas as pd
 
 __all__ = ["app", "main"]
 
@@ -71,6 +67,8 @@ def workdays(
     region: Annotated[str, typer.Option(help="ENG, WLS, SCT or NIR.")] = "ENG",
 ) -> None:
     """Working days between two dates, as KPI_WORKDAYS counts them."""
+    from xlkpi.calendar import working_days
+
     try:
         days = working_days(start, end, convention=convention, region=region)
     except KpiError as err:
@@ -84,6 +82,10 @@ def bank_holidays_command(
     region: Annotated[str, typer.Option(help="ENG, WLS, SCT or NIR.")] = "ENG",
 ) -> None:
     """The bank holidays xlkpi uses for a region and year."""
+    import numpy as np
+
+    from xlkpi.calendar import REGIONS, bank_holidays
+
     try:
         days = bank_holidays(region)
     except KpiError as err:
@@ -101,6 +103,9 @@ def bank_holidays_command(
 @app.command()
 def functions() -> None:
     """List the worksheet functions, with their arguments and results."""
+    from xlkpi.functions import REGISTRY
+    from xlkpi.timescales import TIMESCALES
+
     table = Table(title="xlkpi worksheet functions", show_lines=False)
     table.add_column("Function", style="bold", no_wrap=True)
     table.add_column("Result")
@@ -113,6 +118,11 @@ def functions() -> None:
 def read_date_column(frame: pd.DataFrame, column: str, path: Path) -> np.ndarray:
     """A CSV date column as days; a bad value is reported by file, row and column
     (row 2 is the first data row), never with the child's identifier."""
+    import numpy as np
+
+    from xlkpi.dates import describe_element, parse_dates
+    from xlkpi.privacy import shown_value
+
     if column not in frame.columns:
         raise KpiError(f"{path.name}: missing required column {column!r}")
     try:
@@ -136,6 +146,13 @@ def assessments(
     region: Annotated[str, typer.Option(help="ENG, WLS, SCT or NIR.")] = "ENG",
 ) -> None:
     """Assessments within 45 working days, month by month, from an assessments extract."""
+    import numpy as np
+    import pandas as pd
+
+    from xlkpi.calendar import working_days
+    from xlkpi.measures import pct
+    from xlkpi.timescales import within
+
     try:
         frame = pd.read_csv(extract, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as err:

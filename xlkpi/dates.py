@@ -18,11 +18,12 @@ its ``mask`` marks every bad element so a binding can fail just those cells.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import sys
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from xlkpi.errors import VALUE, KpiError
 
@@ -55,14 +56,26 @@ _DATE_TYPES = (dt.date, np.datetime64)
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
 
 
+def _pandas_column(value: Any) -> bool:
+    """A pandas Series or Index (pandas is not imported for this: if it is not loaded
+    yet, nothing can be one)."""
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(value, pd.Series | pd.Index)
+
+
+def _is_nat(value: Any) -> bool:
+    pd = sys.modules.get("pandas")
+    return pd is not None and value is pd.NaT
+
+
 def is_scalar(value: Any) -> bool:
     """True for a single cell value (not a list, array or Series)."""
-    return np.ndim(value) == 0 and not isinstance(value, pd.Series | pd.Index | np.ndarray)
+    return np.ndim(value) == 0 and not (isinstance(value, np.ndarray) or _pandas_column(value))
 
 
 def as_array(values: Any) -> np.ndarray:
     """Any scalar, list, tuple, Series or array as a numpy array (0-d for a scalar)."""
-    if isinstance(values, pd.Series | pd.Index):
+    if _pandas_column(values):
         values = values.to_numpy()
     if isinstance(values, np.ndarray):
         return values
@@ -139,21 +152,31 @@ def to_serial(dates: Any) -> Any:
     return float(serial) if np.ndim(serial) == 0 else serial
 
 
+_DATE_TEXT = (re.compile(_ISO), re.compile(_UK))
+
+
+def _year_month_day(text: str) -> tuple[int, int, int]:
+    """(year, month, day) of an ISO or UK date text, (0, 0, 0) when it is neither."""
+    for pattern in _DATE_TEXT:
+        found = pattern.match(text)
+        if found:
+            return int(found["y"]), int(found["m"]), int(found["d"])
+    return 0, 0, 0
+
+
 def _from_text(text: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Text to dates: (dates, blank, bad)."""
-    s = pd.Series(text.ravel(), dtype=object).astype(str).str.strip()
-    blank = (s == "").to_numpy()
-    parts = s.str.extract(_ISO).fillna(s.str.extract(_UK))
-    y = pd.to_numeric(parts["y"]).to_numpy(np.float64)
-    m = pd.to_numeric(parts["m"]).to_numpy(np.float64)
-    d = pd.to_numeric(parts["d"]).to_numpy(np.float64)
-    matched = ~np.isnan(y)
-    yy = np.where(matched, y, 2000).astype(np.int64)
-    mm = np.where(matched, m, 1).astype(np.int64)
-    dd = np.where(matched, d, 1).astype(np.int64)
+    """Text to dates: (dates, blank, bad). Each distinct text is matched once."""
+    flat = np.char.strip(text.ravel().astype(str))
+    distinct, where = np.unique(flat, return_inverse=True)
+    parts = np.array([_year_month_day(t) for t in distinct.tolist()],
+                     dtype=np.int64).reshape(-1, 3)[where.ravel()]
+    yy, mm, dd = parts[:, 0], parts[:, 1], parts[:, 2]
+    blank = flat == ""
+    matched = yy > 0
     month_ok = (mm >= 1) & (mm <= 12)
-    month = ((yy - 1970) * 12 + np.where(month_ok, mm, 1) - 1).astype("datetime64[M]")
-    dates = month.astype("datetime64[D]") + (dd - 1).astype("timedelta64[D]")
+    month = ((np.where(matched, yy, 2000) - 1970) * 12 + np.where(month_ok, mm, 1) - 1
+             ).astype("datetime64[M]")
+    dates = month.astype("datetime64[D]") + (np.maximum(dd, 1) - 1).astype("timedelta64[D]")
     day_ok = (dd >= 1) & (dates.astype("datetime64[M]") == month)
     ok = matched & month_ok & day_ok & (yy >= 1900)
     bad = ~blank & ~ok
@@ -164,15 +187,15 @@ def _from_text(text: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _from_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mixed cell values (as Excel or a DataFrame hands them) to dates: (dates, bad)."""
-    flat = pd.Series(values.ravel(), dtype=object)
-    kind = flat.map(_kind).to_numpy()
+    flat = values.ravel()
+    kind = np.frompyfunc(_kind, 1, 1)(flat).astype(str) if flat.size else flat.astype(str)
     dates = np.full(flat.shape, _NAT)
     bad = kind == "bad"
     for k, convert in (("text", _from_text), ("number", None), ("date", None)):
         sel = kind == k
         if not sel.any():
             continue
-        chunk = flat[sel].to_numpy()
+        chunk = flat[sel]
         if k == "text":
             got, _blank, b = convert(chunk)
         elif k == "number":
@@ -185,7 +208,7 @@ def _from_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _kind(value: Any) -> str:
-    if value is None or value is pd.NaT:
+    if value is None or _is_nat(value):
         return "blank"
     if isinstance(value, bool | np.bool_):
         return "bad"
@@ -249,6 +272,8 @@ _MONTH_LABEL = r"^(?P<name>[A-Za-z]{3,9})[-\s']*(?P<y>[0-9]{2}|[0-9]{4})$"
 def parse_months(values: Any, name: str = "period") -> Any:
     """Calendar months as ``datetime64[M]``: ``2017-04``, ``Apr-17``, ``Jan 17``, ``April 2017``
     or any date (its month). Blank gives ``NaT``; anything else raises :class:`KpiError`."""
+    import pandas as pd
+
     arr = as_array(values)
     flat = pd.Series(arr.ravel(), dtype=object)
     text = flat.map(lambda v: isinstance(v, str)).to_numpy(bool)

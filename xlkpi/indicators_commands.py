@@ -10,18 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from xlkpi.calendar import REGIONS
 from xlkpi.console import FINDINGS, console, fail
-from xlkpi.dates import describe_element, parse_dates
 from xlkpi.errors import KpiError
-from xlkpi.privacy import shown_value
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from xlkpi.indicators.reading import Finding
@@ -38,7 +35,11 @@ _QUALITY_COLUMNS = ("source", "file", "locator", "field", "rule", "value", "tabl
 def _read_closures(path: Path) -> np.ndarray:
     """Council closure days: the first column of a CSV or text file, one date a line (a
     header line is allowed)."""
+    import numpy as np
     import pandas as pd
+
+    from xlkpi.dates import describe_element, parse_dates
+    from xlkpi.privacy import shown_value
 
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, header=None,
@@ -139,6 +140,7 @@ def _print_table(table: pd.DataFrame, title: str) -> None:
 
 def _check_options(month: str, out: Path | None, quality: Path | None, by: str | None,
                    region: str) -> None:
+    from xlkpi.calendar import REGIONS
     from xlkpi.indicators import BREAKDOWNS
 
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", month.strip()) or not (
@@ -203,6 +205,8 @@ def indicators_command(
     is left out of the indicators it would distort, listed (file, row or XML position,
     field, rule; never an identifier) and the run exits 1; --strict refuses instead.
     """
+    import numpy as np
+
     from xlkpi.indicators import INDICATORS, Settings, compute, read_sources
 
     _check_options(month, out, quality, by, region)

@@ -9,10 +9,10 @@ naming the argument and the first bad element, with ``mask`` marking all of them
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from xlkpi.dates import as_array, bad_input
 
@@ -24,8 +24,10 @@ _NUMERIC_TEXT = (
 )
 
 
-def _from_text(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Numeric text to floats: (values, blank, bad)."""
+def _from_text(text: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Numeric text (a pandas Series of str) to floats: (values, blank, bad)."""
+    import pandas as pd
+
     s = text.astype(str)
     blank = (s.str.strip() == "").to_numpy()
     parts = s.str.extract(_NUMERIC_TEXT)
@@ -37,7 +39,8 @@ def _from_text(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _kind(value: Any) -> str:
-    if value is None or value is pd.NaT:
+    pd = sys.modules.get("pandas")
+    if value is None or (pd is not None and value is pd.NaT):
         return "blank"
     if isinstance(value, bool | np.bool_):
         return "bad"
@@ -50,6 +53,8 @@ def _kind(value: Any) -> str:
 
 def parse_numbers(values: Any, name: str = "value") -> np.ndarray:
     """Cell values as a float array of the same shape (0-d for a scalar), NaN for blanks."""
+    import pandas as pd  # text and mixed cells are parsed with pandas' string methods
+
     arr = as_array(values)
     kind = arr.dtype.kind
     if kind in "iuf":
