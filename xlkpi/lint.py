@@ -249,7 +249,8 @@ def _rates_against_counts(rows: Sequence[IndicatorRow]) -> list[Finding]:
         current = row.current()
         rate = number_in(row.get("rate"))
         count = number_in(current.value) if current else None
-        if rate and count is not None and count >= 1 and count == int(count):
+        if rate and count is not None and math.isfinite(count) and count >= 1 and \
+                count == int(count):
             pairs.append((count, rate, row))
     # each pair's index is its "where", so each finding goes back to its row and sheet
     findings = check_rates([p[0] for p in pairs], [p[1] for p in pairs],
