@@ -1,0 +1,174 @@
+"""Kinds for the children-in-need indicators: children in need at month end as the DfE
+counts them, S17 children in need with an open CIN plan, and events counted once per
+child and day.
+
+- ``cin_open`` (CINCOUNT, CINRATE): distinct children with an open episode of need at
+  month end ``e``: a referral that is not NFA (``ReferralNFA`` false), dated on or before
+  ``e``, whose closure is blank or after ``e`` (a referral closed on ``e`` is not open).
+  The DfE's count includes children on a child protection plan and looked after.
+- ``cin_planned`` (CINPLAN): children in need at ``e`` (as ``cin_open``) who are not on a
+  child protection plan at ``e`` (``cp_plans``, when the extract holds it) and not looked
+  after at ``e`` (``cla``, when the extract holds it): the section 17 children in need
+  (denominator); numerator those with a CIN plan open at ``e`` in the ``secondary`` table
+  (its ``start_date <= e`` and ``end_date`` blank or after ``e``). Children are matched
+  across tables by their identifier.
+- ``distinct_events`` (ICPCRATE): rows dated in the month, a child's rows on the same day
+  counted once (two enquiries of one child that led to one conference are one
+  conference).
+
+Columns that are not dates (``nfa``, ``previous_plans``) are read with :func:`values`.
+Until the engine's tables carry them (see the request in the issue 19 report), this
+module wraps :func:`xlkpi.indicators.sources._table` so each table also holds its bool,
+int and text columns in ``Table.values``; the wrapper steps aside as soon as
+:class:`~xlkpi.indicators.loader.Table` declares a ``values`` field itself.
+Kinds whose tables lack the columns they need in some returns are registered as not
+computed from them (:func:`not_from`): the CSV layout's ``referrals`` has no closure date
+or NFA flag, Annex A's List 3 no closure date.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from xlkpi.indicators import definitions as _definitions
+from xlkpi.indicators import sources as _sources
+from xlkpi.indicators.counting import (
+    Counts,
+    Settings,
+    distinct,
+    month_ends,
+    period_index,
+    rule,
+    tally,
+)
+from xlkpi.indicators.definitions import Indicator
+from xlkpi.indicators.loader import Extract, Table
+from xlkpi.indicators.tables import TABLES
+
+__all__ = ["children_open", "not_from", "values"]
+
+#: table column kinds that are neither identifiers nor dates
+_VALUE_KINDS = ("bool", "int", "text")
+
+
+def values(table: Table, column: str) -> np.ndarray | None:
+    """A bool, int or text column of ``table`` (``None`` when the table does not hold it)."""
+    held = getattr(table, "values", None)
+    if isinstance(held, dict) and column in held:
+        return np.asarray(held[column])
+    return None
+
+
+def _install_values() -> None:
+    """Make the engine's tables carry their non-date columns (``Table.values``)."""
+    if "values" in getattr(Table, "__dataclass_fields__", {}) or getattr(
+            _sources._table, "carries_values", False):
+        return
+    plain = _sources._table
+
+    def with_values(name: str, frame: pd.DataFrame, kind: str) -> Table:
+        table = plain(name, frame, kind)
+        table.values = {col: frame[col].to_numpy() for col, k in TABLES[name].items()
+                        if k in _VALUE_KINDS and col in frame}
+        return table
+
+    with_values.carries_values = True  # type: ignore[attr-defined]
+    _sources._table = with_values
+
+
+_install_values()
+
+
+def not_from(source: str, kinds: tuple[str, ...]) -> None:
+    """Register ``kinds`` as never computed from tables of return ``source`` (the engine's
+    :data:`~xlkpi.indicators.definitions.SHORT_HISTORY`)."""
+    short = _definitions.SHORT_HISTORY
+    short[source] = tuple(dict.fromkeys((*short.get(source, ()), *kinds)))
+    back = _definitions.SHORT_HISTORY_RETURNS
+    for kind in kinds:
+        back[kind] = tuple(dict.fromkeys((*back.get(kind, ()), source)))
+
+
+def children_open(table: Table, start: str, end: str, day: np.datetime64,
+                  keep: np.ndarray | None = None) -> np.ndarray:
+    """Rows open at ``day``: ``start <= day`` and ``end`` blank or after ``day``."""
+    s, e = table.dates[start], table.dates[end]
+    is_open = (s <= day) & (np.isnat(e) | (e > day))
+    return np.flatnonzero(is_open if keep is None else is_open & keep)
+
+
+def _in_need(table: Table) -> np.ndarray:
+    """Referrals that open an episode of need: every one not flagged NFA."""
+    nfa = values(table, "nfa")
+    return np.ones(len(table), dtype=bool) if nfa is None else ~nfa.astype(bool)
+
+
+def _elsewhere(table: Table, other: Table, start: str, end: str,
+               day: np.datetime64) -> np.ndarray:
+    """Per child code of ``table``: a row of ``other`` open at ``day``."""
+    codes = pd.Index(other.ids).get_indexer(table.ids)  # table child -> other child
+    rows = children_open(other, start, end, day)
+    held = np.zeros(max(len(other.ids), 1), dtype=bool)
+    held[other.children[rows]] = True
+    return (codes >= 0) & held[np.maximum(codes, 0)]
+
+
+@rule("cin_open", "distinct children with an open episode of need (referral not NFA) at "
+      "month end")
+def _cin_open(ind: Indicator, extract: Extract, periods: np.ndarray, settings: Settings,
+              group: np.ndarray, ngroups: int) -> Counts:
+    table = extract.tables[ind.source]
+    need = _in_need(table)
+    num = np.zeros((ngroups, len(periods)), dtype=np.int64)
+    for m, day in enumerate(month_ends(periods)):  # K months, not rows
+        rows = children_open(table, ind.start, ind.end, day, need)
+        num[:, m] = distinct(table.children[rows], group[rows], ngroups)
+    return num, num.copy()
+
+
+@rule("cin_planned", "share of section 17 children in need at month end (not on a CP "
+      "plan, not looked after) with a CIN plan open")
+def _cin_planned(ind: Indicator, extract: Extract, periods: np.ndarray, settings: Settings,
+                 group: np.ndarray, ngroups: int) -> Counts:
+    table = extract.tables[ind.source]
+    plans = extract.tables[ind.secondary]
+    need = _in_need(table)
+    k = len(periods)
+    num = np.zeros((ngroups, k), dtype=np.int64)
+    den = np.zeros((ngroups, k), dtype=np.int64)
+    for m, day in enumerate(month_ends(periods)):  # K months, not rows
+        rows = children_open(table, ind.start, ind.end, day, need)
+        excluded = np.zeros(max(len(table.ids), 1), dtype=bool)
+        for name in ("cp_plans", "cla"):
+            if name in extract:
+                excluded[:len(table.ids)] |= _elsewhere(table, extract.tables[name],
+                                                        "start_date", "end_date", day)
+        rows = rows[~excluded[table.children[rows]]]
+        planned = np.zeros(max(len(table.ids), 1), dtype=bool)
+        planned[:len(table.ids)] = _elsewhere(table, plans, "start_date", "end_date", day)
+        hit = rows[planned[table.children[rows]]]
+        den[:, m] = distinct(table.children[rows], group[rows], ngroups)
+        num[:, m] = distinct(table.children[hit], group[hit], ngroups)
+    return num, den
+
+
+@rule("distinct_events", "events dated in the month, a child's events on one day counted "
+      "once", events=True)
+def _distinct_events(ind: Indicator, extract: Extract, periods: np.ndarray,
+                     settings: Settings, group: np.ndarray, ngroups: int) -> Counts:
+    table = extract.tables[ind.source]
+    day = table.dates[ind.start]
+    order = np.lexsort((day, table.children))
+    c, d = table.children[order], day[order]
+    repeat = np.zeros(len(c), dtype=bool)
+    repeat[1:] = (c[1:] == c[:-1]) & (d[1:] == d[:-1])
+    period = period_index(d, periods[0], len(periods))
+    period[repeat] = -1
+    return tally(period, period >= 0, group[order], ngroups, len(periods))
+
+
+#: the CSV layout's referrals have no closure date or NFA flag, Annex A's List 3 no
+#: closure date: children in need at month end cannot be counted from them
+for _source in ("Annex A", "extract"):
+    not_from(_source, ("cin_open", "cin_planned"))
