@@ -575,3 +575,33 @@ def test_liia_tools_samples(name, table, count, findings):
     got = ssda903.read(path)
     assert len(got.frames[table]) == count
     assert [(f.locator, f.field, f.rule, f.value) for f in got.findings] == findings
+
+
+# --- derive: adoptions completed from the episodes ---------------------------------------
+
+def test_derive_adoptions_from_the_episodes():
+    """``adopted_date`` is the DEC of the episode ending in adoption (E11/E12);
+    ``placed_date`` the start of the placement then current, or of the one before it when
+    the child is placed with its foster carers (A3/A4); AD1 records keep their dates, an
+    adopted child without one gets a row."""
+    ad1 = tables.conform("adoptions", pd.DataFrame({
+        "child_id": ["A", "C"], "decision_date": pd.to_datetime(["2021-04-01", "2021-01-01"]),
+        "match_date": pd.to_datetime(["2021-06-01", pd.NaT])}))
+    got = ssda903.derive({"adoptions": ad1, "episodes": episodes(
+        ("A", "2020-04-01", "S", "C2", "U1", "2021-07-01", "X1"),
+        ("A", "2021-07-01", "P", "E1", "A5", "2022-01-10", "E11"),
+        ("B", "2020-01-01", "S", "C2", "U1", "2020-05-01", "X1"),
+        ("B", "2020-05-01", "P", "C2", "U2", "2021-02-01", "X1"),
+        ("B", "2021-02-01", "U", "E1", "A3", "2022-02-01", "E12"),
+        ("D", "2020-01-01", "S", "C2", "U1", "", ""))})["adoptions"]
+    got = got.sort_values("child_id").reset_index(drop=True)
+    assert rows(got) == [
+        ("A", D("2021-04-01"), D("2021-06-01"), D("2021-07-01"), D("2022-01-10")),
+        ("B", NAT, NAT, D("2020-05-01"), D("2022-02-01")),
+        ("C", D("2021-01-01"), NAT, NAT, NAT)]
+
+
+def test_derive_no_adoptions_table_without_ad1_or_adoption():
+    got = ssda903.derive({"episodes": episodes(
+        ("D", "2020-01-01", "S", "C2", "U1", "2020-03-01", "E4A"))})
+    assert "adoptions" not in got

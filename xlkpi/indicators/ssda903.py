@@ -40,7 +40,8 @@ every copy when they differ); a review dated before the child's birth
 UPN, DOB, postcodes and social worker IDs are never shown.
 
 :func:`derive` computes ``cla`` (periods of care) and ``placements`` from the stitched
-episodes; see its docstring for the DfE definitions followed.
+episodes, and completes ``adoptions`` (adoption and move-in dates); see its docstring for
+the DfE definitions followed.
 """
 
 from __future__ import annotations
@@ -76,6 +77,11 @@ _OVERLAP_PASSES = 50
 _CODE_CHARS = 4
 #: Columns that tell the file kinds apart (every 903 file also has CHILD, most DOB/SEX).
 _COMMON = frozenset({"CHILD", "DOB", "SEX"})
+#: REC codes of a period of care ending in adoption (E11 application unopposed, E12
+#: opposed)
+ADOPTED = ("E11", "E12")
+#: placement types of a child placed for adoption with their current foster carers
+ADOPTED_BY_CARERS = ("A3", "A4")
 
 
 def _normal(name: str) -> str:
@@ -355,6 +361,13 @@ def derive(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
       continues the placement. ``end_date`` = the DEC of its last episode before the next
       placement change (blank while open, as for the period); ``placement`` = the PLACE
       of its first episode. Temporary placements (T0-T4) count like any other.
+    - ``adoptions`` (when there is an AD1 record or an episode ending in adoption): the AD1
+      records with ``adopted_date`` and ``placed_date`` from the episodes (see
+      :func:`_adoptions`).
+
+    This is the DfE's placement counting (CLA3PLACE, the long-term stability measure): a
+    change of legal status alone (L) is not a new placement; a change of placement on the
+    same day as a change of legal status is one episode (B or U) and one new placement.
     """
     episodes = frames.get("episodes")
     if episodes is None:
@@ -379,5 +392,49 @@ def derive(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
                                "start_date": e["start_date"].to_numpy()[new_place],
                                "end_date": end[last_place],
                                "placement": e["placement"].to_numpy(dtype=object)[new_place]})
-    return {"cla": tables.conform("cla", cla),
-            "placements": tables.conform("placements", placements)}
+    out = {"cla": tables.conform("cla", cla),
+           "placements": tables.conform("placements", placements)}
+    adopted = _adoptions(e, placements, frames.get("adoptions"))
+    if adopted is not None:
+        out["adoptions"] = adopted
+    return out
+
+
+def _adoptions(e: pd.DataFrame, placements: pd.DataFrame,
+               ad1: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``adoptions`` with ``adopted_date`` and ``placed_date`` from the episodes.
+
+    ``adopted_date``: the DEC of the child's latest episode ending in adoption (REC
+    ``E11``/``E12``). ``placed_date`` (moved in with the adoptive family, adoption
+    scorecard A1): the start of the placement current when the child was adopted; when
+    that placement is with its current foster carers placed for adoption (PLACE ``A3``/
+    ``A4``), the start of the placement before it in the same period, when the child moved
+    in with those carers. An adopted child without an AD1 record gets a row with blank
+    decision and match dates; AD1 records of children not adopted in the episodes keep
+    blank dates. ``None`` when there is neither an AD1 record nor an adoption.
+    """
+    ended = e[e["reason_end"].isin(ADOPTED).to_numpy()]
+    ended = ended.sort_values("end_date", kind="stable").drop_duplicates("child_id",
+                                                                         keep="last")
+    if ad1 is None and not len(ended):
+        return None
+    done = pd.DataFrame({"child_id": ended["child_id"].to_numpy(dtype=object),
+                         "adopted_date": ended["end_date"].to_numpy()})
+    p = placements.sort_values(["child_id", "start_date"], kind="stable").reset_index(drop=True)
+    before = p.groupby("child_id", sort=False)[["start_date", "end_date"]].shift(1)
+    previous = before["start_date"]
+    foster = p["placement"].isin(ADOPTED_BY_CARERS).to_numpy() & (
+        before["end_date"] == p["start_date"]).to_numpy()  # the one before, same period
+    moved_in = np.where(foster, previous.to_numpy(), p["start_date"].to_numpy())
+    last = p.assign(moved_in=moved_in.astype(p["start_date"].dtype)).merge(
+        done, on="child_id")
+    last = last[last["start_date"] < last["adopted_date"]].drop_duplicates("child_id",
+                                                                          keep="last")
+    done = done.merge(last[["child_id", "moved_in"]], how="left", on="child_id")
+    done = done.rename(columns={"moved_in": "placed_date"})
+    base = ad1 if ad1 is not None else tables.empty("adoptions")
+    base = base.drop(columns=["adopted_date", "placed_date"]).merge(
+        done, how="outer", on="child_id", sort=False)
+    for column in ("decision_date", "match_date", "placed_date", "adopted_date"):
+        base[column] = pd.to_datetime(base[column])
+    return tables.conform("adoptions", base)
