@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import keyword
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from xlkpi.functions import REGISTRY, Arg, KpiFunction, get
 __all__ = [
     "ERROR_CODES",
     "UDFS",
+    "error_reason",
     "excel_call",
     "render_classic",
     "render_officejs",
@@ -75,18 +77,33 @@ def to_cell(value: Any) -> Any:
     return value
 
 
-def excel_call(name: str, *args: Any) -> Any:
+def error_reason(value: str) -> str:
+    """The plain-English reason behind an error cell (for the error's hover text)."""
+    message = getattr(value, "message", "")
+    if message and message != str(value):
+        return message
+    return f"an input cell holds {value}"
+
+
+def excel_call(name: str, *args: Any, error_cell: Callable[[str, str], Any] | None = None) -> Any:
     """Call a registry function as Excel does: ranges in, a value or a 2-D array out.
 
     Errors come back per cell as Excel error codes (``"#VALUE!"``); an input cell holding
-    an error gives the same error in its own output cell.
+    an error gives the same error in its own output cell. ``error_cell(code, reason)``,
+    when given, builds each error cell instead (the add-in server sends the reason on).
     """
     function = get(name)
     result, errors, _ = call_cells(function, args, _is_error, _is_blank)
     out = np.asarray(result, dtype=object)
     if errors is not None:
         out = np.where(np.equal(errors, None), out, errors)
-    cells = np.frompyfunc(to_cell, 1, 1)(out) if out.ndim else to_cell(out[()])
+    convert = to_cell
+    if error_cell is not None:
+        def convert(value: Any) -> Any:
+            if isinstance(value, ExcelError) or _is_error(value):
+                return error_cell(str(value), error_reason(value))
+            return to_cell(value)
+    cells = np.frompyfunc(convert, 1, 1)(out) if out.ndim else convert(out[()])
     if not isinstance(cells, np.ndarray):
         return cells
     if cells.ndim == 1:

@@ -18,6 +18,7 @@ so without ``XLWINGS_LICENSE_KEY`` this process sets the key ``noncommercial`` f
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -30,11 +31,13 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 __all__ = [
     "ADDIN",
+    "ERROR_TYPES",
     "LICENCE_NOTE",
     "MAX_CALL_BYTES",
     "MAX_WORKBOOK_BYTES",
     "NAMESPACE",
     "create_app",
+    "error_cell",
     "functions_module",
 ]
 
@@ -77,7 +80,7 @@ def _register_officejs_engine() -> None:
 
 def functions_module() -> types.ModuleType:
     """The registry's functions as an xlwings Server module (``rag``, ``workdays``, ...)."""
-    from xlkpi.bindings import render_officejs
+    from xlkpi.bindings import excel_call, render_officejs
 
     ensure_licence()
     source = render_officejs("", python_names=True,
@@ -88,11 +91,46 @@ def functions_module() -> types.ModuleType:
     exec(compile(source, "<xlkpi officejs functions>", "exec"), module.__dict__)
     from xlkpi.functions import REGISTRY
 
+    # error cells go out with their reason (Excel shows it on the cell's error flag)
+    module.excel_call = _with_reasons(excel_call)
     for entry in REGISTRY.values():  # Excel's description: one paragraph, then examples
         function = getattr(module, entry.python_name)
         function.__xlfunc__["ret"]["doc"] = "\n\n".join(
             [entry.help, *(f"Example: {e}" for e in entry.examples)])
     return module
+
+
+#: Excel's error values by the ``errorType`` Office.js gives them (Excel.ErrorCellValueType).
+ERROR_TYPES = {"#NULL!": "Null", "#DIV/0!": "Div0", "#VALUE!": "Value", "#REF!": "Ref",
+               "#NAME?": "Name", "#NUM!": "Num", "#N/A": "NotAvailable",
+               "#GETTING_DATA": "GettingData", "#SPILL!": "Spill", "#CALC!": "Calc"}
+
+
+def error_cell(code: str, reason: str) -> dict[str, str]:
+    """One error cell as the server sends it: Office.js's error cell value plus the reason.
+
+    The add-in's JavaScript turns it into a ``CustomFunctions.Error`` (the only errors a
+    custom function can return), with ``message`` as the text on the cell's error flag.
+    """
+    return {"type": "Error", "basicValue": code, "errorType": ERROR_TYPES.get(code, "Value"),
+            "message": reason[:MAX_REASON]}
+
+
+def _with_reasons(excel_call: Any) -> Any:
+    """``excel_call`` whose error cells carry their reason; one error cell comes back as a
+    1 x 1 array (xlwings would write a lone dict as a two-column table)."""
+    call = functools.partial(excel_call, error_cell=error_cell)
+
+    @functools.wraps(excel_call)
+    def with_reasons(name: str, *args: Any) -> Any:
+        result = call(name, *args)
+        return [[result]] if isinstance(result, dict) else result
+
+    return with_reasons
+
+
+#: Longest error reason sent to Excel (longer ones are cut).
+MAX_REASON = 255
 
 
 def _page(name: str, base_url: str) -> str:
