@@ -45,10 +45,12 @@ test-libreoffice: $(STAMP) libreoffice
 bench: $(STAMP) libreoffice
 	$(BIN)/python bench/run.py --full
 	$(BIN)/python bench/bench_cin_census.py --children 500000
+	$(BIN)/python bench/bench_catalogue.py --rows 1000000
 
 bench-quick: $(STAMP) libreoffice
 	$(BIN)/python bench/run.py --quick
 	$(BIN)/python bench/bench_cin_census.py --children 20000
+	$(BIN)/python bench/bench_catalogue.py --rows 20000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out
