@@ -303,13 +303,16 @@ def test_review_conferences_not_from_annex_a(tmp_path: Path) -> None:
 # --- visits: the Annex A snapshot --------------------------------------------------------
 
 _VISITS = {
-    "children": _children(["W1", "W2", "W3", "W4", "W5", "W6"]),
+    "children": pd.concat([_children(["W1", "W2", "W3", "W4", "W5", "W6"]), pd.DataFrame({
+        "child_id": ["W7"], "birth_date": pd.to_datetime(["2024-06-01"]),  # unborn: its
+        "sex": ["2"]})]),  # expected birth is no extract date
     "cp_plans": _frame("child_id start_date end_date", [
         ("W1", "2023-05-01", NAT), ("W2", "2023-05-01", NAT),
         ("W3", "2024-02-22", NAT),         # 19 working days to 20 Mar: not yet due
         ("W4", "2024-02-21", NAT),         # 20: due, and no visit
         ("W5", "2023-05-01", NAT),
-        ("W6", "2023-01-01", "2024-03-01")]),  # ended: not counted
+        ("W6", "2023-01-01", "2024-03-01"),    # ended: not counted
+        ("W7", "2024-03-01", NAT)]),           # a pre-birth plan, 13 working days old
     "cp_visits": _frame("child_id visit_date", [
         ("W1", "2024-02-21"),              # 20 working days before 20 Mar: in time
         ("W2", "2024-02-20"),              # 21: late
@@ -322,7 +325,7 @@ def test_visits_snapshot_at_the_annex_a_extract_date(tmp_path: Path) -> None:
     assert [working_days(d, "2024-03-20") for d in ("2024-02-21", "2024-02-20",
                                                     "2024-02-22")] == [20, 21, 19]
     got = _figures([_write("annex", _VISITS, tmp_path, "2024-03-20")], "2024-03")
-    assert got[("2024-03", "CPVISITSA")] == (3, 5, 0.6)  # W1 W3 W5 of W1-W5
+    assert got[("2024-03", "CPVISITSA")] == (4, 6, round(4 / 6, 9))  # W1 W3 W5 W7 of W1-W7
     assert got[("2024-02", "CPVISITSA")] == (0, 0, "N/A")  # only the extract date's month
     assert "CPVISITS" not in _codes(got)
     before = _figures([_write("annex", _VISITS, tmp_path / "b", "2024-03-20")], "2024-02")
@@ -332,3 +335,31 @@ def test_visits_snapshot_at_the_annex_a_extract_date(tmp_path: Path) -> None:
 def test_visits_from_a_full_history_are_cpvisits(tmp_path: Path) -> None:
     got = _figures([_write("csv", _VISITS, tmp_path)], "2024-03", months=1)
     assert "CPVISITSA" not in _codes(got) and "CPVISITS" in _codes(got)
+
+
+def test_s17_plans_need_cin_plan_dates(tmp_path: Path) -> None:
+    cases = {k: v for k, v in _IN_NEED.items() if k != "cin_plans"}
+    got = _figures([_write("cin", cases, tmp_path)], "2024-02", months=1)
+    assert got[("2024-02", "CINPLAN")] == (0, 0, "N/A")  # no plan dates: no figure, not 0%
+    assert got[("2024-02", "CINCOUNT")] == (4, "", 4)
+
+
+def test_child_protection_by_team(tmp_path: Path) -> None:
+    (tmp_path / "cp_plans.csv").write_text(
+        "child_id,start_date,end_date,team\n"
+        "T1,2022-02-28,,North\nT2,2023-01-01,,North\n"
+        "T3,2021-01-01,2023-02-28,South\nT3,2024-02-29,,South\n"
+        "T4,2024-02-10,,\n")
+    table = compute(read_sources([tmp_path]).extract,
+                    Settings(np.datetime64("2024-02", "M"), 1, POPULATION, by="team"),
+                    ("CPOPEN2Y", "CPREPEAT2Y", "CPCOUNT"))
+    got = {(r.code, r.breakdown): (r.numerator, r.denominator)
+           for r in table.itertuples(index=False)}
+    assert got[("CPOPEN2Y", "All")] == (1, 4)
+    assert got[("CPOPEN2Y", "North")] == (1, 2)
+    assert got[("CPOPEN2Y", "South")] == (0, 1)
+    assert got[("CPOPEN2Y", "(blank)")] == (0, 1)
+    assert got[("CPREPEAT2Y", "All")] == (1, 2)  # T3's second plan, T4's first
+    assert got[("CPREPEAT2Y", "South")] == (1, 1)
+    assert got[("CPREPEAT2Y", "(blank)")] == (0, 1)
+    assert got[("CPCOUNT", "All")] == (4, "")

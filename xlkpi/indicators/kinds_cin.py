@@ -11,7 +11,8 @@ child and day.
   after at ``e`` (``cla``, when the extract holds it): the section 17 children in need
   (denominator); numerator those with a CIN plan open at ``e`` in the ``secondary`` table
   (its ``start_date <= e`` and ``end_date`` blank or after ``e``). Children are matched
-  across tables by their identifier.
+  across tables by their identifier. A ``cin_plans`` table without rows (a census before
+  2021-22 collected no CIN plan dates) gives no figure (``N/A``), not 0%.
 - ``distinct_events`` (ICPCRATE): rows dated in the month, a child's rows on the same day
   counted once (two enquiries of one child that led to one conference are one
   conference).
@@ -104,14 +105,21 @@ def _in_need(table: Table) -> np.ndarray:
     return np.ones(len(table), dtype=bool) if nfa is None else ~nfa.astype(bool)
 
 
-def _elsewhere(table: Table, other: Table, start: str, end: str,
-               day: np.datetime64) -> np.ndarray:
-    """Per child code of ``table``: a row of ``other`` open at ``day``."""
-    codes = pd.Index(other.ids).get_indexer(table.ids)  # table child -> other child
-    rows = children_open(other, start, end, day)
+def _elsewhere(table: Table, other: Table) -> tuple[Table, np.ndarray]:
+    """``other`` with, per child code of ``table``, the child's code in ``other`` (-1: none)."""
+    return other, pd.Index(other.ids).get_indexer(table.ids)
+
+
+def _open_in(matched: tuple[Table, np.ndarray], day: np.datetime64) -> np.ndarray:
+    """Per child code of the first table: a row of the other table open at ``day``
+    (its ``start_date <= day``, ``end_date`` blank or after ``day``)."""
+    other, codes = matched
+    rows = children_open(other, "start_date", "end_date", day)
     held = np.zeros(max(len(other.ids), 1), dtype=bool)
     held[other.children[rows]] = True
-    return (codes >= 0) & held[np.maximum(codes, 0)]
+    found = np.zeros(len(codes) + 1, dtype=bool)  # one spare: a table without rows
+    found[:len(codes)] = (codes >= 0) & held[np.maximum(codes, 0)]
+    return found
 
 
 @rule("cin_open", "distinct children with an open episode of need (referral not NFA) at "
@@ -132,22 +140,20 @@ def _cin_open(ind: Indicator, extract: Extract, periods: np.ndarray, settings: S
 def _cin_planned(ind: Indicator, extract: Extract, periods: np.ndarray, settings: Settings,
                  group: np.ndarray, ngroups: int) -> Counts:
     table = extract.tables[ind.source]
-    plans = extract.tables[ind.secondary]
-    need = _in_need(table)
     k = len(periods)
     num = np.zeros((ngroups, k), dtype=np.int64)
     den = np.zeros((ngroups, k), dtype=np.int64)
+    if not len(extract.tables[ind.secondary]):  # no CIN plan dates at all (a census before
+        return num, den                         # 2021-22 has none): no figure, not 0%
+    need = _in_need(table)
+    plans = _elsewhere(table, extract.tables[ind.secondary])
+    others = [_elsewhere(table, extract.tables[name]) for name in ("cp_plans", "cla")
+              if name in extract]
     for m, day in enumerate(month_ends(periods)):  # K months, not rows
         rows = children_open(table, ind.start, ind.end, day, need)
-        excluded = np.zeros(max(len(table.ids), 1), dtype=bool)
-        for name in ("cp_plans", "cla"):
-            if name in extract:
-                excluded[:len(table.ids)] |= _elsewhere(table, extract.tables[name],
-                                                        "start_date", "end_date", day)
-        rows = rows[~excluded[table.children[rows]]]
-        planned = np.zeros(max(len(table.ids), 1), dtype=bool)
-        planned[:len(table.ids)] = _elsewhere(table, plans, "start_date", "end_date", day)
-        hit = rows[planned[table.children[rows]]]
+        for other in others:
+            rows = rows[~_open_in(other, day)[table.children[rows]]]
+        hit = rows[_open_in(plans, day)[table.children[rows]]]
         den[:, m] = distinct(table.children[rows], group[rows], ngroups)
         num[:, m] = distinct(table.children[hit], group[hit], ngroups)
     return num, den

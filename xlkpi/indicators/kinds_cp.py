@@ -26,9 +26,9 @@ a previous plan ending), plans open a long time at month end, review conferences
   a day after is late. Not from Annex A (it holds only the latest review).
 - ``visited_latest`` (CPVISITSA): Annex A holds only the latest statutory visit per child,
   which tells whether a child is in time on one day only: the extract date, taken as the
-  latest date in any table of the return the visits come from. The figure is computed at
-  that date and reported in the month that holds it (other months have no denominator:
-  ``N/A``):
+  latest event date (not a birth) in any table of the return the visits come from. The
+  figure is computed at that date and reported in the month that holds it (other months
+  have no denominator: ``N/A``):
   children with a plan open at that date (denominator), in time as CPVISITS counts them
   (latest visit no more than N working days before, or plan started fewer than N working
   days before). Only from Annex A: full histories have CPVISITS.
@@ -163,13 +163,20 @@ def _plan_reviewed(ind: Indicator, extract: Extract, periods: np.ndarray, settin
     return num, den
 
 
+#: date columns that are no event of the return (left out of its extract date)
+_NOT_EVENTS = ("birth_date", "death_date")
+
+
 def _extract_date(extract: Extract, source: str) -> np.datetime64:
-    """The latest date in any table of return ``source`` (NaT when none)."""
+    """The latest event date in any table of return ``source`` (NaT when none); birth
+    dates are not events (an unborn child's expected birth may be after the extract)."""
     latest = np.datetime64("NaT", "D")
     for table in extract.tables.values():
         if table.source != source:
             continue
-        for days in table.dates.values():
+        for column, days in table.dates.items():
+            if column in _NOT_EVENTS:
+                continue
             known = days[~np.isnat(days)]
             if len(known) and (np.isnat(latest) or known.max() > latest):
                 latest = known.max()
