@@ -17,21 +17,43 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from workbooks.common import (
     MONTH_FORMAT,
+    OWN_SYSTEM,
     THIN,
+    Binding,
     add_data_sheet,
     add_rag_formatting,
     add_settings_sheet,
+    bind,
     lookup,
     print_setup,
     read_rows,
     style_header,
 )
+from workbooks.common import (
+    missing as missing_text,
+)
 
-__all__ = ["FIRST_ROW", "MONTHS", "build", "layout"]
+__all__ = ["CODES", "FIRST_ROW", "MONTHS", "OWN", "bound_rows", "build", "layout"]
 
 FIRST_ROW = 5
 MONTHS = 8
-_FORMATS = {"percentage": "0.0%", "rate": "0.0", "count": "0"}
+#: Seed 002 ref -> the catalogue indicator that computes the row from the returns.
+CODES: dict[str, str | Binding] = {
+    "FD 8": "REREF12", "AMT 2": "ASSESS45",
+    "CP 5": "ICPC15", "CP 13": "CPVISITS", "CP 10": Binding("CPOPEN2Y", "numerator"),
+    "MC 1": "MISSEP",
+    "LAC 10": "CLAVISITS", "LAC 11": "CLAREVIEWS", "LAC 20": "LTSTABLE",
+    "AD 7": "A1",
+    "CL 1": Binding("CLEET", "numerator"), "CL 1a": "CLEET",
+    "CL 3": Binding("CLSUIT", "numerator"), "CL 3a": "CLSUIT",
+}
+#: Seed 002 refs whose figures only the council's own systems hold (workforce, contact
+#: timeliness, CIN reviews, return interviews, court work, social worker changes, foster
+#: carer reviews, pathway plans, audits and supervision).
+OWN = frozenset({"P1", "W 1", "W1 a", "W1 b", "W1 c", "W1 d", "W 2", "FD 3", "CIN 5",
+                 "MC 6", "LE 2", "LE 3", "LAC 19 (12m)", "F 3", "CL a", "QA 1", "QA 2",
+                 "QA 3"})
+_FORMATS = {"percentage": "0.0%", "rate": "0.0", "count": "0", "days": "0"}
 _KEY, _STATUS = "P", "Q"
 
 
@@ -86,23 +108,31 @@ def _report(wb: Workbook, rows: list[dict[str, str]]) -> None:
         ws.cell(r, 3, row["polarity"])
         for m in range(MONTHS):
             cell = ws.cell(r, 4 + m, lookup(f"{ws.cell(4, 4 + m).column_letter}$4",
-                                            f"${_KEY}{r}"))
+                                            f"${_KEY}{r}", column=row["column"]))
             cell.number_format = fmt
         target = ws.cell(r, 4 + MONTHS, _number(row["target"]))
         target.number_format = fmt
         ws.cell(r, 5 + MONTHS, row["owner"])
         ws[f"{_KEY}{r}"] = row["key"]
         ws.cell(r, 7 + MONTHS, row.get("rag_text", "")).alignment = Alignment(wrap_text=True)
-        # RAG on the latest month, read from the methodology text at its own precision
-        ws[f"{_STATUS}{r}"] = (f'=IF(OR({last_col}{r}="",$O{r}=""),"",'
-                               f"KPI_RAG_TEXT({last_col}{r},$O{r}))")
-        ws.cell(r, 6 + MONTHS, f"={_STATUS}{r}").alignment = Alignment(horizontal="center")
+        # RAG on the latest month, read from the methodology text at its own precision;
+        # a row from the council's own systems says so until its figures are in
+        missing = missing_text(row)
+        if row.get("rag_text"):
+            ws[f"{_STATUS}{r}"] = (f'=IF(COUNT({last_col}{r})=0,"{missing}",'
+                                   f"KPI_RAG_TEXT({last_col}{r},$O{r}))")
+            ws.cell(r, 6 + MONTHS, f"={_STATUS}{r}")
+        else:
+            ws.cell(r, 6 + MONTHS, missing or None)
         ws.row_dimensions[r].height = 15 * max(1, -(-len(row["name"]) // 45),
                                                -(-len(row.get("rag_text", "")) // 40))
         for col in range(1, 16):
             ws.cell(r, col).border = THIN
-            ws.cell(r, col).alignment = Alignment(vertical="center", wrap_text=col in (2, 15),
+            ws.cell(r, col).alignment = Alignment(vertical="center",
+                                                  wrap_text=col in (2, 14, 15),
                                                   horizontal="center" if col == 14 else None)
+        if missing:
+            ws.cell(r, 6 + MONTHS).font = Font(italic=True, color="7F7F7F", size=9)
     last = layout(rows)[-1][0]
     add_rag_formatting(ws, f"{ws.cell(1, 6 + MONTHS).column_letter}{FIRST_ROW}:"
                            f"{ws.cell(1, 6 + MONTHS).column_letter}{last}")
@@ -110,7 +140,10 @@ def _report(wb: Workbook, rows: list[dict[str, str]]) -> None:
                                                   14, 10), strict=True):
         ws.column_dimensions[col].width = width
     print_setup(ws, f"A1:O{last}", f"D{FIRST_ROW}")
-    ws["A3"] = 'Note: "BIB" means bigger is better, "SIB" smaller is better.'
+    ws["A3"] = ('Note: "BIB" means bigger is better, "SIB" smaller is better; '
+                f'"{OWN_SYSTEM}": the figures come from the council\'s own system, not the '
+                "returns: type them in the row, or add them to the indicator table under "
+                "the row's key.")
     ws["A3"].font = Font(italic=True)
 
 
@@ -134,9 +167,14 @@ def _action_log(wb: Workbook) -> None:
         ws.column_dimensions[col].width = width
 
 
+def bound_rows() -> list[dict[str, str]]:
+    """Seed 002's rows, bound to the catalogue (``workbooks.common.bind``)."""
+    return bind(read_rows("002_indicators.csv"), CODES, OWN)
+
+
 def build(path: Path, population: int | None = 36_100) -> Path:
     """Build the board template from seed 002's indicator list."""
-    rows = read_rows("002_indicators.csv")
+    rows = bound_rows()
     wb = Workbook()
     _report(wb, rows)
     _action_log(wb)

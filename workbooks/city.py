@@ -18,27 +18,48 @@ from openpyxl.styles import Alignment, Font
 
 from workbooks.common import (
     THIN,
+    Binding,
     add_data_sheet,
     add_rag_formatting,
     add_settings_sheet,
+    bind,
+    lookup,
     print_setup,
     read_rows,
     share_lookup,
     style_header,
 )
+from workbooks.common import (
+    missing as missing_text,
+)
 
-__all__ = ["AREAS", "FIRST_ROW", "build"]
+__all__ = ["AREAS", "CODES", "FIRST_ROW", "OWN", "bound_rows", "build"]
 
 FIRST_ROW = 5
 AREAS = ("EAST", "NWC", "SOUTH", "MASH")
-_FORMATS = {"percentage": "0%", "rate": "0", "count": "#,##0"}
+#: Seed 000 ref -> the catalogue indicator that computes the measure from the returns.
+CODES: dict[str, str | Binding] = {
+    "1": "REREF12",
+    "7": "ICPC15",
+    "10": "CLANUM",
+    "10r": "CLARATE",
+}
+#: Seed 000 refs whose figures only the council's own systems hold (allocation, children
+#: seen, S47 completion, visit counts within the month, supervision, caseloads).
+OWN = frozenset({"2", "4", "5", "6", "9a", "9b", "11", "12", "12a", "12b", "12c", "12d"})
+_FORMATS = {"percentage": "0%", "rate": "0", "count": "#,##0", "days": "#,##0"}
 _HEADERS = ["Section", "Ref", "Measure", "Polarity", "6 month", "Latest month", *AREAS,
             "National average", "Performance rating", "Trend", "Key", "RAG status"]
 
 
+def bound_rows() -> list[dict[str, str]]:
+    """Seed 000's measures, bound to the catalogue (``workbooks.common.bind``)."""
+    return bind(read_rows("000_indicators.csv"), CODES, OWN)
+
+
 def build(path: Path, population: int | None = 275_000) -> Path:
     """Build the city scorecard template from seed 000's measures."""
-    rows = read_rows("000_indicators.csv")
+    rows = bound_rows()
     wb = Workbook()
     ws = wb.active
     ws.title = "City scorecard"
@@ -59,20 +80,40 @@ def build(path: Path, population: int | None = 275_000) -> Path:
         section = row["section"]
         ws[f"B{r}"], ws[f"C{r}"], ws[f"D{r}"] = row["ref"], row["name"], row["polarity"]
         ws[f"N{r}"] = row["key"]
-        ws[f"E{r}"] = share_lookup("ReportMonth", f'{key}&":6M"')
-        ws[f"F{r}"] = share_lookup("ReportMonth", key)
+        own = row["source"] == "own"
+        missing = missing_text(row)
+
+        def figure(suffix: str, missing: str = missing, row: dict = row, key: str = key
+                   ) -> str:
+            """A percentage from its counts (KPI_PCT); a count or rate as it is."""
+            if row["unit"] == "percentage":
+                return share_lookup("ReportMonth", f'{key}&"{suffix}"' if suffix else key,
+                                    missing)
+            return lookup("ReportMonth", key, suffix, row["column"])
+
+        ws[f"E{r}"] = figure(":6M")
+        ws[f"F{r}"] = figure("")
         for col, area in zip("GHIJ", AREAS, strict=True):
-            ws[f"{col}{r}"] = share_lookup("ReportMonth", f'{key}&"@{area}"')
+            ws[f"{col}{r}"] = figure(f"@{area}", "")
         if row["nat_avg"]:
             ws[f"K{r}"] = float(row["nat_avg"])
-        ws[f"O{r}"] = (f'=IF(OR(K{r}="",F{r}=""),"",KPI_RAG_TARGET(F{r},K{r},$D{r},0.1))')
-        ws[f"L{r}"] = f"=O{r}"
-        ws[f"M{r}"] = f'=IF(OR(E{r}="",F{r}=""),"",KPI_DOT(F{r},E{r},$D{r}))'
+            ws[f"O{r}"] = (f'=IF(COUNT(F{r})=0,"{missing}",'
+                           f"KPI_RAG_TARGET(F{r},K{r},$D{r},0.1))")
+            ws[f"L{r}"] = f"=O{r}"
+        else:
+            ws[f"L{r}"] = missing or None
+        if row["polarity"] not in ("", "Info"):
+            ws[f"M{r}"] = (f'=IF(COUNT(E{r},F{r})<2,"{missing}",'
+                           f"KPI_DOT(F{r},E{r},$D{r}))")
+        if own:
+            for col in "LM":
+                ws[f"{col}{r}"].font = Font(italic=True, color="7F7F7F", size=9)
         for col in "EFGHIJK":
             ws[f"{col}{r}"].number_format = fmt
         for col in range(1, 14):
             ws.cell(r, col).border = THIN
-            ws.cell(r, col).alignment = Alignment(vertical="center", wrap_text=col == 3)
+            ws.cell(r, col).alignment = Alignment(vertical="center",
+                                                  wrap_text=col in (3, 12, 13))
         ws.row_dimensions[r].height = 15 * max(1, -(-len(row["name"]) // 48))
     last = FIRST_ROW + len(rows) - 1
     add_rag_formatting(ws, f"L{FIRST_ROW}:L{last}")

@@ -8,6 +8,7 @@ workbook is never re-saved by openpyxl (``xlkpi fill`` and ``recalc`` patch cach
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -19,12 +20,18 @@ __all__ = [
     "DATE_FORMAT",
     "HEADER_FILL",
     "MONTH_FORMAT",
+    "NOT_COMPUTED",
+    "OWN_NOTE",
+    "OWN_SYSTEM",
     "SEEDS",
     "THIN",
+    "Binding",
     "add_data_sheet",
     "add_rag_formatting",
     "add_settings_sheet",
+    "bind",
     "lookup",
+    "missing",
     "print_setup",
     "read_rows",
     "share_lookup",
@@ -39,6 +46,67 @@ THIN = Border(*(Side(style="thin", color="BFBFBF"),) * 4)
 #: RAG fills by status word and by the county report's symbols.
 _RAG_COLOURS = {"Green": "C6EFCE", "Amber": "FFEB9C", "Red": "FFC7CE"}
 _SYMBOLS = {"Green": "★", "Amber": "■", "Red": "✖"}
+
+
+#: What a KPI cell of a row from the council's own systems shows until its figures are in.
+OWN_SYSTEM = "own system"
+#: The data note of such a row (the returns do not carry its figures).
+OWN_NOTE = "From the council's own system (not in the returns): type its figures"
+#: ... and of a row the returns could carry but xlkpi does not compute yet.
+NOT_COMPUTED = "not computed yet"
+#: The catalogue's units as the seeds name them (for number formats).
+_UNITS = {"share": "percentage", "rate": "rate", "count": "count", "days": "days"}
+#: Data sheet column of each field of the indicator table.
+_COLUMNS = {"value": "E", "numerator": "C", "denominator": "D"}
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A seed row bound to a catalogue indicator: its code and which figure the row shows
+    (``value``; ``numerator`` where the row prints the count behind a share or rate)."""
+
+    code: str
+    field: str = "value"
+
+
+def bind(rows: list[dict[str, str]], codes: dict[str, str | Binding],
+         own: frozenset[str] | set[str]) -> list[dict[str, str]]:
+    """The seed rows with their bindings, as data for the builders.
+
+    ``codes`` maps a seed ref to the catalogue code that computes it (a ``Binding`` to
+    show the numerator); ``own`` lists the refs whose figures only the council's own
+    systems hold. A bound row's ``key`` becomes the code, its ``unit`` the catalogue's
+    and ``column`` the Data sheet column it reads; ``source`` is ``returns``, ``own`` or
+    empty. Every code must be in the catalogue (no row reads a key nothing fills).
+    """
+    from xlkpi.indicators import INDICATORS
+
+    refs = {row["ref"] for row in rows}
+    unknown = sorted((set(codes) | set(own)) - refs)
+    both = sorted(set(codes) & set(own))
+    if unknown or both:
+        raise ValueError(f"refs not in the seed: {unknown}; bound and own system: {both}")
+    bound = []
+    for row in rows:
+        row = dict(row, column="E", source="", seed_key=row["key"])
+        if row["ref"] in codes:
+            binding = codes[row["ref"]]
+            binding = binding if isinstance(binding, Binding) else Binding(binding)
+            if binding.code not in INDICATORS:
+                raise ValueError(f"{row['ref']}: {binding.code} is not in the catalogue")
+            unit = INDICATORS[binding.code].unit if binding.field == "value" else "count"
+            row.update(key=binding.code, unit=_UNITS[unit], column=_COLUMNS[binding.field],
+                       source="returns")
+        elif row["ref"] in own:
+            row["source"] = "own"
+        bound.append(row)
+    return bound
+
+
+def missing(row: dict[str, str]) -> str:
+    """What a row's KPI cells show without figures: blank for a row computed from the
+    returns (a figure is due), else plainly why there is none."""
+    return {"returns": "", "own": OWN_SYSTEM}.get(row["source"], NOT_COMPUTED)
 
 
 def read_rows(name: str) -> list[dict[str, str]]:
@@ -92,19 +160,22 @@ def add_data_sheet(wb: Workbook) -> Worksheet:
     return ws
 
 
-def lookup(month_cell: str, key_cell: str, suffix: str = "") -> str:
-    """The figure for an indicator key in a month, or blank when the Data sheet lacks it."""
+def lookup(month_cell: str, key_cell: str, suffix: str = "", column: str = "E") -> str:
+    """The figure for an indicator key in a month, or blank when the Data sheet lacks it
+    (``column``: the Data sheet's value E, or numerator C)."""
     key = f'{key_cell}&"{suffix}"' if suffix else key_cell
-    return (f'=IFERROR(INDEX(Data!$E:$E,MATCH(TEXT({month_cell},"yyyy-mm")&"|"&{key},'
-            f'Data!$F:$F,0)),"")')
+    return (f'=IFERROR(INDEX(Data!${column}:${column},MATCH(TEXT({month_cell},"yyyy-mm")'
+            f'&"|"&{key},Data!$F:$F,0)),"")')
 
 
-def share_lookup(month_cell: str, key: str) -> str:
+def share_lookup(month_cell: str, key: str, missing: str = "") -> str:
     """A percentage from its counts (``KPI_PCT`` of the Data sheet's numerator and
-    denominator), or the value as printed when the counts are not there."""
+    denominator), or the value as printed when the counts are not there, or ``missing``
+    when the Data sheet lacks the key."""
     match = f'MATCH(TEXT({month_cell},"yyyy-mm")&"|"&{key},Data!$F:$F,0)'
     return (f"=IFERROR(IF(N(INDEX(Data!$D:$D,{match}))=0,INDEX(Data!$E:$E,{match}),"
-            f"KPI_PCT(INDEX(Data!$C:$C,{match}),INDEX(Data!$D:$D,{match}))),\"\")")
+            f"KPI_PCT(INDEX(Data!$C:$C,{match}),INDEX(Data!$D:$D,{match}))),"
+            f'"{missing}")')
 
 
 def print_setup(ws: Worksheet, area: str, freeze: str) -> None:

@@ -27,19 +27,45 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from workbooks.common import (
     MONTH_FORMAT,
     THIN,
+    Binding,
     add_data_sheet,
     add_rag_formatting,
     add_settings_sheet,
+    bind,
     lookup,
     print_setup,
     read_rows,
     style_header,
 )
+from workbooks.common import (
+    missing as missing_text,
+)
 
-__all__ = ["FIRST_ROW", "build"]
+__all__ = ["CODES", "FIRST_ROW", "OWN", "bound_rows", "build"]
 
 FIRST_ROW = 7
-_FORMATS = {"percentage": "0.0%", "rate": "0.0", "count": "#,##0"}
+#: Seed 003 ref -> the catalogue indicator that computes the row from the returns.
+CODES: dict[str, str | Binding] = {
+    "2.1": "CONTACTS", "2.2": "REFERRALS", "2.3": "CONTACTREF", "2.4": "REFRATE",
+    "2.7": "REREF12", "2.8": "REREF12R",
+    "3.1": "ASSESSMENTS", "3.2": "ASSESSRATE", "3.3": "ASSESS45",
+    "3.4": Binding("ASSESSOPEN45", "numerator"),
+    "4.3": "S47RATE12",
+    "5.2": "CINCOUNT", "5.3b": "CINRATE", "5.5": "CINPLAN",
+    "6.1": "CPCOUNT", "6.2b": "ICPCRATE", "6.4": "ICPC15", "6.5": "CPRATE",
+    "6.8": "CPREPEAT2Y", "6.9": "CPREPEAT12", "6.10": "CPOPEN2Y", "6.12": "CPREVIEWS",
+    "6.14": "CPVISITS",
+    "7.1": "CLANUM", "7.2": "CLARATE", "7.8": Binding("HEALTHCHK", "numerator"),
+    "7.9": Binding("DENTAL", "numerator"), "7.13": "CLAVISITS",
+    "8.1": "CLNUM", "8.3": "CLSUIT", "8.4": "CLEET",
+    "9.1": "LTSTABLE", "9.2": "CLA3PLACE",
+    "10.1": "ADOPT12", "10.2": "A1", "10.3": "A2",
+}
+#: Seed 003 refs whose figures only the council's own systems hold (assessment and S47
+#: outcomes, PEPs, care and pathway plans, initial health assessments, caseloads).
+OWN = frozenset({"3.5", "3.6a", "3.7a", "4.4", "4.5", "4.6", "4.7", "7.11", "7.12", "7.17",
+                 "8.2", "11.2", "11.4", "11.5", "11.7", "11.8", "11.9"})
+_FORMATS = {"percentage": "0.0%", "rate": "0.0", "count": "#,##0", "days": "#,##0"}
 _HEADERS = ["Area", "Ref", "Indicator", "Good perf. is", "Data note (Monthly)", "", "", "",
             "", "YTD", "Target", "DOT (Month on Month)", "RAG (In month unless stated)",
             "Red", "Green", "Previous YTD", "Stat neigh avg", "Best stat neigh", "Nat. avg",
@@ -80,7 +106,9 @@ def _report_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
         fmt = _FORMATS.get(row["unit"], "General")
         values = {
             "A": row["section"] if row["section"] != section else None, "B": row["ref"],
-            "C": row["name"], "D": row["polarity"], "E": row["data_note"],
+            "C": row["name"], "D": row["polarity"],
+            "E": {"own": "From the council's own system", "": "Not computed yet"}.get(
+                row["source"], row["data_note"]),
             "K": _number(row["target"]), "N": _number(row["red"]), "O": _number(row["green"]),
             "Q": _number(row["sn_avg"]), "R": _number(row["sn_best"]),
             "S": _number(row["nat_avg"]), "T": _number(row["nat_top_quartile"]),
@@ -91,27 +119,37 @@ def _report_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
             if value is not None:
                 ws[f"{col}{r}"] = value
         for col in "FGHI":
-            ws[f"{col}{r}"] = lookup(f"{col}$6", f"$U{r}")
+            ws[f"{col}{r}"] = lookup(f"{col}$6", f"$U{r}", column=row["column"])
         ws[f"J{r}"] = lookup("$I$6", f"$U{r}", ":YTD")
         ws[f"P{r}"] = lookup("$I$6", f"$U{r}", ":PYTD")
-        # RAG where the report sets a target and tolerances, on the latest month
-        ws[f"V{r}"] = (f'=IF(OR(K{r}="",N{r}="",O{r}="",I{r}=""),"",'
-                       f"KPI_RAG(I{r},$D{r},N{r},O{r}))")
-        ws[f"M{r}"] = f'=IF(V{r}="","",KPI_SYMBOL(V{r}))'
+        # what a verdict shows without this month's figure: blank, or for a row from the
+        # council's own systems, plainly so
+        missing = missing_text(row)
+        # RAG where the report sets tolerances, on the latest month
+        if values["N"] is not None and values["O"] is not None:
+            ws[f"V{r}"] = f'=IF(COUNT(I{r})=0,"{missing}",KPI_RAG(I{r},$D{r},N{r},O{r}))'
+            ws[f"M{r}"] = f'=IF(COUNT(I{r})=0,"{missing}",KPI_SYMBOL(V{r}))'
         # DOT month on month, judged by polarity; an Info measure shows "-"
-        ws[f"W{r}"] = (f'=IF(OR($D{r}="Info",$D{r}="",I{r}="",H{r}=""),"",'
-                       f"KPI_DOT(I{r},H{r},$D{r}))")
-        ws[f"L{r}"] = f'=IF(W{r}="",IF($D{r}="Info","-",""),KPI_SYMBOL(W{r}))'
+        if row["polarity"] in ("Info", ""):
+            ws[f"L{r}"] = f'=IF($D{r}="Info","-",KPI_SYMBOL(W{r}))'
+        else:
+            ws[f"W{r}"] = f'=IF(COUNT(I{r},H{r})<2,"{missing}",KPI_DOT(I{r},H{r},$D{r}))'
+            ws[f"L{r}"] = f'=IF(COUNT(I{r},H{r})<2,"{missing}",KPI_SYMBOL(W{r}))'
+        if missing:
+            for col in "ELM":
+                ws[f"{col}{r}"].font = Font(italic=True, color="7F7F7F", size=9)
         for col in "FGHIJKNOPQRST":
             ws[f"{col}{r}"].number_format = fmt
         for col in range(1, 24):
             ws.cell(r, col).border = THIN
             ws.cell(r, col).alignment = Alignment(vertical="center",
-                                                  wrap_text=col == 3)
+                                                  wrap_text=col in (3, 5))
         for col in "LM":
-            ws[f"{col}{r}"].alignment = Alignment(horizontal="center", vertical="center")
+            ws[f"{col}{r}"].alignment = Alignment(horizontal="center", vertical="center",
+                                                  wrap_text=True)
         # wrapped wording needs taller rows (Excel and LibreOffice do not grow them)
-        ws.row_dimensions[r].height = 15 * max(1, -(-len(row["name"]) // 60))
+        ws.row_dimensions[r].height = 15 * max(1, -(-len(row["name"]) // 60),
+                                               -(-len(str(values["E"])) // 12))
     last = FIRST_ROW + len(rows) - 1
     add_rag_formatting(ws, f"M{FIRST_ROW}:M{last}", symbols=True)
     add_rag_formatting(ws, f"V{FIRST_ROW}:V{last}")
@@ -144,11 +182,16 @@ def _months_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
         ws[f"{col}3"].font = Font(bold=True)
         ws[f"{col}23"] = row["key"]
         for m in range(13):
-            ws[f"{col}{6 + m}"] = lookup(f"$A{6 + m}", f"{col}$23")
+            ws[f"{col}{6 + m}"] = lookup(f"$A{6 + m}", f"{col}$23", column=row["column"])
             ws[f"{col}{6 + m}"].number_format = fmt
-        ws[f"{col}19"] = f"=KPI_TREND({col}6:{col}18)"
+        if missing_text(row):  # plainly why, until the figures are in
+            ws[f"{col}19"] = (f'=IF(COUNT({col}6:{col}18)=0,"{missing_text(row)}",'
+                              f"KPI_TREND({col}6:{col}18))")
+        else:
+            ws[f"{col}19"] = f"=KPI_TREND({col}6:{col}18)"
         style = "points" if row["unit"] == "percentage" else "count"
-        ws[f"{col}20"] = (f'=IF(OR({col}6="",{col}18=""),"-",'
+        missing = missing_text(row) or "-"
+        ws[f"{col}20"] = (f'=IF(COUNT({col}6,{col}18)<2,"{missing}",'
                           f'KPI_CHANGE({col}18,{col}6,"{style}"))')
         ws[f"{col}21"] = lookup("$A$18", f"{col}$23", ":PYTD")
         ws[f"{col}22"] = lookup("$A$18", f"{col}$23", ":YTD")
@@ -182,9 +225,14 @@ def _title(text: str) -> Title:
         defRPr=CharacterProperties(sz=1000, b=True)), r=[run])])), overlay=False)
 
 
+def bound_rows() -> list[dict[str, str]]:
+    """Seed 003's rows, bound to the catalogue (``workbooks.common.bind``)."""
+    return bind(read_rows("003_indicators.csv"), CODES, OWN)
+
+
 def build(path: Path, population: int | None = 168_000) -> Path:
     """Build the county report template from the seed's indicator list."""
-    rows = read_rows("003_indicators.csv")
+    rows = bound_rows()
     wb = Workbook()
     _report_sheet(wb, rows)
     _months_sheet(wb, [r for r in rows if r["printed_trend"]])

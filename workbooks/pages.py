@@ -18,19 +18,34 @@ from openpyxl.styles import Alignment, Font
 
 from workbooks.common import (
     THIN,
+    Binding,
     add_data_sheet,
     add_rag_formatting,
     add_settings_sheet,
+    bind,
     lookup,
     print_setup,
     read_rows,
     style_header,
 )
+from workbooks.common import (
+    missing as missing_text,
+)
 
-__all__ = ["FIRST_ROW", "build"]
+__all__ = ["CODES", "FIRST_ROW", "OWN", "bound_rows", "build"]
 
 FIRST_ROW = 5
-_FORMATS = {"percentage": "0.00%", "rate": "0.00", "count": "#,##0"}
+#: Seed 001 page -> the catalogue indicator that computes it from the returns.
+CODES: dict[str, str | Binding] = {
+    "4": "CONTACTS", "7": "CONTACTREF", "8": "REREF12", "10": "ASSESSMENTS",
+    "17": Binding("CPREPEAT", "denominator"), "18": "CPCOUNT", "20": "CPOPEN2Y",
+    "21": "CPVISITS", "22": Binding("ICPC15", "denominator"), "23": "ICPC15",
+    "25": "CPREVIEWS", "26": "CLANUM", "27": "CLAVISITS", "29": "CLAREVIEWS",
+}
+#: Seed 001 pages whose figures only the council's own systems hold (CAF, screening,
+#: the former initial and core assessment timescales, strategy discussions).
+OWN = frozenset({"1", "2", "3", "6", "11", "13", "14", "15", "16"})
+_FORMATS = {"percentage": "0.00%", "rate": "0.00", "count": "#,##0", "days": "#,##0"}
 _HEADERS = ["Code", "Name", "Responsible officer", "Measure", "Current value",
             "Rate per 10,000", "Target", "Direction of travel (comparator with last year)",
             "Previous month", "Month before", "Same month last year", "England",
@@ -44,9 +59,14 @@ def _number(text: str | None) -> float | None:
         return None
 
 
+def bound_rows() -> list[dict[str, str]]:
+    """Seed 001's pages, bound to the catalogue (``workbooks.common.bind``)."""
+    return bind(read_rows("001_indicators.csv"), CODES, OWN)
+
+
 def build(path: Path, population: int | None = 36_100) -> Path:
     """Build the indicator pages template from seed 001's indicator list."""
-    rows = read_rows("001_indicators.csv")
+    rows = bound_rows()
     wb = Workbook()
     ws = wb.active
     ws.title = "Indicator pages"
@@ -63,21 +83,25 @@ def build(path: Path, population: int | None = 36_100) -> Path:
         ws[f"A{r}"], ws[f"B{r}"], ws[f"C{r}"] = row["ref"], row["name"], row["owner"]
         ws[f"D{r}"] = row["polarity"] or "N/A"
         ws[f"P{r}"] = row["key"]
-        ws[f"E{r}"] = lookup("ReportMonth", f"$P{r}")
+        column = row["column"]
+        missing = missing_text(row)
+        ws[f"E{r}"] = lookup("ReportMonth", f"$P{r}", column=column)
         if row.get("unit") == "count":
-            ws[f"F{r}"] = f'=IF(E{r}="","",KPI_RATE(E{r},Population))'
+            ws[f"F{r}"] = f'=IF(COUNT(E{r})=0,"{missing}",KPI_RATE(E{r},Population))'
         else:
             ws[f"F{r}"] = _number(row.get("rate_per_10k"))
         ws[f"G{r}"] = _number(row["target"])
-        ws[f"I{r}"] = lookup("EDATE(ReportMonth,-1)", f"$P{r}")
-        ws[f"J{r}"] = lookup("EDATE(ReportMonth,-2)", f"$P{r}")
-        ws[f"K{r}"] = lookup("EDATE(ReportMonth,-12)", f"$P{r}")
+        ws[f"I{r}"] = lookup("EDATE(ReportMonth,-1)", f"$P{r}", column=column)
+        ws[f"J{r}"] = lookup("EDATE(ReportMonth,-2)", f"$P{r}", column=column)
+        ws[f"K{r}"] = lookup("EDATE(ReportMonth,-12)", f"$P{r}", column=column)
         # against the same month last year: raw Up/Down unless the measure has a polarity
-        ws[f"Q{r}"] = f'=IF(OR(E{r}="",K{r}=""),"",KPI_DOT(E{r},K{r},$D{r}))'
-        ws[f"H{r}"] = f'=IF(Q{r}="","",KPI_SYMBOL(Q{r}))'
+        ws[f"Q{r}"] = f'=IF(COUNT(E{r},K{r})<2,"{missing}",KPI_DOT(E{r},K{r},$D{r}))'
+        ws[f"H{r}"] = f'=IF(COUNT(E{r},K{r})<2,"{missing}",KPI_SYMBOL(Q{r}))'
         for col, name in (("L", "england"), ("M", "stat_neighbours"), ("N", "regional")):
             ws[f"{col}{r}"] = _number(row.get(name))
-        ws[f"O{r}"] = row.get("snapshot_or_cumulative", "")
+        note = {"own": "from the council's own system", "": "not computed yet"}.get(
+            row["source"])
+        ws[f"O{r}"] = "; ".join(filter(None, (row.get("snapshot_or_cumulative", ""), note)))
         for col in "EGIJKLMN":
             ws[f"{col}{r}"].number_format = fmt
         for col in range(1, len(_HEADERS) + 1):
