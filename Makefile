@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo templates test test-slow test-libreoffice test-compat libreoffice lint bench bench-quick clean
+.PHONY: demo templates test test-slow test-libreoffice test-compat libreoffice lint bench bench-quick clean excel-route-tools test-excel-routes
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,19 @@ libreoffice:
 
 test-libreoffice: $(STAMP) libreoffice
 	$(BIN)/pytest -q -m libreoffice
+
+# Node and Chromium (Debian packages) and Playwright (PyPI; it drives the system Chromium,
+# no browser download) for the Excel-route tests.
+excel-route-tools: $(STAMP)
+	{ command -v node >/dev/null && command -v chromium >/dev/null; } || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs chromium >/dev/null; }
+	$(BIN)/python -c "import playwright" 2>/dev/null || $(BIN)/python -m pip install --quiet playwright
+
+# The three routes into Excel without Excel: the add-in's JavaScript in Node against a real
+# `xlkpi serve`, its task pane in headless Chromium, xlwings Lite in a clean virtualenv,
+# classic xlwings through xlwings' own converters (screenshots in out/test-excel-routes/).
+test-excel-routes: excel-route-tools
+	XLKPI_EXCEL_ROUTES=1 $(BIN)/pytest -q -p no:cacheprovider tests/excel_routes
 
 bench: $(STAMP) libreoffice
 	$(BIN)/python bench/run.py --full

@@ -139,7 +139,8 @@ def _page(name: str, base_url: str) -> str:
     text = (ADDIN / name).read_text(encoding="utf-8")
     return (text.replace("{{BASE_URL}}", base_url.rstrip("/"))
             .replace("{{NAMESPACE}}", NAMESPACE)
-            .replace("{{XLWINGS_VERSION}}", xlwings_version))
+            .replace("{{XLWINGS_VERSION}}", xlwings_version)
+            .replace("{{MAX_WORKBOOK_BYTES}}", str(MAX_WORKBOOK_BYTES)))
 
 
 def create_app(public_url: str | None = None) -> FastAPI:
