@@ -453,7 +453,8 @@ def test_sample_returns_give_the_sample_extracts_indicators() -> None:
     for kind, path in (("CIN census", SAMPLES / "cin_census.xml"),
                        ("SSDA903", SAMPLES / "ssda903")):
         got = figures(path)
-        assert set(got.index.get_level_values("code")) == HELD[kind]
+        assert HELD[kind] <= set(got.index.get_level_values("code"))
+        got = got[got.index.get_level_values("code").isin(HELD[kind])]
         want = expected.loc[got.index]
         gap = (got.astype(np.int64) - want.astype(np.int64)).abs().max(axis=1)
         allowed = np.array([SAMPLE_TOLERANCE.get(code, 0)

@@ -140,13 +140,19 @@ PERIODS: dict[str, str] = {
     "fytd": "events in the financial year (from April) to the month's end",
 }
 
-#: Returns whose tables hold too little history for some kinds, which are then not
-#: computed from them: Annex A lists cover 6-12 months and hold only the latest visit and
-#: review per child, so re-referrals and repeat plans (which look back before the month),
-#: visits in time and reviews in time (which need every visit and review) would come out
-#: wrong. (The next return present that holds the table is not substituted: a table
-#: comes from one return.)
-SHORT_HISTORY: dict[str, tuple[str, ...]] = {"Annex A": ("repeat", "visited", "reviewed")}
+#: Returns whose tables hold too little for some kinds, which are then not computed from
+#: them: Annex A lists cover 6-12 months and hold only the latest visit and review per
+#: child, so re-referrals and repeat plans (which look back before the month), visits in
+#: time and reviews in time (which need every visit and review) would come out wrong;
+#: neither Annex A nor the CSV layout holds a referral's closure. (The next return present
+#: that holds the table is not substituted: a table comes from one return.)
+SHORT_HISTORY: dict[str, tuple[str, ...]] = {
+    "Annex A": ("repeat", "visited", "reviewed", "cin_open", "cin_planned", "plan_return",
+                "plan_reviewed"),
+    # the CSV layout's referrals carry no closure date or NFA flag (no children in need at
+    # month end), and its cp_visits every visit (CPVISITS, not the Annex A snapshot)
+    "extract": ("cin_open", "cin_planned", "visited_latest"),
+}
 #: kind -> returns it is never computed from (SHORT_HISTORY the other way round)
 SHORT_HISTORY_RETURNS: dict[str, tuple[str, ...]] = {
     kind: tuple(r for r, kinds in SHORT_HISTORY.items() if kind in kinds)

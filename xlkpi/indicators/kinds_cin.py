@@ -17,14 +17,10 @@ child and day.
   counted once (two enquiries of one child that led to one conference are one
   conference).
 
-Columns that are not dates (``nfa``, ``previous_plans``) are read with :func:`values`.
-Until the engine's tables carry them (see the request in the issue 19 report), this
-module wraps :func:`xlkpi.indicators.sources._table` so each table also holds its bool,
-int and text columns in ``Table.values``; the wrapper steps aside as soon as
-:class:`~xlkpi.indicators.loader.Table` declares a ``values`` field itself.
-Kinds whose tables lack the columns they need in some returns are registered as not
-computed from them (:func:`not_from`): the CSV layout's ``referrals`` has no closure date
-or NFA flag, Annex A's List 3 no closure date.
+Columns that are not dates (``nfa``, ``previous_plans``) are read with :func:`values`
+from ``Table.values``. Kinds whose tables lack the columns they need in some returns are
+never computed from them (:data:`~xlkpi.indicators.definitions.SHORT_HISTORY`): the CSV
+layout's ``referrals`` has no closure date or NFA flag, Annex A's List 3 no closure date.
 """
 
 from __future__ import annotations
@@ -32,8 +28,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from xlkpi.indicators import definitions as _definitions
-from xlkpi.indicators import sources as _sources
 from xlkpi.indicators.counting import (
     Counts,
     Settings,
@@ -45,9 +39,8 @@ from xlkpi.indicators.counting import (
 )
 from xlkpi.indicators.definitions import Indicator
 from xlkpi.indicators.loader import Extract, Table
-from xlkpi.indicators.tables import TABLES
 
-__all__ = ["children_open", "not_from", "values"]
+__all__ = ["children_open", "values"]
 
 #: table column kinds that are neither identifiers nor dates
 _VALUE_KINDS = ("bool", "int", "text")
@@ -59,36 +52,6 @@ def values(table: Table, column: str) -> np.ndarray | None:
     if isinstance(held, dict) and column in held:
         return np.asarray(held[column])
     return None
-
-
-def _install_values() -> None:
-    """Make the engine's tables carry their non-date columns (``Table.values``)."""
-    if "values" in getattr(Table, "__dataclass_fields__", {}) or getattr(
-            _sources._table, "carries_values", False):
-        return
-    plain = _sources._table
-
-    def with_values(name: str, frame: pd.DataFrame, kind: str) -> Table:
-        table = plain(name, frame, kind)
-        table.values = {col: frame[col].to_numpy() for col, k in TABLES[name].items()
-                        if k in _VALUE_KINDS and col in frame}
-        return table
-
-    with_values.carries_values = True  # type: ignore[attr-defined]
-    _sources._table = with_values
-
-
-_install_values()
-
-
-def not_from(source: str, kinds: tuple[str, ...]) -> None:
-    """Register ``kinds`` as never computed from tables of return ``source`` (the engine's
-    :data:`~xlkpi.indicators.definitions.SHORT_HISTORY`)."""
-    short = _definitions.SHORT_HISTORY
-    short[source] = tuple(dict.fromkeys((*short.get(source, ()), *kinds)))
-    back = _definitions.SHORT_HISTORY_RETURNS
-    for kind in kinds:
-        back[kind] = tuple(dict.fromkeys((*back.get(kind, ()), source)))
 
 
 def children_open(table: Table, start: str, end: str, day: np.datetime64,
@@ -172,9 +135,3 @@ def _distinct_events(ind: Indicator, extract: Extract, periods: np.ndarray,
     period = period_index(d, periods[0], len(periods))
     period[repeat] = -1
     return tally(period, period >= 0, group[order], ngroups, len(periods))
-
-
-#: the CSV layout's referrals have no closure date or NFA flag, Annex A's List 3 no
-#: closure date: children in need at month end cannot be counted from them
-for _source in ("Annex A", "extract"):
-    not_from(_source, ("cin_open", "cin_planned"))

@@ -39,7 +39,6 @@ import numpy as np
 import pandas as pd
 
 from xlkpi.calendar import busday_calendar
-from xlkpi.indicators import sources
 from xlkpi.indicators.catalogue_cla import SELECT, Select
 from xlkpi.indicators.counting import (
     Counts,
@@ -54,7 +53,6 @@ from xlkpi.indicators.counting import (
 )
 from xlkpi.indicators.definitions import Indicator
 from xlkpi.indicators.loader import Extract, Table
-from xlkpi.indicators.tables import BREAKDOWNS, TABLES
 from xlkpi.timescales import edate
 
 __all__ = ["as_of", "codes_in", "matches", "values"]
@@ -65,28 +63,6 @@ ADOPTIVE = ("A3", "A4", "A5", "A6")
 _UNDER = 16 * 12  # months: under 16 at month end
 _LOOKED_AFTER = 30  # months: 2.5 years
 _SAME_PLACEMENT = 24  # months: 2 years
-
-
-# --- the columns the engine's tables do not carry yet (stopgap) -------------------------
-
-def _carry_values(build):
-    """``sources._table`` that also keeps the table's text, flag and number columns as
-    ``Table.values`` (in row order; the table keeps every row of its frame)."""
-    def table(name: str, frame: pd.DataFrame, kind: str) -> Table:
-        made = build(name, frame, kind)
-        if not hasattr(made, "values"):
-            made.values = {col: frame[col].to_numpy()
-                           for col, k in TABLES.get(name, {}).items()
-                           if k in ("text", "bool", "int") and col in frame
-                           and col not in BREAKDOWNS}
-        return made
-    table.carries_values = True
-    return table
-
-
-if not (getattr(sources._table, "carries_values", False)
-        or "values" in getattr(Table, "__dataclass_fields__", {})):
-    sources._table = _carry_values(sources._table)
 
 
 def values(table: Table, column: str) -> np.ndarray:

@@ -52,7 +52,7 @@ from xlkpi.indicators.counting import (
     tally,
 )
 from xlkpi.indicators.definitions import Indicator
-from xlkpi.indicators.kinds_cin import children_open, not_from, values
+from xlkpi.indicators.kinds_cin import children_open, values
 from xlkpi.indicators.kinds_core import _reviewed, _visit_days, _visited
 from xlkpi.indicators.loader import Extract, Table
 from xlkpi.timescales import edate
@@ -209,5 +209,3 @@ def _visited_latest(ind: Indicator, extract: Extract, periods: np.ndarray,
 
 #: Annex A lists only plans open in its period and the latest review per child; full
 #: histories (the CIN census, the CSV layout) have CPVISITS instead of the snapshot
-not_from("Annex A", ("plan_return", "plan_reviewed"))
-not_from("extract", ("visited_latest",))

@@ -43,6 +43,9 @@ class Table:
     ids: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     #: the return the table came from (``CIN census``, ``SSDA903``, ``Annex A``, ``extract``)
     source: str = "extract"
+    #: the table's text, flag and number columns (``nfa``, ``previous_plans``, codes), in
+    #: row order
+    values: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.children)

@@ -219,12 +219,15 @@ def _in_calendar(name: str, frame: pd.DataFrame,
 def _table(name: str, frame: pd.DataFrame, kind: str) -> Table:
     """A normalised frame as the engine's columnar table."""
     children, ids = pd.factorize(frame["child_id"].to_numpy(dtype=object))
+    columns = TABLES[name]
     dates = {col: frame[col].to_numpy().astype("datetime64[D]")
-             for col, k in TABLES[name].items() if k == "date"}
+             for col, k in columns.items() if k == "date"}
     groups = {col: frame[col].to_numpy(dtype=object) for col in BREAKDOWNS
               if col in frame and (frame[col] != "").any()}
+    values = {col: frame[col].to_numpy() for col, k in columns.items()
+              if k in ("text", "bool", "int") and col in frame}
     return Table(name, children.astype(np.int64), dates, groups, np.asarray(ids, dtype=object),
-                 kind)
+                 kind, values)
 
 
 def combine(readings: list[Reading]) -> Combined:
