@@ -191,3 +191,87 @@ def test_serve_runs_as_a_real_process():
         assert call(server.base, _body("workdays", ([[45051]], [[45056]]))) == [[2.0]]
     assert "PolyForm Noncommercial" in server.output  # the licence line, at start-up
     assert f"manifest: {server.base}/manifest.xml" in server.output
+
+
+# No registry package carries Microsoft's custom-functions JSON schema or the manifest XSD
+# (office-addin-manifest, custom-functions-metadata and office-addin-validator hold none),
+# so these are the rules Microsoft's documentation states for them.
+_ID = r"^[A-Za-z0-9._]+$"           # custom-functions-json: id, alphanumerics and periods
+_NAME = r"^[A-Za-z][A-Za-z0-9._]*$"  # name: starts with a letter; letters, digits, . and _
+
+
+def test_metadata_follows_the_custom_functions_json_rules(client):
+    import re
+
+    meta = client.get("/xlwings/custom-functions-meta").json()
+    assert set(meta) <= {"functions", "enums", "allowErrorForDataTypeAny",
+                         "allowCustomDataForDataTypeAny"}
+    ids = [f["id"] for f in meta["functions"]]
+    assert len(ids) == len({i.upper() for i in ids})  # ids are unique, case-insensitively
+    for f in meta["functions"]:
+        assert re.match(_ID, f["id"]) and len(f["id"]) <= 128, f["id"]
+        assert re.match(_NAME, f["name"]) and len(f["name"]) <= 128, f["name"]
+        assert f["name"] == f["id"]  # Excel adds the manifest's namespace: KPI.RAG
+        assert set(f) <= {"id", "name", "description", "helpUrl", "parameters", "result",
+                          "options"}
+        assert f["result"]["dimensionality"] in ("scalar", "matrix")
+        assert not (f["options"].get("stream") and f["options"].get("requiresAddress"))
+        seen_optional = False
+        for p in f["parameters"]:
+            assert set(p) <= {"name", "description", "type", "dimensionality", "optional",
+                              "repeating", "cancelable", "customEnumId"}
+            assert p["type"] in ("boolean", "number", "string", "any")
+            assert p["dimensionality"] in ("scalar", "matrix")
+            assert re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", p["name"])
+            # a required parameter cannot follow an optional one
+            assert p.get("optional", False) or not seen_optional, (f["id"], p["name"])
+            seen_optional = seen_optional or p.get("optional", False)
+
+
+def test_manifest_follows_the_add_in_manifest_rules():
+    import re
+
+    client = TestClient(create_app("https://xlkpi.example.gov.uk"))
+    root = ElementTree.fromstring(client.get("/manifest.xml").text)
+    ns = {"o": "http://schemas.microsoft.com/office/appforoffice/1.1",
+          "bt": "http://schemas.microsoft.com/office/officeappbasictypes/1.0",
+          "ov": "http://schemas.microsoft.com/office/taskpaneappversionoverrides"}
+    # the XSD's sequence for OfficeApp (those present, in this order)
+    order = ["Id", "Version", "ProviderName", "DefaultLocale", "DisplayName", "Description",
+             "IconUrl", "HighResolutionIconUrl", "SupportUrl", "AppDomains", "Hosts",
+             "Requirements", "DefaultSettings", "Permissions", "VersionOverrides"]
+    children = [c.tag.split("}")[1] for c in root]
+    assert children == [t for t in order if t in children]
+    assert re.fullmatch(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", root.find("o:Id", ns).text)
+    assert re.fullmatch(r"\d{1,5}(\.\d{1,5}){0,3}", root.find("o:Version", ns).text)
+    assert len(root.find("o:DisplayName", ns).get("DefaultValue")) <= 125
+    assert len(root.find("o:Description", ns).get("DefaultValue")) <= 250
+    urls = {e.get("id"): e.get("DefaultValue") for e in root.iter(f"{{{ns['bt']}}}Url")}
+    images = {e.get("id"): e.get("DefaultValue") for e in root.iter(f"{{{ns['bt']}}}Image")
+              if e.get("id")}
+    short = {e.get("id"): e.get("DefaultValue")
+             for e in root.find(".//bt:ShortStrings", ns)}
+    long = {e.get("id"): e.get("DefaultValue") for e in root.find(".//bt:LongStrings", ns)}
+    for resid in {**urls, **images, **short, **long}:
+        assert len(resid) <= 32, resid  # resource ids: at most 32 characters
+    assert all(v.startswith("https://") for v in [*urls.values(), *images.values()])
+    assert all(len(v) <= 125 for v in short.values())
+    assert all(len(v) <= 250 for v in long.values())
+    # every resid points at a resource of the right kind
+    for element in root.iter():
+        resid = element.get("resid")
+        if resid is None:
+            continue
+        kind = element.tag.split("}")[1]
+        pool = {"SourceLocation": urls, "Runtime": urls, "FunctionFile": urls,
+                "Image": images, "Namespace": short, "Label": short, "Title": short,
+                "Description": long}[kind]
+        assert resid in pool, (kind, resid)
+    # custom functions sit under AllFormFactors; their namespace matches the metadata's
+    point = root.find(".//ov:AllFormFactors/ov:ExtensionPoint", ns)
+    assert point.get("{http://www.w3.org/2001/XMLSchema-instance}type") == "CustomFunctions"
+    assert short[point.find("ov:Namespace", ns).get("resid")] == NAMESPACE
+    assert {"16", "32", "80"} <= {i.get("size") for i in root.iter(f"{{{ns['bt']}}}Image")
+                                  if i.get("size")}
+    # a shared runtime (lifetime long) needs the SharedRuntime requirement set
+    assert root.find(".//o:Requirements/o:Sets/o:Set[@Name='SharedRuntime']", ns) is not None
