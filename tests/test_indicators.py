@@ -511,3 +511,9 @@ def test_event_counts_summed_over_rolling_12_months_and_the_financial_year(
     num, _den = _counts(ind, extract, periods, Settings(np.datetime64("2024-03", "M"), 6),
                        np.zeros(5, dtype=np.int64), 1)
     assert num[0].tolist() == expected
+
+
+def test_readme_lists_every_indicator() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    missing = [code for code in INDICATORS if f"| {code} |" not in readme]
+    assert not missing, f"README's indicator tables lack {missing}"
