@@ -34,10 +34,13 @@ test-compat: $(STAMP)
 test-slow: $(STAMP)
 	$(BIN)/pytest -q -m slow
 
-# LibreOffice headless, the independent oracle for native Excel functions (Debian package).
+# LibreOffice headless, the independent oracle for native Excel functions, and pdftoppm to
+# look at the PDFs it renders (Debian packages).
 libreoffice:
 	command -v soffice >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null; }
+	command -v pdftoppm >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
 test-libreoffice: $(STAMP) libreoffice
 	$(BIN)/pytest -q -m libreoffice
