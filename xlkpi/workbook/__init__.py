@@ -14,10 +14,20 @@ from xlkpi.workbook.api import (
     same_value,
 )
 from xlkpi.workbook.excel_functions import register as _register
-from xlkpi.workbook.linting import lint_workbook
 from xlkpi.workbook.package import PackageError
 
 _register()
+
+
+
+def __getattr__(name: str) -> object:
+    """``lint_workbook`` imported when first used (linting needs pandas)."""
+    if name == "lint_workbook":
+        from xlkpi.workbook.linting import lint_workbook
+
+        return lint_workbook
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CheckResult",

@@ -24,18 +24,19 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from xlkpi.errors import ExcelError
-from xlkpi.lint import Finding
 from xlkpi.workbook.dependents import keep_dependents
 from xlkpi.workbook.engine import Evaluation, evaluate
-from xlkpi.workbook.linting import lint_package
 from xlkpi.workbook.package import Package
 from xlkpi.workbook.references import address, parse_cell
 from xlkpi.workbook.writing import WorkbookOpenError, excel_owner
+
+if TYPE_CHECKING:  # linting imports the indicator tables' machinery (pandas): check only
+    from xlkpi.lint import Finding
 
 __all__ = [
     "RAG_WORDS",
@@ -365,6 +366,8 @@ def recalc(
 def check(path: str | Path, progress: Callable[[int, int], None] | None = None) -> CheckResult:
     """Recalculate in memory, compare every formula cell with Excel's cached value, and
     lint the workbook."""
+    from xlkpi.workbook.linting import lint_package
+
     package, result, _ = _run(path, progress)
     outcome = CheckResult(result, findings=lint_package(package))
     for sheet in package.sheets:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-from xlkpi.functions import get as get_kpi_function
 from xlkpi.workbook.blocks import Block
 from xlkpi.workbook.excel_functions import ELEMENTWISE, POSITIONAL
 from xlkpi.workbook.references import Rect, Reference
@@ -61,6 +60,10 @@ def batchable(block: Block, rects: list[Rect | None],
     return True
 
 
+#: How a KPI function's name starts, in every form Excel stores it (see xlkpi.functions.get).
+_KPI_PREFIXES = ("KPI_", "_XLDUDF_KPI_", "KPI.")
+
+
 def _elementwise(ref: Reference) -> bool:
     for name, position in ref.calls:
         if name in ELEMENTWISE:
@@ -68,6 +71,10 @@ def _elementwise(ref: Reference) -> bool:
             if positions is None or position in positions:
                 continue
             return False
+        if not name.upper().startswith(_KPI_PREFIXES):
+            return False
+        from xlkpi.functions import get as get_kpi_function  # the registry imports pandas
+
         try:
             function = get_kpi_function(name)
         except KeyError:

@@ -20,20 +20,24 @@ same error in that element of the result; everything else is computed.
 from __future__ import annotations
 
 import functools
+import importlib
+import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import formulas.functions as _formulas_functions
 import numpy as np
 import schedula as sh
-from formulas.functions import FUNCTIONS, Array, Error, get_functions
+from formulas.functions import FUNCTIONS, Array, Error
 from formulas.tokens.operand import XlError
 
 from xlkpi.calendar import count_days, shift_days
-from xlkpi.cells import call_cells, first_errors
 from xlkpi.dates import EXCEL_EPOCH, parse_dates, to_serial
 from xlkpi.errors import ExcelError, KpiError
-from xlkpi.functions import REGISTRY, KpiFunction
 from xlkpi.timescales import edate
+
+if TYPE_CHECKING:
+    from xlkpi.functions import KpiFunction
 
 _LAST_SERIAL = 2_958_465  # 31 Dec 9999
 
@@ -100,6 +104,15 @@ def xl_error(code: str) -> XlError:
     return _ERRORS.get(str(code)) or XlError(str(code))
 
 
+def first_errors(arrays: list[np.ndarray], shape: tuple[int, ...],
+                 is_error: Callable[[Any], bool]) -> np.ndarray | None:
+    """:func:`xlkpi.cells.first_errors` (imported when first used: ``xlkpi.cells`` imports
+    the KPI registry, which imports pandas)."""
+    from xlkpi.cells import first_errors as first
+
+    return first(arrays, shape, is_error)
+
+
 def _is_xl_error(value: Any) -> bool:
     return isinstance(value, XlError)
 
@@ -158,6 +171,8 @@ def _result(values: np.ndarray, errors: np.ndarray | None) -> Any:
 
 # ----------------------------------------------------------------- KPI functions
 def _kpi(function: KpiFunction) -> Callable[..., Any]:
+    from xlkpi.cells import call_cells
+
     def evaluate(*args: Any) -> Any:
         result, errors, _ = call_cells(function, args, _is_xl_error, lambda v: v is EMPTY)
         return _result(_to_excel(np.asarray(result, dtype=object)), errors)
@@ -339,30 +354,128 @@ def _ymd(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return years, months, days
 
 
-def register(natives: bool = True) -> None:
-    """Put the KPI functions (and, unless ``natives`` is False, the vectorised natives)
-    into ``formulas``' function table.
+class _Table(dict[str, Callable[..., Any]]):
+    """``formulas``' function table, filled as it is needed: the engine's own functions at
+    once, ``formulas``' own families (statistics imports scipy, 0.7 s) the first time a
+    name is looked up that the engine does not define. Their functions are given 0 for an
+    argument left out, as they expect."""
 
-    ``formulas`` caches its table on first use (``get_functions`` is an ``lru_cache``), so
-    each entry goes both into the cached table and into the module table it is built from:
-    registering works whether or not a formula has been parsed before.
+    def __init__(self, ours: set[str]) -> None:
+        super().__init__()
+        self.ours = ours
+        self.loaded = False
+        self.kpi_loaded = False
+        self.lock = threading.RLock()
+
+    def load_kpi(self) -> None:
+        """Add the KPI functions under every name Excel stores them by (once): the registry
+        imports what the KPI functions use (pandas), so only a formula calling one does."""
+        with self.lock:
+            if self.kpi_loaded:
+                return
+            from xlkpi.functions import REGISTRY
+
+            for function in REGISTRY.values():
+                evaluate = _kpi(function)
+                for name in _kpi_names(function.name):
+                    FUNCTIONS[name] = evaluate
+                    dict.__setitem__(self, name, evaluate)
+            self.kpi_loaded = True
+
+    def known(self, name: str) -> bool:
+        """``name`` is the engine's (a KPI function or a native), without importing
+        ``formulas``' own functions."""
+        if name.startswith(_KPI_PREFIXES):
+            self.load_kpi()
+        return dict.__contains__(self, name)
+
+    def load(self) -> None:
+        """Add ``formulas``' own functions (once)."""
+        self.load_kpi()
+        with self.lock:
+            if self.loaded:
+                return
+            for name in _formulas_functions.SUBMODULES:
+                module = importlib.import_module(name, _formulas_functions.__name__)
+                self.add(module.FUNCTIONS)
+            self.add(FUNCTIONS)
+            self.loaded = True
+
+    def add(self, functions: dict[str, Callable[..., Any]]) -> None:
+        for name, function in functions.items():
+            if name not in self.ours and not name.startswith(("KPI", "_XLDUDF_")):
+                dict.__setitem__(self, name, _omitted_as_zero(function))
+            elif not dict.__contains__(self, name):
+                dict.__setitem__(self, name, function)
+
+    def __contains__(self, name: object) -> bool:
+        if dict.__contains__(self, name):
+            return True
+        if isinstance(name, str) and self.known(name):
+            return True
+        self.load()
+        return dict.__contains__(self, name)
+
+    def __missing__(self, name: str) -> Callable[..., Any]:
+        if self.known(name):
+            return dict.__getitem__(self, name)
+        if not self.loaded:
+            self.load()
+            if dict.__contains__(self, name):
+                return dict.__getitem__(self, name)
+        return _formulas_functions.not_implemented
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        return dict.get(self, name, default) if name not in self else self[name]
+
+
+#: How the names of KPI functions start, in every form Excel stores them by.
+_KPI_PREFIXES = ("KPI_", "KPI.", "_XLDUDF_KPI_")
+
+
+def _kpi_names(name: str) -> tuple[str, ...]:
+    """A KPI function's names: ``KPI_RAG`` (xlwings classic and Lite), ``_XLDUDF_KPI_RAG``
+    (Office.js namespace ``KPI``, typed ``=KPI.RAG``), ``_XLDUDF_KPI_DEV_RAG`` (the
+    ``KPI_DEV`` namespace of a development add-in) and ``KPI.RAG``."""
+    short = name.removeprefix("KPI_")
+    return (name, f"_XLDUDF_KPI_{short}", f"_XLDUDF_KPI_DEV_{short}", f"KPI.{short}")
+
+
+_TABLE: _Table | None = None
+#: ``formulas``' own table (every family imported at once), for ``register(natives=False)``.
+_FORMULAS_TABLE = _formulas_functions.get_functions
+
+
+def register(natives: bool = True) -> None:
+    """Make ``formulas`` compile function calls from the engine's table: the KPI functions
+    and (unless ``natives`` is False) the engine's natives, then ``formulas``' own
+    functions, imported the first time a formula calls one the engine does not define.
+
+    ``formulas`` looks its table up through ``get_functions()`` each time it compiles a
+    call; that function is replaced by one returning this table, and each entry also goes
+    into ``formulas``' module table, which the table is completed from.
     """
-    table = get_functions()
+    global _TABLE
+    if not natives:  # formulas' own functions as they are, and the KPI functions
+        from xlkpi.functions import REGISTRY
+
+        plain = _TABLE if _TABLE is not None else _FORMULAS_TABLE()
+        for function in REGISTRY.values():
+            evaluate = _kpi(function)
+            for name in _kpi_names(function.name):
+                FUNCTIONS[name] = evaluate
+                dict.__setitem__(plain, name, evaluate)
+        return
+    ours: set[str] = set()
+    table = _Table(ours)
 
     def put(name: str, function: Callable[..., Any]) -> None:
-        FUNCTIONS[name] = table[name] = function
+        FUNCTIONS[name] = function
+        dict.__setitem__(table, name, function)
 
-    for function in REGISTRY.values():
-        short = function.name.removeprefix("KPI_")
-        evaluate = _kpi(function)
-        for name in (function.name, f"_XLDUDF_KPI_{short}", f"_XLDUDF_KPI_DEV_{short}",
-                     f"KPI.{short}"):
-            put(name, evaluate)
-    if not natives:
-        return
     from xlkpi.workbook.criteria import FUNCTIONS as CONDITIONAL
     from xlkpi.workbook.lambdas import FUNCTIONS as LAMBDAS
-    from xlkpi.workbook.natives import natives
+    from xlkpi.workbook.natives import natives as native_functions
 
     natives_table: dict[str, Callable[..., Any]] = {
         "NETWORKDAYS": _workday_native(0, intl=False),
@@ -373,20 +486,20 @@ def register(natives: bool = True) -> None:
         "DATEDIF": _datedif,
         **CONDITIONAL,
         **LAMBDAS,
-        **natives(),
+        **native_functions(),
     }
     natives_table["ARRAY"] = _array_constant
-    ours = set()
     for name, function in natives_table.items():
         for alias in (name, f"_XLFN.{name}", f"_XLFN._XLWS.{name}"):
             put(alias, function)
             ours.add(alias)
+    table.add(FUNCTIONS)  # formulas' base table (ARRAYROW...), already imported
+    _TABLE = table
+    _formulas_functions.get_functions = lambda: table
     from xlkpi.workbook.syntax import patch_parser
 
     patch_parser()  # after it an argument left out arrives as None: formulas' own
-    for name, function in list(table.items()):  # functions keep reading it as 0
-        if name not in ours and not name.startswith(("KPI", "_XLDUDF_")):
-            table[name] = _omitted_as_zero(function)
+    # functions are wrapped to keep reading it as 0 (see _Table.add)
 
 
 def _array_constant(*items: Any) -> Any:

@@ -95,17 +95,30 @@ def _unknown_function(name: str) -> Any:
     return call
 
 
+def _known(table: Any, name: str) -> bool:
+    """``name`` is in the table without importing ``formulas``' own functions for it."""
+    known = getattr(table, "known", None)
+    return known(name) if known is not None else name in table
+
+
 def _patch_unknown_functions() -> None:
-    from formulas.functions import get_functions
     from formulas.tokens.function import Function
 
     from xlkpi.workbook.function_names import is_excels
 
     original = Function.compile
 
+    def get_functions() -> Any:
+        import formulas.functions  # register() replaces its get_functions
+
+        return formulas.functions.get_functions()
+
     def compile(self: Any) -> Any:
-        if not self.attr.get("func_token") and not is_excels(self.name) \
-                and self.name.upper() not in get_functions():
+        table = get_functions()
+        # the engine's own names first: they are in the table without importing formulas'
+        # families (the table's ``in`` imports them) or openpyxl's list of Excel's names
+        if (not self.attr.get("func_token") and not _known(table, self.name.upper())
+                and not is_excels(self.name) and self.name.upper() not in table):
             return _unknown_function(self.name)
         return original(self)
 
