@@ -11,22 +11,11 @@ import pytest
 
 import xlkpi.indicators.engine  # the kinds_* modules, loaded as compute loads them
 from xlkpi.errors import KpiError
-from xlkpi.indicators import breakdowns, compute, read_sources, sources
+from xlkpi.indicators import breakdowns, compute, read_sources
 from xlkpi.indicators.breakdowns import ALL, BLANK, NAMES, ages, labels_of
 from xlkpi.indicators.counting import Settings
-from xlkpi.indicators.loader import Table
 
 FEB = np.datetime64("2024-02", "M")
-
-
-@pytest.fixture(autouse=True)
-def _text_columns_carried(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The tables carry their text columns (sex, ethnicity, codes) where the engine's
-    tables do not yet: as breakdown columns, the way ``sources._table`` keeps team."""
-    if not (getattr(sources._table, "carries_values", False)
-            or "values" in Table.__dataclass_fields__):
-        monkeypatch.setattr(sources, "BREAKDOWNS",
-                            (*sources.BREAKDOWNS, *breakdowns.COLUMNS))
 
 
 # --- a CIN census ---------------------------------------------------------------------
@@ -263,6 +252,8 @@ def test_groups_come_in_the_vocabulary_order(census: Path) -> None:
     group, labels = breakdowns.groups(ind, extract, Settings(FEB, by="age"), np.array([FEB]))
     assert labels == [ALL, "Unborn", "Under 1", "1-4", "10-15", "16 and over", BLANK]
     assert len(group) == len(extract.tables["referrals"]) and group.min() >= 1
+    table = compute(extract, Settings(FEB, by="age"), codes=("REREF12",))
+    assert table["breakdown"].tolist() == labels  # the table keeps that order too
 
 
 def test_names_for_the_command_line() -> None:

@@ -141,7 +141,7 @@ def _print_table(table: pd.DataFrame, title: str) -> None:
 def _check_options(month: str, out: Path | None, quality: Path | None, by: str | None,
                    region: str) -> None:
     from xlkpi.calendar import REGIONS
-    from xlkpi.indicators import BREAKDOWNS
+    from xlkpi.indicators.breakdowns import NAMES
 
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", month.strip()) or not (
         1 <= int(month.strip()[5:]) <= 12
@@ -154,8 +154,8 @@ def _check_options(month: str, out: Path | None, quality: Path | None, by: str |
     for option, path in (("-o", out), ("--quality", quality)):
         if path is not None and not path.parent.is_dir():
             raise fail(f"{option}: folder {str(path.parent)!r} does not exist")
-    if by is not None and by.strip().lower() not in BREAKDOWNS:
-        raise fail(f"--by: {by!r} is not a breakdown; use one of {', '.join(BREAKDOWNS)}")
+    if by is not None and by.strip().lower() not in NAMES:
+        raise fail(f"--by: {by!r} is not a breakdown; use one of {', '.join(NAMES)}")
     if region.strip().upper() not in REGIONS:
         raise fail(f"--region: {region!r} is not a region; use one of {', '.join(REGIONS)}")
 
@@ -179,7 +179,9 @@ def indicators_command(
         Path | None, typer.Option(help="File of council closure dates, one a line.")
     ] = None,
     by: Annotated[
-        str | None, typer.Option(help="Breakdown column: team, area or source.")
+        str | None, typer.Option(help="Breakdown: team, area, source (of a contact or "
+                                 "referral), age, sex, ethnicity, primary_need, "
+                                 "abuse_category, legal_status or placement.")
     ] = None,
     out: Annotated[
         Path | None, typer.Option("-o", "--out", help="Write OUT.csv or OUT.xlsx.")

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from xlkpi.indicators.breakdowns import groups
+from xlkpi.indicators.breakdowns import BLANK, BREAKDOWNS, groups
 from xlkpi.indicators.counting import (
     EVENT_KINDS,
     KINDS,
@@ -115,6 +116,14 @@ def _rows(ind: Indicator, periods: np.ndarray, labels: list[str], num: np.ndarra
     return frame
 
 
+def _group_rank(by: str | None) -> Callable[[str], int]:
+    """A breakdown group's place: the breakdown's declared order (age bands youngest
+    first), then other groups, then ``(blank)``."""
+    declared = {label: i for i, label in enumerate(BREAKDOWNS[by].order)} if by in \
+        BREAKDOWNS else {}
+    return lambda label: declared.get(label, len(declared) + (label == BLANK))
+
+
 def compute(extract: Extract, settings: Settings,
             codes: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The monthly indicator table for every catalogued indicator whose file is present.
@@ -140,8 +149,9 @@ def compute(extract: Extract, settings: Settings,
         return pd.DataFrame(columns=columns)
     table = pd.concat(frames, ignore_index=True)
     table["value"] = table["value"].map(lambda v: NOT_APPLICABLE if v is None else v)
-    sort = ["breakdown", "period"] if settings.by else ["period"]
+    sort = ["_rank", "breakdown", "period"] if settings.by else ["period"]
     order = table.assign(_ind=table["code"].map(list(INDICATORS).index),
-                         _all=table["breakdown"] != ALL)
+                         _all=table["breakdown"] != ALL,
+                         _rank=table["breakdown"].map(_group_rank(settings.by)))
     order = order.sort_values(["_all", *sort, "_ind"], kind="stable")
     return table.loc[order.index, columns].reset_index(drop=True)

@@ -257,6 +257,11 @@ def combine(readings: list[Reading]) -> Combined:
             findings.extend(outside)
             tables[name] = _table(name, kept, kind)
             chosen[name] = kind
+    everyone = [r.frames["children"] for kind in PREFERENCE for r in by_kind.get(kind, ())
+                if "children" in r.frames]
+    if len(everyone) > 1:  # a child's details from every return, the preferred first
+        tables["children"] = _table("children", merge_children(
+            pd.concat(everyone, ignore_index=True)), chosen["children"])
     return Combined(Extract(tables), readings, findings, chosen)
 
 
