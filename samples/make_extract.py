@@ -198,10 +198,10 @@ def returns_cases(extract: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFr
     last = np.datetime64(LAST, "s")
     contacts = x["contacts"][["child_id", "contact_date", "referral_date"]].assign(
         source=x["contacts"]["source"].map(SOURCE_CODES))
-    refs = x["referrals"][["child_id", "referral_date"]]
-    s47 = x["s47"][["child_id", "strategy_date", "icpc_date"]].copy()
+    refs = x["referrals"][["child_id", "referral_date", "team"]]
+    s47 = x["s47"][["child_id", "strategy_date", "icpc_date", "team"]].copy()
     s47["referral_date"] = _latest_before(s47, "strategy_date", refs)
-    plans = x["cp_plans"][["child_id", "start_date", "end_date"]].copy()
+    plans = x["cp_plans"][["child_id", "start_date", "end_date", "team"]].copy()
     plan_ref = _latest_before(plans, "start_date", refs)
     orphans = pd.concat([
         pd.DataFrame({"child_id": s47["child_id"], "date": s47["strategy_date"]})[
@@ -218,7 +218,8 @@ def returns_cases(extract: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFr
     plans["initial_category"] = initial
     plans["latest_category"] = np.where(rng.random(len(plans)) < 0.85, initial,
                                         rng.choice(CATEGORIES[0], len(plans), p=CATEGORIES[1]))
-    assessments = x["assessments"][["child_id", "referral_date", "authorised_date"]].assign(
+    assessments = x["assessments"][["child_id", "referral_date", "authorised_date",
+                                    "team"]].assign(
         start_date=x["assessments"]["referral_date"])
     refs = _referral_details(refs, contacts, assessments, s47, plans, rng)
     plan_stop = plans["end_date"].fillna(pd.Timestamp(last)).to_numpy(dtype="datetime64[s]")
@@ -227,7 +228,7 @@ def returns_cases(extract: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFr
     cp_reviews = pd.DataFrame({"child_id": plans["child_id"].to_numpy()[row],
                                "plan_start": plans["start_date"].to_numpy()[row],
                                "review_date": day})
-    cla = _split_overlaps(x["cla"][["child_id", "start_date", "end_date"]])
+    cla = _split_overlaps(x["cla"][["child_id", "start_date", "end_date", "team"]])
     cla["legal_status"] = rng.choice(LEGAL[0], len(cla), p=LEGAL[1])
     placements = _placements(x["placements"], cla, rng)
     legal = _legal_changes(cla, placements, rng)
@@ -281,7 +282,8 @@ def _referral_details(refs: pd.DataFrame, contacts: pd.DataFrame, assessments: p
         "source": refs["source"],
         "primary_need": np.where(nfa, "", np.where(refs["plan"].fillna(False).astype(bool),
                                                    "N1", need)),
-        "closure_reason": np.where(nfa, "RC8", np.where(closure.isna(), "", "RC7"))})
+        "closure_reason": np.where(nfa, "RC8", np.where(closure.isna(), "", "RC7")),
+        "team": refs["team"].fillna("").to_numpy(dtype=object)})
 
 
 def _legal_changes(cla: pd.DataFrame, placements: pd.DataFrame,
@@ -313,9 +315,167 @@ def _children(cases: dict[str, pd.DataFrame], rng: np.random.Generator) -> pd.Da
                          "sex": rng.choice(["1", "2"], len(first))})
 
 
+#: the extract's teams as the returns name them ("Allocated Team"): the synthetic council's
+#: four teams are seed 000's areas, so the city scorecard's area columns fill
+TEAM_AREAS = {"East": "EAST", "North": "NWC", "South": "SOUTH", "City": "MASH"}
+#: 903 OC3 codes (care leavers): IN_TOUCH, ACTIV (F full-time, P part-time education,
+#: training or employment; G NEET), ACCOM type letters (then 1 suitable, 2 not)
+IN_TOUCH = (np.array(["YES", "NO", "REFU", "NREQ", "DIED"]),
+            np.array([0.86, 0.05, 0.04, 0.04, 0.01]))
+ACTIV = (np.array(["F1", "F2", "F3", "P1", "P2", "G4", "G5", "G6", "0"]),
+         np.array([0.08, 0.22, 0.12, 0.06, 0.08, 0.1, 0.26, 0.04, 0.04]))
+ACCOM = np.array(["B", "C", "D", "E", "G", "H", "K", "R", "S", "T", "U", "V", "W", "X",
+                  "Y", "Z"])
+_DAY = np.timedelta64(1, "D")
+
+
+def _offsets(rng: np.random.Generator, low: int, high: int, n: int) -> np.ndarray:
+    return rng.integers(low, high, n).astype("timedelta64[D]")
+
+
+def _cin_plans(cases: dict[str, pd.DataFrame], rng: np.random.Generator) -> pd.DataFrame:
+    """CIN plans (CIN census CINPlanDates) for about 60% of the referrals that were not NFA
+    and whose assessment was authorised with no child protection plan of the child
+    following: from a few days after the authorisation to a few days before the referral's
+    closure (open while the referral is)."""
+    refs, plans = cases["referrals"], cases["cp_plans"]
+    done = cases["assessments"].dropna(subset=["authorised_date"]).drop_duplicates(
+        ["child_id", "referral_date"])[["child_id", "referral_date", "authorised_date"]]
+    c = refs[~refs["nfa"]].merge(done, on=["child_id", "referral_date"])
+    on_plan = c["child_id"].isin(plans["child_id"])
+    c = c[~on_plan & (rng.random(len(c)) < 0.6)].reset_index(drop=True)
+    start = c["authorised_date"].to_numpy(dtype="datetime64[s]") + _offsets(rng, 0, 15, len(c))
+    closure = c["closure_date"].to_numpy(dtype="datetime64[s]")
+    end = closure - _offsets(rng, 0, 14, len(c))
+    keep = (start <= np.datetime64(LAST, "s")) & (np.isnat(closure) | (end >= start))
+    return pd.DataFrame({"child_id": c["child_id"], "referral_date": c["referral_date"],
+                         "start_date": start, "end_date": end})[keep].reset_index(drop=True)
+
+
+def _adoptions(cases: dict[str, pd.DataFrame], legal: pd.DataFrame,
+               rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """About a third of the periods of care that ended in the sample's months after a year
+    or more, with two placements or more, end in adoption (REC E11, or E12 contested): the
+    last placement is the adoptive one (PLACE A5, placement order; A6, consent, for about
+    one in six), matched 1 to 9 weeks before it, the placement order (legal status E1,
+    903 episode L) 1 to 7 months before the match, the decision that the child should be
+    placed for adoption 3 to 17 weeks before that. Changes ``cases`` (``cla.reason_end``,
+    placement types); returns the AD1/placed-for-adoption records and the legal changes
+    with the placement orders."""
+    cla, plc = cases["cla"], cases["placements"]
+    start = cla["start_date"].to_numpy(dtype="datetime64[D]")
+    end = cla["end_date"].to_numpy(dtype="datetime64[D]")
+    long = ~np.isnat(end) & (end >= np.datetime64("2022-03-01")) & (end - start >= 365 * _DAY)
+    rows = np.flatnonzero(long & (rng.random(len(cla)) < 0.35))
+    pstart = plc["start_date"].to_numpy(dtype="datetime64[D]")
+    records, orders = [], []
+    reason_end = np.full(len(cla), "", dtype=object)
+    for row in rows:  # a few dozen periods
+        child = cla["child_id"].iat[row]
+        inside = np.flatnonzero((plc["child_id"].to_numpy() == child) & (pstart > start[row])
+                                & (pstart < end[row]))
+        if not len(inside):
+            continue
+        last = inside[np.argmax(pstart[inside])]
+        placed = pstart[last]
+        match = max(placed - int(rng.integers(7, 63)) * _DAY, start[row] + 2 * _DAY)
+        consent = rng.random() < 1 / 6
+        order = max(match - int(rng.integers(30, 210)) * _DAY, start[row] + _DAY)
+        decided = max((match if consent else order) - int(rng.integers(20, 120)) * _DAY,
+                      start[row])
+        plc.loc[last, "placement"] = "A6" if consent else "A5"
+        reason_end[row] = "E12" if rng.random() < 0.2 else "E11"
+        records.append((child, decided, match))
+        if not consent and order < match:
+            orders.append((child, order))
+    cases["cla"] = cla.assign(reason_end=reason_end)
+    adoptions = pd.DataFrame(records, columns=["child_id", "decision_date", "match_date"])
+    for col in ("decision_date", "match_date"):
+        adoptions[col] = adoptions[col].astype("datetime64[s]")
+    changes = pd.DataFrame(orders, columns=["child_id", "date"]).assign(legal_status="E1")
+    changes["date"] = changes["date"].astype("datetime64[s]")
+    legal = pd.concat([legal, changes], ignore_index=True)
+    # a placement order on the day of another legal change replaces it
+    legal = legal.drop_duplicates(["child_id", "date"], keep="last").reset_index(drop=True)
+    return adoptions, legal
+
+
+def _looked_after_records(cases: dict[str, pd.DataFrame], rng: np.random.Generator
+                          ) -> dict[str, pd.DataFrame]:
+    """The 903's OC2 (children looked after for 12 months or more at the extract date:
+    health and dental checks, immunisations, SDQ from age 4), OC3 (care leavers aged 17 to
+    21, new children of the sample: in touch, activity, accommodation) and missing
+    episodes (about one period of care in five: 1 to 6 episodes, four in five missing,
+    the rest away without authorisation, back within 4 days)."""
+    cla, kids = cases["cla"], cases["children"]
+    last = np.datetime64(LAST, "D")
+    start = cla["start_date"].to_numpy(dtype="datetime64[D]")
+    end = cla["end_date"].to_numpy(dtype="datetime64[D]")
+    long = np.isnat(end) & (start <= last - 365 * _DAY)
+    ids = pd.unique(cla["child_id"].to_numpy(dtype=object)[long])
+    n = len(ids)
+    born = kids.set_index("child_id")["birth_date"].reindex(ids).to_numpy(
+        dtype="datetime64[D]")
+    sdq = np.where((last - born) >= 4 * 365 * _DAY, rng.integers(0, 35, n), -1)
+    health = pd.DataFrame({"child_id": ids, "health_check": rng.random(n) < 0.9,
+                           "teeth_check": rng.random(n) < 0.8,
+                           "immunisations": rng.random(n) < 0.85, "sdq_score": sdq})
+    m = 90
+    leavers = np.array([f"SYN{k:06d}" for k in range(12_000, 12_000 + m)], dtype=object)
+    year_end = np.datetime64("2024-03-31", "D")
+    leaver_born = year_end - (rng.integers(17, 22, m) * 365 + rng.integers(0, 365, m)) * _DAY
+    touch = rng.choice(IN_TOUCH[0], m, p=IN_TOUCH[1])
+    known = np.isin(touch, ["YES"])
+    activ = np.where(known, rng.choice(ACTIV[0], m, p=ACTIV[1]), "0")
+    accom = np.where(known, np.char.add(rng.choice(ACCOM, m).astype(str),
+                                        np.where(rng.random(m) < 0.88, "1", "2")), "0")
+    care_leavers = pd.DataFrame({"child_id": leavers,
+                                 "birth_date": leaver_born.astype("datetime64[s]"),
+                                 "in_touch": touch, "activity": activ,
+                                 "accommodation": accom})
+    cases["children"] = pd.concat([kids, pd.DataFrame({
+        "child_id": leavers, "birth_date": leaver_born.astype("datetime64[s]"),
+        "sex": rng.choice(["1", "2"], m)})], ignore_index=True)
+    lo = np.maximum(start, np.datetime64(FIRST, "D"))
+    hi = np.minimum(np.where(np.isnat(end), last, end), last)
+    who = np.flatnonzero((hi > lo) & (rng.random(len(cla)) < 0.2))
+    times = rng.integers(1, 7, len(who))
+    row = np.repeat(who, times)
+    span = (hi[row] - lo[row]).astype(np.int64)
+    begin = lo[row] + (rng.random(len(row)) * span).astype(np.int64) * _DAY
+    back = np.minimum(begin + rng.integers(0, 5, len(row)) * _DAY, hi[row])
+    missing = pd.DataFrame({"child_id": cla["child_id"].to_numpy(dtype=object)[row],
+                            "kind": np.where(rng.random(len(row)) < 0.8, "M", "A"),
+                            "start_date": begin.astype("datetime64[s]"),
+                            "end_date": back.astype("datetime64[s]")})
+    missing = missing.drop_duplicates(["child_id", "start_date"]).sort_values(
+        ["child_id", "start_date"], kind="stable").reset_index(drop=True)
+    return {"health": health, "care_leavers": care_leavers, "missing": missing}
+
+
+def more_cases(cases: dict[str, pd.DataFrame], legal: pd.DataFrame
+               ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """What the returns carry besides the extract (seeded apart, so the extract's cases
+    draw the same): teams named as areas, CIN plans, adoptions (:func:`_adoptions`), the
+    903's health, care leaver and missing records (:func:`_looked_after_records`)."""
+    rng = np.random.default_rng(SEED + 2)
+    for frame in cases.values():
+        if "team" in frame:
+            frame["team"] = frame["team"].map(TEAM_AREAS).fillna("")
+    cases["cin_plans"] = _cin_plans(cases, rng)
+    adoptions, legal = _adoptions(cases, legal, rng)
+    cases["adoptions"] = adoptions
+    cases["placed_for_adoption"] = pd.DataFrame({
+        "child_id": adoptions["child_id"], "placed_date": adoptions["decision_date"],
+        "ceased_date": pd.Series(np.full(len(adoptions), np.datetime64("NaT"),
+                                         dtype="datetime64[s]")), "ceased_reason": ""})
+    cases.update(_looked_after_records(cases, rng))
+    return cases, legal
+
+
 def write_returns(extract: dict[str, pd.DataFrame]) -> None:
     """samples/returns/: cin_census.xml, ssda903/*.csv and annex_a.xlsx of the extract."""
-    cases, legal = returns_cases(extract)
+    cases, legal = more_cases(*returns_cases(extract))
     cases["episodes"] = build_episodes(cases, legal)
     RETURNS.mkdir(exist_ok=True)
     written = [write_cin_census(cases, RETURNS / "cin_census.xml", CENSUS_REFERENCE),

@@ -163,6 +163,13 @@ def _yes(values) -> np.ndarray:
     return flags(values, "Yes", "No")
 
 
+def _team(frame: pd.DataFrame) -> np.ndarray:
+    """The records' "Allocated Team" (the case model's ``team``; blank when it has none)."""
+    if "team" not in frame:
+        return np.full(len(frame), "", dtype=object)
+    return frame["team"].fillna("").to_numpy(dtype=object)
+
+
 def _list_rows(cases: Tables, extract: np.datetime64) -> dict[str, dict[str, np.ndarray]]:
     """Sheet -> heading -> column, for the lists the cases fill."""
     kids = case_table(cases, "children")
@@ -176,14 +183,15 @@ def _list_rows(cases: Tables, extract: np.datetime64) -> dict[str, dict[str, np.
     lists["List 3"] = {**_who(kids, rc, extract), "Date of referral": rd,
                        "Referral Source": _source_label(r["source"]),
                        "Referral NFA?": _yes(r["nfa"]),
-                       "Number of Referrals in Last 12 Months": _in_last_year(rc, rd, rc, rd)}
+                       "Number of Referrals in Last 12 Months": _in_last_year(rc, rd, rc, rd),
+                       "Allocated Team": _team(r)}
     a = case_table(cases, "assessments").sort_values(["referral_date", "child_id"], kind="stable")
     start = np.where(np.isnat(as_days(a["start_date"])), as_days(a["referral_date"]),
                      as_days(a["start_date"]))
     lists["List 4"] = {**_who(kids, a["child_id"].to_numpy(dtype=object), extract),
                        "Continuous Assessment Start Date": start,
                        "Continuous Assessment Date of Authorisation":
-                       as_days(a["authorised_date"])}
+                       as_days(a["authorised_date"]), "Allocated Team": _team(a)}
     s = case_table(cases, "s47").sort_values(["strategy_date", "child_id"], kind="stable")
     sc, sd, icpc = s["child_id"].to_numpy(dtype=object), as_days(s["strategy_date"]), as_days(
         s["icpc_date"])
@@ -201,7 +209,8 @@ def _list_rows(cases: Tables, extract: np.datetime64) -> dict[str, dict[str, np.
         "Did the Initial Child Protection Conference Result in a Child Protection Plan":
         np.where(np.isnat(icpc), "", _yes(planned.notna().to_numpy())),
         "Number of Section 47 Enquiries in the last 12 months": _in_last_year(sc, sd, sc, sd),
-        "Number of ICPCs in the last 12 months": _in_last_year(sc, sd, sc, icpc)}
+        "Number of ICPCs in the last 12 months": _in_last_year(sc, sd, sc, icpc),
+        "Allocated Team": _team(s)}
     pc = p["child_id"].to_numpy(dtype=object)
     ps, pe = as_days(p["start_date"]), as_days(p["end_date"])
     hi = np.where(np.isnat(pe) | (pe > extract), extract, pe)
@@ -218,7 +227,8 @@ def _list_rows(cases: Tables, extract: np.datetime64) -> dict[str, dict[str, np.
         "Date of latest review conference": _latest_between(
             window, rv, ["child_id", "plan_start"]),
         "Child Protection Plan End Date": pe,
-        "Number of Previous Child Protection Plans": np.maximum(p["previous_plans"], 0)}
+        "Number of Previous Child Protection Plans": np.maximum(p["previous_plans"], 0),
+        "Allocated Team": _team(p)}
     lists["List 8"] = _looked_after(cases, kids, extract)
     return lists
 
@@ -268,7 +278,8 @@ def _looked_after(cases: Tables, kids: pd.DataFrame, extract: np.datetime64
             "Date of Last Social Work Visit": _latest_between(window, visits, ["child_id"]),
             "Number of Placements in the Last 12 months": count,
             "Date Ceased to be Looked After ": end,
-            "Start Date of Most Recent Placement": last_start, "Placement Type": last_type}
+            "Start Date of Most Recent Placement": last_start, "Placement Type": last_type,
+            "Allocated Team": _team(cla)}
 
 
 def _cells(sheet, column: np.ndarray) -> list:
@@ -296,7 +307,8 @@ def write_annex_a(cases: Tables, path: Path, extract_date: str | dt.date) -> Pat
     plans (with the last statutory visit and latest review conference on or before the
     plan's end or the extract date), 8 periods of care (latest statutory review, last
     social work visit, placements started in the period and open in the 12 months to the
-    extract date, most recent placement). Lists 2, 6, 9-11 carry their headings only.
+    extract date, most recent placement); lists 3, 4, 5, 7 and 8 give the case model's
+    ``team`` as "Allocated Team". Lists 2, 6, 9-11 carry their headings only.
     Every record given is written: Ofsted asks for six months (twelve for some lists);
     the caller chooses the period by the cases it gives.
     """

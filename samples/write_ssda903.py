@@ -24,8 +24,8 @@ from samples.write_common import (
 )
 from xlkpi.indicators import tables as tb
 
-__all__ = ["EPISODE_DEFAULTS", "PROVIDERS", "SSDA903_HEADERS", "build_episodes",
-           "write_ssda903"]
+__all__ = ["EPISODE_DEFAULTS", "OPTIONAL_HEADERS", "PROVIDERS", "SSDA903_HEADERS",
+           "build_episodes", "write_ssda903"]
 
 #: The 903 CSV files written and their headers, exactly as the DfE specifies them.
 SSDA903_HEADERS: dict[str, tuple[str, ...]] = {
@@ -34,6 +34,21 @@ SSDA903_HEADERS: dict[str, tuple[str, ...]] = {
                  "REC", "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"),
     "reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
 }
+#: The 903 files written only when the case model has their table, and their headers.
+OPTIONAL_HEADERS: dict[str, tuple[str, ...]] = {
+    "oc2": ("CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK",
+            "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE",
+            "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"),
+    "oc3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
+    "ad1": ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR",
+            "SEX_ADOPTR", "LS_ADOPTR"),
+    "placed_for_adoption": ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED",
+                            "REASON_PLACED_CEASED"),
+    "missing": ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
+}
+#: the 903 files written only when the case model has their table
+_OPTIONAL = {"oc2": "health", "oc3": "care_leavers", "ad1": "adoptions",
+             "placed_for_adoption": "placed_for_adoption", "missing": "missing"}
 
 #: 903 episode fields the case model may leave blank -> the value written
 EPISODE_DEFAULTS = {"legal_status": "C2", "cin": "N1", "placement": "U6",
@@ -141,21 +156,27 @@ def build_episodes(cases: Tables, legal_changes: pd.DataFrame | None = None) -> 
 
 
 def write_ssda903(cases: Tables, folder: Path) -> list[Path]:
-    """Write header.csv, episodes.csv and reviews.csv of the 903 (DfE headers, dd/mm/yyyy).
+    """Write header.csv, episodes.csv and reviews.csv of the 903 (DfE headers, dd/mm/yyyy),
+    and oc2.csv, oc3.csv, ad1.csv, placed_for_adoption.csv and missing.csv when the case
+    model has ``health``, ``care_leavers``, ``adoptions``, ``placed_for_adoption`` and
+    ``missing`` (:func:`_optional_files`).
 
     Episodes are the model's ``episodes`` table, else :func:`build_episodes` of its periods
-    of care and placements. The header has one row per child with an episode (ETHNIC
-    ``NOBT``, UPN ``UN4`` "not yet obtained", MOTHER 0 for girls); reviews.csv has every
-    ``cla_reviews`` row of those children. Postcodes are left blank (the sample has no
-    addresses).
+    of care and placements. The header has one row per child with an episode or a record
+    in those files (ETHNIC ``NOBT``, UPN ``UN4`` "not yet obtained", MOTHER 0 for girls);
+    reviews.csv has every ``cla_reviews`` row of children with an episode. Postcodes are
+    left blank (the sample has no addresses).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     episodes = (case_table(cases, "episodes") if "episodes" in cases else build_episodes(cases))
     episodes = episodes.sort_values(["child_id", "start_date"], kind="stable")
     kids = case_table(cases, "children")
-    ids = pd.unique(episodes["child_id"])
+    extra = [case_table(cases, table)["child_id"] for table in _OPTIONAL.values()
+             if table in cases]
+    ids = pd.unique(pd.concat([episodes["child_id"], *extra]))
     ids = np.asarray(sorted(ids), dtype=object)
+    with_episode = pd.unique(episodes["child_id"])
     births = uk_dates(birth_dates(kids, ids))
     sex = child_sex(kids, ids, 1)
     header = {"CHILD": ids, "SEX": sex, "DOB": births, "ETHNIC": "NOBT", "UPN": "UN4",
@@ -169,15 +190,65 @@ def write_ssda903(cases: Tables, folder: Path) -> list[Path]:
             episodes["reason_place_change"], "HOME_POST": blank, "PL_POST": blank,
             "URN": episodes["urn"]}
     rv = case_table(cases, "cla_reviews")
-    rv = rv[rv["child_id"].isin(ids)].sort_values(["child_id", "review_date"], kind="stable")
+    rv = rv[rv["child_id"].isin(with_episode)].sort_values(["child_id", "review_date"],
+                                                            kind="stable")
     reviews = {"CHILD": rv["child_id"],
                "DOB": uk_dates(birth_dates(kids, rv["child_id"].to_numpy())),
                "REVIEW": uk_dates(rv["review_date"]), "REVIEW_CODE": _REVIEW_CODE}
     written = []
-    for name, columns in (("header", header), ("episodes", rows), ("reviews", reviews)):
+    files = [("header", header), ("episodes", rows), ("reviews", reviews),
+             *_optional_files(cases, kids)]
+    for name, columns in files:
+        header = {**SSDA903_HEADERS, **OPTIONAL_HEADERS}[name]
         frame = pd.DataFrame({k: np.asarray(v, dtype=object) if not np.isscalar(v) else v
-                              for k, v in columns.items()}, columns=SSDA903_HEADERS[name])
+                              for k, v in columns.items()}, columns=header)
         target = folder / f"{name}.csv"
         frame.to_csv(target, index=False, lineterminator="\n")
         written.append(target)
     return written
+
+
+def _ones(values) -> np.ndarray:
+    return np.where(np.asarray(values, dtype=bool), "1", "0").astype(object)
+
+
+def _optional_files(cases: Tables, kids: pd.DataFrame) -> list[tuple[str, dict]]:
+    """The 903 files of the tables the case model has: OC2 (``health``: checks as 1/0,
+    SDQ_SCORE blank below 0 with SDQ_REASON ``SDQ1``, "no form returned as the child was
+    under 4"), OC3 (``care_leavers``), AD1 (``adoptions``: one adopter couple, FOSTER_CARE
+    0, NB_ADOPTR 2, SEX_ADOPTR ``MF``, LS_ADOPTR ``L0`` married), placed for adoption and
+    missing (MISSING ``M``/``A``)."""
+    out: list[tuple[str, dict]] = []
+    for name, table in _OPTIONAL.items():
+        if table not in cases:
+            continue
+        t = case_table(cases, table)
+        ids = t["child_id"].to_numpy(dtype=object)
+        born = (uk_dates(t["birth_date"]) if table == "care_leavers" else
+                uk_dates(birth_dates(kids, ids)))
+        columns: dict = {"CHILD": ids, "DOB": born}
+        if name == "oc2":
+            score = t["sdq_score"].to_numpy()
+            columns.update(SDQ_SCORE=np.where(score >= 0, score.astype(str), ""),
+                           SDQ_REASON=np.where(score >= 0, "", "SDQ1"), CONVICTED="0",
+                           HEALTH_CHECK=_ones(t["health_check"]),
+                           IMMUNISATIONS=_ones(t["immunisations"]),
+                           TEETH_CHECK=_ones(t["teeth_check"]), HEALTH_ASSESSMENT="1",
+                           SUBSTANCE_MISUSE="0", INTERVENTION_RECEIVED="",
+                           INTERVENTION_OFFERED="")
+        elif name == "oc3":
+            columns.update(IN_TOUCH=t["in_touch"], ACTIV=t["activity"],
+                           ACCOM=t["accommodation"])
+        elif name == "ad1":
+            columns.update(DATE_INT=uk_dates(t["decision_date"]),
+                           DATE_MATCH=uk_dates(t["match_date"]), FOSTER_CARE="0",
+                           NB_ADOPTR="2", SEX_ADOPTR="MF", LS_ADOPTR="L0")
+        elif name == "placed_for_adoption":
+            columns.update(DATE_PLACED=uk_dates(t["placed_date"]),
+                           DATE_PLACED_CEASED=uk_dates(t["ceased_date"]),
+                           REASON_PLACED_CEASED=t["ceased_reason"])
+        else:
+            columns.update(MISSING=t["kind"], MIS_START=uk_dates(t["start_date"]),
+                           MIS_END=uk_dates(t["end_date"]))
+        out.append((name, columns))
+    return out

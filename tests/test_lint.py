@@ -138,6 +138,15 @@ def test_a_month_holding_text():
                                                     ("SERIES-TEXT", "Jul-16")]
 
 
+def test_a_month_with_no_denominator_is_not_text_typed_by_mistake():
+    # xlkpi's engine, KPI_PCT and the DfE's tables write N/A for a month whose indicator
+    # has no denominator (Annex A's visits: the extract month only); other words are text
+    findings = check_series(["N/A", "n/a", " N/A ", "97.5%", "yes", "NA"],
+                            ["Nov-23", "Dec-23", "Jan-24", "Feb-24", "Mar-24", "Apr-24"])
+    assert [(f.code, f.cell) for f in findings] == [("SERIES-TEXT", "Mar-24"),
+                                                    ("SERIES-TEXT", "Apr-24")]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=60), st.text(max_size=12), st.one_of(
     st.none(), st.floats(allow_nan=True), st.text(max_size=5)), st.text(max_size=8))
@@ -273,3 +282,31 @@ def test_lint_never_raises_on_any_table(fields, months, lag):
     row.dot_lag = lag
     for finding in lint([row, row]):
         assert finding.code and finding.message
+
+
+def test_a_rolling_or_annualised_rate_is_not_checked_against_the_month_s_count():
+    # county 2.4 as the demo fills it: REFRATE is the rolling 12-month referrals per
+    # 10,000, so month count / rate is not the population; the same months as an in-month
+    # rate per 10,000 with one mistyped month are still found
+    counts = [152, 138, 160, 155]
+    rolling = [505.8, 505.8, 508.1, 510.2]
+    in_month = [c / 36_100 * 10_000 for c in counts]
+    in_month[1] = 75.0
+
+    def rows(name: str, unit: str, rates: list[float]) -> list[IndicatorRow]:
+        def series(values):
+            return [Month(24_200 + k, f"m{k}", v, f"m{k}") for k, v in enumerate(values)]
+        return [IndicatorRow("S", "2.2", fields={"name": Entry("Referrals - No. (in-month)",
+                                                               "C"),
+                                                 "unit": Entry("Count", "E")},
+                             months=series(counts)),
+                IndicatorRow("S", "2.4", fields={"name": Entry(name, "C"),
+                                                 "unit": Entry(unit, "E")},
+                             months=series(rates))]
+
+    annualised = "Referrals - Rate per 10k Under-18s (Annualised)"
+    assert _codes(lint(rows(annualised, "Rate", rolling))) == []
+    assert _codes(lint(rows("Referrals - Rate per 10k Under-18s", "Rolling 12 months",
+                            rolling))) == []
+    assert _codes(lint(rows("Referrals - Rate per 10k Under-18s", "Rate", in_month))) == [
+        "RATE-SERIES"]

@@ -207,8 +207,9 @@ def test_board_reproduces_every_printed_rag(board_result):
 PAGES_EXCEPTIONS = {
     # "Child Protection Plans at Month End": the page lists last year's *rate* (50.14 in
     # Oct-14) beside this month's count (246), so the template, which compares like with
-    # like, gives no direction; and by rate (68.14 against 50.14) the page's ↓ is wrong
-    "18": "",
+    # like, gives no direction (N/A); and by rate (68.14 against 50.14) the page's ↓ is
+    # wrong
+    "18": "N/A",
 }
 
 

@@ -25,6 +25,7 @@ from workbooks.common import (
     add_settings_sheet,
     bind,
     lookup,
+    no_verdict,
     print_setup,
     read_rows,
     style_header,
@@ -119,7 +120,7 @@ def _report(wb: Workbook, rows: list[dict[str, str]]) -> None:
         # a row from the council's own systems says so until its figures are in
         missing = missing_text(row)
         if row.get("rag_text"):
-            ws[f"{_STATUS}{r}"] = (f'=IF(COUNT({last_col}{r})=0,"{missing}",'
+            ws[f"{_STATUS}{r}"] = (f'=IF(COUNT({last_col}{r})=0,"{no_verdict(row)}",'
                                    f"KPI_RAG_TEXT({last_col}{r},$O{r}))")
             ws.cell(r, 6 + MONTHS, f"={_STATUS}{r}")
         else:

@@ -2,7 +2,9 @@
 September 2015).
 
 Sheet "City scorecard": per measure the 6-month figure (cumulative or average), the
-latest month, the areas as columns (EAST, NWC, SOUTH, MASH), the national average, a
+latest month, the areas as columns (EAST, NWC, SOUTH, MASH: the ``CODE@AREA`` figures of
+the team breakdown; a row from the council's own systems says so there too), the
+national average, a
 performance rating against the national average (``KPI_RAG_TARGET``, 10% tolerance) and
 the trend of the latest month against the 6-month figure (``KPI_DOT``). Percentages are
 worked out from their counts with ``KPI_PCT`` when the Data sheet has them. Caseloads
@@ -24,6 +26,7 @@ from workbooks.common import (
     add_settings_sheet,
     bind,
     lookup,
+    no_verdict,
     print_setup,
     read_rows,
     share_lookup,
@@ -40,6 +43,9 @@ AREAS = ("EAST", "NWC", "SOUTH", "MASH")
 #: Seed 000 ref -> the catalogue indicator that computes the measure from the returns.
 CODES: dict[str, str | Binding] = {
     "1": "REREF12",
+    # the seed's measure 3 is counted in the month: in timescale / out of timescale / total
+    # assessments (samples/seeds/000_notes.md), as ASSESS45 counts those authorised
+    "3": "ASSESS45",
     "7": "ICPC15",
     "10": "CLANUM",
     "10r": "CLARATE",
@@ -89,21 +95,24 @@ def build(path: Path, population: int | None = 275_000) -> Path:
             if row["unit"] == "percentage":
                 return share_lookup("ReportMonth", f'{key}&"{suffix}"' if suffix else key,
                                     missing)
-            return lookup("ReportMonth", key, suffix, row["column"])
+            return lookup("ReportMonth", key, suffix, row["column"], missing)
 
         ws[f"E{r}"] = figure(":6M")
         ws[f"F{r}"] = figure("")
         for col, area in zip("GHIJ", AREAS, strict=True):
-            ws[f"{col}{r}"] = figure(f"@{area}", "")
+            # by area: the team breakdown (an area with no case that month has no
+            # figure, N/A); a rate per 10,000 has none (no population per area)
+            ws[f"{col}{r}"] = ("-" if row["unit"] == "rate" and not missing else
+                               figure(f"@{area}", no_verdict(row)))
         if row["nat_avg"]:
             ws[f"K{r}"] = float(row["nat_avg"])
-            ws[f"O{r}"] = (f'=IF(COUNT(F{r})=0,"{missing}",'
+            ws[f"O{r}"] = (f'=IF(COUNT(F{r})=0,"{no_verdict(row)}",'
                            f"KPI_RAG_TARGET(F{r},K{r},$D{r},0.1))")
             ws[f"L{r}"] = f"=O{r}"
         else:
             ws[f"L{r}"] = missing or None
         if row["polarity"] not in ("", "Info"):
-            ws[f"M{r}"] = (f'=IF(COUNT(E{r},F{r})<2,"{missing}",'
+            ws[f"M{r}"] = (f'=IF(COUNT(E{r},F{r})<2,"{no_verdict(row)}",'
                            f"KPI_DOT(F{r},E{r},$D{r}))")
         if own:
             for col in "LM":

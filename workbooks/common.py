@@ -21,6 +21,7 @@ __all__ = [
     "HEADER_FILL",
     "MONTH_FORMAT",
     "NOT_COMPUTED",
+    "NO_FIGURE",
     "OWN_NOTE",
     "OWN_SYSTEM",
     "SEEDS",
@@ -32,6 +33,7 @@ __all__ = [
     "bind",
     "lookup",
     "missing",
+    "no_verdict",
     "print_setup",
     "read_rows",
     "share_lookup",
@@ -54,6 +56,11 @@ OWN_SYSTEM = "own system"
 OWN_NOTE = "From the council's own system (not in the returns): type its figures"
 #: ... and of a row the returns could carry but xlkpi does not compute yet.
 NOT_COMPUTED = "not computed yet"
+#: What a verdict (RAG, direction, trend) of a row computed from the returns shows when
+#: the figures it compares are not there: the indicator has no denominator that month
+#: (the engine's own "N/A"), or no figure for the month before (Annex A's visits are a
+#: snapshot of the extract month only).
+NO_FIGURE = "N/A"
 #: The catalogue's units as the seeds name them (for number formats).
 _UNITS = {"share": "percentage", "rate": "rate", "count": "count", "days": "days"}
 #: Data sheet column of each field of the indicator table.
@@ -109,6 +116,12 @@ def missing(row: dict[str, str]) -> str:
     return {"returns": "", "own": OWN_SYSTEM}.get(row["source"], NOT_COMPUTED)
 
 
+def no_verdict(row: dict[str, str]) -> str:
+    """What a row's verdict cells (RAG, direction, trend) show without the figures they
+    compare: :func:`missing`'s text, or :data:`NO_FIGURE` for a row from the returns."""
+    return missing(row) or NO_FIGURE
+
+
 def read_rows(name: str) -> list[dict[str, str]]:
     """A seed CSV from samples/seeds as a list of rows."""
     with open(SEEDS / name, newline="", encoding="utf-8") as handle:
@@ -160,12 +173,16 @@ def add_data_sheet(wb: Workbook) -> Worksheet:
     return ws
 
 
-def lookup(month_cell: str, key_cell: str, suffix: str = "", column: str = "E") -> str:
-    """The figure for an indicator key in a month, or blank when the Data sheet lacks it
-    (``column``: the Data sheet's value E, or numerator C)."""
+def lookup(month_cell: str, key_cell: str, suffix: str = "", column: str = "E",
+           missing: str = "") -> str:
+    """The figure for an indicator key in a month, or ``missing`` (blank) when the Data
+    sheet lacks it (``column``: the Data sheet's value E, or numerator C)."""
     key = f'{key_cell}&"{suffix}"' if suffix else key_cell
-    return (f'=IFERROR(INDEX(Data!${column}:${column},MATCH(TEXT({month_cell},"yyyy-mm")'
-            f'&"|"&{key},Data!$F:$F,0)),"")')
+    match = f'MATCH(TEXT({month_cell},"yyyy-mm")&"|"&{key},Data!$F:$F,0)'
+    if column != "E":  # a count behind a share: none when the share is N/A (no denominator)
+        return (f"=IFERROR(IF(ISNUMBER(INDEX(Data!$E:$E,{match})),INDEX(Data!${column}:"
+                f'${column},{match}),INDEX(Data!$E:$E,{match})),"{missing}")')
+    return f'=IFERROR(INDEX(Data!${column}:${column},{match}),"{missing}")'
 
 
 def share_lookup(month_cell: str, key: str, missing: str = "") -> str:

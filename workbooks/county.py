@@ -33,6 +33,7 @@ from workbooks.common import (
     add_settings_sheet,
     bind,
     lookup,
+    no_verdict,
     print_setup,
     read_rows,
     style_header,
@@ -125,16 +126,17 @@ def _report_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
         # what a verdict shows without this month's figure: blank, or for a row from the
         # council's own systems, plainly so
         missing = missing_text(row)
+        verdict = no_verdict(row)
         # RAG where the report sets tolerances, on the latest month
         if values["N"] is not None and values["O"] is not None:
-            ws[f"V{r}"] = f'=IF(COUNT(I{r})=0,"{missing}",KPI_RAG(I{r},$D{r},N{r},O{r}))'
-            ws[f"M{r}"] = f'=IF(COUNT(I{r})=0,"{missing}",KPI_SYMBOL(V{r}))'
+            ws[f"V{r}"] = f'=IF(COUNT(I{r})=0,"{verdict}",KPI_RAG(I{r},$D{r},N{r},O{r}))'
+            ws[f"M{r}"] = f'=IF(COUNT(I{r})=0,"{verdict}",KPI_SYMBOL(V{r}))'
         # DOT month on month, judged by polarity; an Info measure shows "-"
         if row["polarity"] in ("Info", ""):
             ws[f"L{r}"] = f'=IF($D{r}="Info","-",KPI_SYMBOL(W{r}))'
         else:
-            ws[f"W{r}"] = f'=IF(COUNT(I{r},H{r})<2,"{missing}",KPI_DOT(I{r},H{r},$D{r}))'
-            ws[f"L{r}"] = f'=IF(COUNT(I{r},H{r})<2,"{missing}",KPI_SYMBOL(W{r}))'
+            ws[f"W{r}"] = f'=IF(COUNT(I{r},H{r})<2,"{verdict}",KPI_DOT(I{r},H{r},$D{r}))'
+            ws[f"L{r}"] = f'=IF(COUNT(I{r},H{r})<2,"{verdict}",KPI_SYMBOL(W{r}))'
         if missing:
             for col in "ELM":
                 ws[f"{col}{r}"].font = Font(italic=True, color="7F7F7F", size=9)

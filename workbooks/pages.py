@@ -24,6 +24,7 @@ from workbooks.common import (
     add_settings_sheet,
     bind,
     lookup,
+    no_verdict,
     print_setup,
     read_rows,
     style_header,
@@ -88,6 +89,12 @@ def build(path: Path, population: int | None = 36_100) -> Path:
         ws[f"E{r}"] = lookup("ReportMonth", f"$P{r}", column=column)
         if row.get("unit") == "count":
             ws[f"F{r}"] = f'=IF(COUNT(E{r})=0,"{missing}",KPI_RATE(E{r},Population))'
+        elif row["source"] == "returns" and _number(row.get("rate_per_10k")) is not None:
+            # a share printed with the rate per 10,000 of its count (page 27: children
+            # seen in time): the rate of this month's numerator
+            count = lookup("ReportMonth", f"$P{r}", column="C")[1:]
+            ws[f"F{r}"] = (f'=IF(COUNT(E{r})=0,"{no_verdict(row)}",'
+                           f"KPI_RATE({count},Population))")
         else:
             ws[f"F{r}"] = _number(row.get("rate_per_10k"))
         ws[f"G{r}"] = _number(row["target"])
@@ -95,8 +102,9 @@ def build(path: Path, population: int | None = 36_100) -> Path:
         ws[f"J{r}"] = lookup("EDATE(ReportMonth,-2)", f"$P{r}", column=column)
         ws[f"K{r}"] = lookup("EDATE(ReportMonth,-12)", f"$P{r}", column=column)
         # against the same month last year: raw Up/Down unless the measure has a polarity
-        ws[f"Q{r}"] = f'=IF(COUNT(E{r},K{r})<2,"{missing}",KPI_DOT(E{r},K{r},$D{r}))'
-        ws[f"H{r}"] = f'=IF(COUNT(E{r},K{r})<2,"{missing}",KPI_SYMBOL(Q{r}))'
+        verdict = no_verdict(row)
+        ws[f"Q{r}"] = f'=IF(COUNT(E{r},K{r})<2,"{verdict}",KPI_DOT(E{r},K{r},$D{r}))'
+        ws[f"H{r}"] = f'=IF(COUNT(E{r},K{r})<2,"{verdict}",KPI_SYMBOL(Q{r}))'
         for col, name in (("L", "england"), ("M", "stat_neighbours"), ("N", "regional")):
             ws[f"{col}{r}"] = _number(row.get(name))
         note = {"own": "from the council's own system", "": "not computed yet"}.get(

@@ -214,10 +214,13 @@ def _is_count(row: IndicatorRow) -> bool:
 
 
 def _is_rate_row(row: IndicatorRow) -> bool:
+    """A rate per 10,000 of one month's count: not one whose unit (data note) or name marks
+    it rolling, annualised or year to date (a rolling 12-month rate is not a month's count
+    over the population, so its months cannot be checked against the count row's)."""
     unit = str(row.get("unit") or "").lower()
     name = str(row.get("name") or "")
     return (unit == "rate" or bool(_RATE_NAME.search(name))) and not (
-        _ROLLING.search(unit) or "rolling" in name.lower())
+        _ROLLING.search(unit) or _ROLLING.search(name))
 
 
 def _rate_series(rows: Sequence[IndicatorRow]) -> list[Finding]:

@@ -329,12 +329,18 @@ def _excel_text(value: Any) -> str:
     return str(value).upper() if isinstance(value, bool) else shown_value(value)
 
 
+#: Texts a month may hold instead of a figure: a blank or a dash (no figure), and "N/A"
+#: (not applicable: the indicator has no denominator that month, as xlkpi's engine,
+#: KPI_PCT and KPI_RATE and the DfE's tables write it), in any case.
+GAPS = ("", "-", "n/a")
+
+
 def check_series(values: Sequence[Any], wheres: Sequence[str]) -> list[Finding]:
-    """Monthly figures that are text (a month cell holding FALSE, "n/a"); a blank or a
-    dash is an honest gap, not a finding."""
+    """Monthly figures that are text (a month cell holding FALSE, "yes"); a blank, a dash
+    or "N/A" (:data:`GAPS`) is an honest gap, not a finding."""
     findings = []
     for value, where in zip(values, wheres, strict=False):
-        words = isinstance(value, str) and value.strip() not in ("", "-") and not (
+        words = isinstance(value, str) and value.strip().lower() not in GAPS and not (
             _NUMBER_RE.fullmatch(value.strip()))
         if isinstance(value, bool) or words:
             findings.append(finding("SERIES-TEXT", where,
