@@ -1,15 +1,21 @@
-"""Shared benchmark helpers: best-of-N timing, peak memory, and bench/results.json."""
+"""Shared benchmark helpers: best-of-N timing and peak memory inside one process, whole
+processes timed from outside and interleaved (:func:`interleave`), and bench/results.json."""
 
 from __future__ import annotations
 
 import json
+import os
+import statistics
+import subprocess
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RESULTS", "best_of", "merge_results", "peak_mb", "record", "report"]
+__all__ = ["RESULTS", "Job", "Sample", "best_of", "interleave", "merge_results", "peak_mb",
+           "process_record", "record", "report", "run_processes"]
 
 RESULTS = Path(__file__).with_name("results.json")
 
@@ -48,15 +54,128 @@ def record(case: str, size: int, xlkpi_s: float, baseline: str, baseline_s: floa
 def merge_results(records: list[dict[str, Any]], path: Path = RESULTS) -> None:
     """Write records into results.json, replacing rows with the same case, size, baseline."""
     old = json.loads(path.read_text()) if path.exists() else []
-    keys = {(r["case"], r["size"], r["baseline"]) for r in records}
-    kept = [r for r in old if (r["case"], r["size"], r["baseline"]) not in keys]
+    keys = {_key(r) for r in records}
+    kept = [r for r in old if _key(r) not in keys]
     path.write_text(json.dumps(kept + records, indent=2) + "\n")
+
+
+def _key(r: dict[str, Any]) -> tuple[str, int, str]:
+    return r["case"], r["size"], r.get("baseline") or r["tool"]
 
 
 def report(records: list[dict[str, Any]]) -> None:
     """Merge records into results.json and print one line per record."""
     merge_results(records)
     for r in records:
+        if "tool" in r:
+            print(f"{r['case']:<14} n={r['size']:>9,}  {r['tool']:<34} median "
+                  f"{r['median_s']:.2f}s ({r['min_s']:.2f}-{r['max_s']:.2f}, {r['runs']} runs)"
+                  f"  peak RSS {r['peak_mb']:.0f} MB  {_ratios(r)}")
+            continue
         print(f"{r['case']:<14} n={r['size']:>9,}  xlkpi {r['xlkpi_s']:.4f}s  "
               f"{r['baseline']} {r['baseline_s']:.4f}s  ratio {r['ratio']:.2f} "
               f"(xlkpi {1 / r['ratio']:.2f}x the baseline)  peak {r['xlkpi_peak_mb']} MB")
+
+
+# Whole processes, timed from outside -------------------------------------------------------
+
+#: Warm-up rounds run before the timed ones and discarded (disk cache, LibreOffice's profile).
+WARMUP = 1
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One timed run of a job: wall and CPU seconds (user + system, the child and what it
+    waited for), the largest resident set of any one of its processes (MB), exit codes."""
+
+    wall: float
+    cpu: float
+    peak_mb: float
+    codes: tuple[int, ...]
+
+
+@dataclass
+class Job:
+    """Commands run one after another as one timed run (one command, or 50 for a CI run).
+
+    ``runs`` timed runs after ``warmup`` discarded ones; the runs of all jobs given to
+    :func:`interleave` alternate (A B C A B C ...).
+    """
+
+    name: str
+    commands: list[list[str]]
+    runs: int = 5
+    warmup: int = WARMUP
+    samples: list[Sample | None] = field(default_factory=list)
+
+
+def run_processes(commands: Sequence[Sequence[str]]) -> Sample:
+    """Start each command in a fresh process, in turn, and time them from outside.
+
+    Peak memory is the kernel's ``ru_maxrss`` of each reaped child (``os.wait4``): its own
+    and its waited-for descendants' largest resident set (``soffice`` is a launcher waiting
+    for ``soffice.bin``); the figure is the largest over the commands, not a sum.
+    """
+    wall = cpu = peak = 0.0
+    codes = []
+    for argv in commands:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall += time.monotonic() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        codes.append(proc.returncode)
+        cpu += usage.ru_utime + usage.ru_stime
+        peak = max(peak, usage.ru_maxrss / 1024)  # kilobytes on Linux
+    return Sample(wall, cpu, peak, tuple(codes))
+
+
+def interleave(jobs: Sequence[Job], progress: Callable[[str], None] = print) -> None:
+    """Run the jobs in rounds, one run of each in turn, filling each job's ``samples``.
+
+    Round 0 is the warm-up (its runs discarded); round ``i`` holds every job's ``i``-th
+    timed run, or None for a job that has fewer runs (or starts without a warm-up), so
+    that pairwise ratios compare runs taken one after the other.
+    """
+    rounds = WARMUP + max(job.runs for job in jobs)
+    for job in jobs:
+        job.samples = [None] * rounds
+    for i in range(rounds):
+        for job in jobs:
+            if WARMUP - job.warmup <= i < WARMUP + job.runs:
+                progress(f"  round {i}{' (warm-up)' if i < WARMUP else ''}: {job.name}")
+                job.samples[i] = run_processes(job.commands)
+
+
+def _timed(job: Job) -> list[Sample]:
+    return [s for s in job.samples[WARMUP:] if s is not None]
+
+
+def pairwise(job: Job, reference: Job) -> float | None:
+    """Median over rounds of job's wall time / reference's (above 1: reference faster)."""
+    pairs = [a.wall / b.wall for a, b in zip(job.samples[WARMUP:], reference.samples[WARMUP:],
+                                             strict=True) if a is not None and b is not None]
+    return round(statistics.median(pairs), 3) if pairs else None
+
+
+def process_record(case: str, size: int, job: Job,
+                   references: Sequence[Job] = ()) -> dict[str, Any]:
+    """One results.json row for a whole-process job, with pairwise ratios to references."""
+    timed = _timed(job)
+    walls = [s.wall for s in timed]
+    row = {
+        "case": case, "size": size, "tool": job.name, "runs": len(timed),
+        "warmup": job.warmup,
+        "median_s": round(statistics.median(walls), 3), "min_s": round(min(walls), 3),
+        "max_s": round(max(walls), 3),
+        "cpu_median_s": round(statistics.median(s.cpu for s in timed), 3),
+        "peak_mb": round(max(s.peak_mb for s in timed), 1),
+        "exit_codes": sorted({c for s in timed for c in s.codes}),
+    }
+    row["ratios"] = {ref.name: pairwise(job, ref) for ref in references}
+    return row
+
+
+def _ratios(r: dict[str, Any]) -> str:
+    return "  ".join(f"{v:.2f}x {k}" for k, v in r.get("ratios", {}).items() if v)

@@ -1,10 +1,14 @@
 """Run the benchmarks: ``make bench`` (full sizes) or ``make bench-quick`` (small sizes).
 
-Every case times xlkpi and what an analyst would otherwise use, side by side in one run
-on this machine (best of 3 each), writes bench/results.json and prints a table. The full
-run also shows scaling: the same cases at 1k, 10k, 100k and 1M rows where the baseline
-can finish (the ``formulas`` package is timed up to 20,000 rows: about two minutes a run
-there; LibreOffice up to 100,000).
+Two kinds, both side by side in one run on this machine, written to bench/results.json
+and printed as tables:
+
+- library calls inside one process (working days, indicators): xlkpi's function and the
+  bare numpy/pandas equivalent, best of 3 each;
+- whole processes timed from outside (``xlkpi recalc``, ``xlkpi check``, a 50-workbook CI
+  run) against LibreOffice headless and the ``formulas`` package: each run a fresh
+  process, the tools interleaved, one warm-up round discarded, medians (see
+  bench_recalc.py and bench_ci.py). The full run takes 1,000 to 1,000,000 rows.
 """
 
 from __future__ import annotations
@@ -13,30 +17,38 @@ import argparse
 import json
 import platform
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_calendar
+import bench_ci
 import bench_indicators
 import bench_recalc
 from common import RESULTS, merge_results
 from rich.console import Console
 from rich.table import Table
 
-#: (calendar pairs, rows for pandas apply), (referrals, assessments), (recalc rows, formulas?)
+#: (calendar pairs, rows for pandas apply), (referrals, assessments),
+#: recalc: (rows, timed runs, formulas runs or None for bench_recalc.FORMULAS_RUNS, warm-up),
+#: ci: (workbooks, rows each, timed runs)
 SIZES = {
     "quick": {
         "calendar": [(100_000, 5_000)],
         "indicators": [(20_000, 6_000)],
-        "recalc": [(2_000, True)],
+        "recalc": [(1_000, 3, 1, 1), (20_000, 3, 0, 1)],
+        "ci": (10, 1_000, 3),
     },
     "full": {
         "calendar": [(1_000, 1_000), (10_000, 10_000), (100_000, 20_000),
                      (1_000_000, 20_000)],
         "indicators": [(1_000, 300), (10_000, 3_000), (100_000, 30_000),
                        (1_000_000, 300_000)],
-        "recalc": [(1_000, True), (10_000, True), (20_000, True), (100_000, False)],
+        # a million rows: 3 runs, no warm-up round (LibreOffice's profile is warm by then)
+        "recalc": [(1_000, 5, None, 1), (20_000, 5, None, 1), (100_000, 5, None, 1),
+                   (1_000_000, 3, None, 0)],
+        "ci": (50, 1_000, 5),
     },
 }
 
@@ -44,7 +56,7 @@ SIZES = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--quick", action="store_true", help="small sizes, under 3 minutes")
+    mode.add_argument("--quick", action="store_true", help="small sizes only")
     mode.add_argument("--full", action="store_true", help="full sizes, with scaling")
     args = parser.parse_args()
     sizes = SIZES["full" if args.full else "quick"]
@@ -57,20 +69,37 @@ def main() -> None:
     for referrals, assessments in sizes["indicators"]:
         with console.status(f"indicators, {referrals:,} referrals ..."):
             records += bench_indicators.run(referrals, assessments)
-    for rows, with_formulas in sizes["recalc"]:
-        with console.status(f"recalculating a {rows:,}-row workbook (formulas takes "
-                            "minutes) ..."):
-            records += bench_recalc.run(rows, with_formulas=with_formulas)
+    with tempfile.TemporaryDirectory(prefix="xlkpi-lo-profile-") as profile:
+        for rows, runs, formulas_runs, warmup in sizes["recalc"]:
+            records += bench_recalc.run(rows, runs, formulas_runs, Path(profile), warmup)
+        workbooks, rows, runs = sizes["ci"]
+        records += bench_ci.run(workbooks, rows, runs, Path(profile))
     RESULTS.unlink(missing_ok=True)
     merge_results(records)
-    table = Table(title=f"xlkpi benchmarks ({platform.machine()}, Python "
-                        f"{platform.python_version()}); ratio = baseline / xlkpi")
+    rows = json.loads(RESULTS.read_text())
+    title = f"({platform.machine()}, Python {platform.python_version()})"
+    table = Table(title=f"Inside one process, best of 3 {title}; ratio = baseline / xlkpi")
     for col in ("case", "size", "xlkpi s", "baseline", "baseline s", "ratio", "peak MB"):
         table.add_column(col, justify="left" if col in ("case", "baseline") else "right",
                          no_wrap=True)
-    for r in json.loads(RESULTS.read_text()):
-        table.add_row(r["case"], f"{r['size']:,}", f"{r['xlkpi_s']:.4f}", r["baseline"],
-                      f"{r['baseline_s']:.4f}", f"{r['ratio']:.2f}", f"{r['xlkpi_peak_mb']}")
+    for r in rows:
+        if "tool" not in r:
+            table.add_row(r["case"], f"{r['size']:,}", f"{r['xlkpi_s']:.4f}", r["baseline"],
+                          f"{r['baseline_s']:.4f}", f"{r['ratio']:.2f}",
+                          f"{r['xlkpi_peak_mb']}")
+    console.print(table)
+    table = Table(title=f"Whole processes, interleaved, medians {title}; ratio = this "
+                        "tool's time / xlkpi's, pairwise median")
+    for col in ("case", "rows", "tool", "runs", "median s", "min-max s", "peak RSS MB",
+                "ratios"):
+        table.add_column(col, justify="left" if col in ("case", "tool", "ratios") else "right",
+                         no_wrap=True)
+    for r in rows:
+        if "tool" in r:
+            ratios = ", ".join(f"{v:.2f}x {k}" for k, v in r["ratios"].items() if v)
+            table.add_row(r["case"], f"{r['size']:,}", r["tool"], str(r["runs"]),
+                          f"{r['median_s']:.2f}", f"{r['min_s']:.2f}-{r['max_s']:.2f}",
+                          f"{r['peak_mb']:.0f}", ratios)
     console.print(table)
     console.print(f"written to {RESULTS} in {time.perf_counter() - started:.0f} s")
 

@@ -45,3 +45,33 @@ def test_recalc_bench_workbook_is_computed_right(tmp_path) -> None:
     assert result.value("Summary", "B1") == float((expected <= 45).sum())
     assert result.value("Summary", "B2") == 300.0
     assert isinstance(sheet["A2"].value, dt.datetime)
+
+
+def test_whole_process_harness_interleaves_and_reports(tmp_path) -> None:
+    from common import Job, interleave, process_record
+
+    quick = Job("quick", [[sys.executable, "-c", "pass"]], runs=2)
+    slow = Job("slow", [[sys.executable, "-c", "import time; time.sleep(0.2)"]] * 2, runs=2,
+               warmup=0)
+    order: list[str] = []
+    interleave([quick, slow], progress=order.append)
+    assert order == ["  round 0 (warm-up): quick", "  round 1: quick", "  round 1: slow",
+                     "  round 2: quick", "  round 2: slow"]
+    row = process_record("smoke", 1, slow, [quick])
+    assert row["runs"] == 2 and row["exit_codes"] == [0]
+    assert row["median_s"] >= 0.4 and row["peak_mb"] > 1
+    assert row["ratios"]["quick"] > 1  # two sleeping processes take longer than one `pass`
+
+
+def test_libreoffice_job_keeps_a_profile_that_recalculates(tmp_path) -> None:
+    import pytest
+    from bench_recalc import libreoffice_job
+
+    from xlkpi.workbook.libreoffice import executable
+
+    if executable() is None:
+        pytest.skip("LibreOffice is not installed")
+    job = libreoffice_job("lo", [tmp_path / "a.xlsx"], tmp_path, tmp_path / "profile", 5)
+    assert f"-env:UserInstallation=file://{tmp_path / 'profile'}" in job.commands[0]
+    settings = (tmp_path / "profile" / "user" / "registrymodifications.xcu").read_text()
+    assert "OOXMLRecalcMode" in settings and "<value>0</value>" in settings
