@@ -166,6 +166,7 @@ def _action_log(wb: Workbook) -> None:
         ws.cell(r, 5).number_format = "dd/mm/yyyy"
     for col, width in zip("ABCDEFG", (12, 14, 50, 10, 12, 12, 50), strict=True):
         ws.column_dimensions[col].width = width
+    print_setup(ws, "A1:G40", "A4")
 
 
 def bound_rows() -> list[dict[str, str]]:

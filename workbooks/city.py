@@ -115,18 +115,19 @@ def build(path: Path, population: int | None = 275_000) -> Path:
             ws[f"M{r}"] = (f'=IF(COUNT(E{r},F{r})<2,"{no_verdict(row)}",'
                            f"KPI_DOT(F{r},E{r},$D{r}))")
         if own:
-            for col in "LM":
+            for col in "EFGHIJLM":
                 ws[f"{col}{r}"].font = Font(italic=True, color="7F7F7F", size=9)
         for col in "EFGHIJK":
             ws[f"{col}{r}"].number_format = fmt
         for col in range(1, 14):
             ws.cell(r, col).border = THIN
             ws.cell(r, col).alignment = Alignment(vertical="center",
-                                                  wrap_text=col in (3, 12, 13))
+                                                  wrap_text=col in (3, 12, 13) or (
+                                                      own and 5 <= col <= 10))
         ws.row_dimensions[r].height = 15 * max(1, -(-len(row["name"]) // 48))
     last = FIRST_ROW + len(rows) - 1
     add_rag_formatting(ws, f"L{FIRST_ROW}:L{last}")
-    for col, width in zip("ABCDEFGHIJKLMNO", (16, 5, 50, 8, 9, 11, 8, 8, 8, 8, 10, 12, 11,
+    for col, width in zip("ABCDEFGHIJKLMNO", (16, 5, 50, 8, 9, 11, 9, 9, 9, 9, 10, 12, 11,
                                                16, 10), strict=True):
         ws.column_dimensions[col].width = width
     print_setup(ws, f"A1:M{last}", f"E{FIRST_ROW}")

@@ -155,6 +155,7 @@ def add_settings_sheet(wb: Workbook, population: int | None) -> Worksheet:
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 14
     ws.column_dimensions["C"].width = 44
+    print_setup(ws, "A1:C26", "A3")
     for name, ref in (("Region", "$B$3"), ("Population", "$B$4"), ("ReportMonth", "$B$5"),
                       ("Closures", "$B$7:$B$26")):
         wb.defined_names[name] = DefinedName(name, attr_text=f"Settings!{ref}")
@@ -162,12 +163,16 @@ def add_settings_sheet(wb: Workbook, population: int | None) -> Worksheet:
 
 
 def add_data_sheet(wb: Workbook) -> Worksheet:
-    """Data: the monthly indicator table that ``xlkpi fill`` writes (row 2 sets the styles)."""
+    """Data: the monthly indicator table that ``xlkpi fill`` writes (row 2 sets the styles),
+    hidden."""
     ws = wb.create_sheet("Data")
     for col, title in enumerate(("period", "code", "numerator", "denominator", "value",
                                  "key"), start=1):
         ws.cell(1, col, title).font = Font(bold=True)
     ws["A2"].number_format = MONTH_FORMAT
+    # the figures the report reads, not a page of it: hidden, so the printed report (and
+    # its PDF) is the report's pages only (Excel: right-click a sheet tab, Unhide)
+    ws.sheet_state = "hidden"
     ws.column_dimensions["B"].width = 18
     ws.column_dimensions["F"].width = 26
     return ws

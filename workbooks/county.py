@@ -211,13 +211,16 @@ def _months_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
         chart.y_axis.number_format = fmt
         chart.x_axis.number_format = MONTH_FORMAT
         anchor_row = 26 + ((c - 2) // 3) * 13
-        anchor_col = ws.cell(1, 1 + ((c - 2) % 3) * 6).column_letter
+        anchor_col = ws.cell(1, 1 + ((c - 2) % 3) * 3).column_letter
         ws.add_chart(chart, f"{anchor_col}{anchor_row}")
     ws.cell(23, 1, "Key").font = Font(color="808080")
     ws.column_dimensions["A"].width = 28
     ws.row_dimensions[4].height = 90
-    ws.freeze_panes = "B6"
-    ws.page_setup.orientation = "landscape"
+    # printed: the charts, three across, landscape and one page wide (the table of 13
+    # months by indicator is too wide to print legibly; it stays on screen)
+    last_chart = 26 + ((len(rows) - 1) // 3 + 1) * 13
+    print_setup(ws, f"A25:I{last_chart}", "B6")
+    ws.print_title_rows = None
 
 
 def _title(text: str) -> Title:

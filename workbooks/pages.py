@@ -112,10 +112,12 @@ def build(path: Path, population: int | None = 36_100) -> Path:
         ws[f"O{r}"] = "; ".join(filter(None, (row.get("snapshot_or_cumulative", ""), note)))
         for col in "EGIJKLMN":
             ws[f"{col}{r}"].number_format = fmt
+        ws[f"F{r}"].number_format = "0.00"  # rates per 10,000 as the seed prints them
         for col in range(1, len(_HEADERS) + 1):
             ws.cell(r, col).border = THIN
             ws.cell(r, col).alignment = Alignment(vertical="center", wrap_text=col in (2, 15))
-        ws.row_dimensions[r].height = 15 * max(1, -(-len(row["name"]) // 40))
+        ws.row_dimensions[r].height = 15 * max(1, -(-len(row["name"]) // 40),
+                                               -(-len(str(ws[f"O{r}"].value)) // 26))
     last = FIRST_ROW + len(rows) - 1
     add_rag_formatting(ws, f"Q{FIRST_ROW}:Q{last}")
     for col, width in zip("ABCDEFGHIJKLMNOPQ", (6, 40, 18, 16, 11, 10, 9, 14, 10, 10, 11,
