@@ -55,6 +55,17 @@ _CELL = re.compile(
     r"<(?P<p>[A-Za-z_][\w.-]*:)?c(?=[\s/>])(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?P=p)?c>)",
     re.DOTALL,
 )
+#: A cell as Excel and openpyxl write most of them: ``r``, ``s`` and ``t`` attributes with
+#: double quotes, then at most a formula (``<f>`` with or without attributes) and one
+#: ``<v>`` with text. Tried first at each cell; any other form is read by ``_CELL``. Both
+#: match the same span (the first ``</c>``), so the cells found are the same.
+_SIMPLE_CELL = (
+    r'<c r="(?P<fcol>[A-Z]{1,3})(?P<frow>[1-9][0-9]{0,6})"(?: s="[0-9]+")?'
+    r'(?: t="(?P<ft>[a-zA-Z]+)")?(?: s="[0-9]+")?'
+    r'(?:/>|>(?:<f(?P<ffa>(?: [a-z]+="[^"<>]*")*)(?:/>|>(?P<fff>[^<]*)</f>))?'
+    r'(?:<v>(?P<fv>[^<]*)</v>)?</c>)'
+)
+_CELLS = re.compile(_SIMPLE_CELL + "|" + _CELL.pattern, re.DOTALL)
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _FORMULA = re.compile(
     r"<(?:[\w.-]+:)?f(?=[\s/>])(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</(?:[\w.-]+:)?f>)",
@@ -293,54 +304,38 @@ class Package:
         self.texts[sheet.part] = text
         anchors: dict[str, tuple[str, int, int]] = {}
         pending: list[tuple[Cell, str]] = []
-        for match in _CELL.finditer(text):
-            head = match.group("attrs")
-            body = match.group("body") or ""
-            address = _attribute(_R_ATTR, head)
-            if address is None:
-                raise PackageError(f"{self.path}: sheet {sheet.name!r} has a cell without an "
-                                   "address (r attribute); save it from Excel and try again")
-            found = _ADDRESS.match(address)
-            if not found:
-                raise PackageError(f"{self.path}: sheet {sheet.name!r} has a cell with a "
-                                   f"bad address {address!r}")
-            row, col = int(found.group(2)), _column(found.group(1))
-            value_match = _VALUE.search(body) if body else None
-            raw = value_match.group("text") if value_match else None
-            kind = _attribute(_T_TYPE, head)
-            try:
-                value = _value(kind or "n", raw, body, self.shared_strings)
-            except (ValueError, IndexError):
-                raise PackageError(f"{self.path}: sheet {sheet.name!r} cell {address}: "
-                                   f"unreadable value {raw!r}") from None
+        cells = sheet.cells
+        column = _column
+        for match in _CELLS.finditer(text):
+            letters = match.group("fcol")
+            if letters is None:
+                cell = self._cell(sheet, match, text, anchors, pending)
+                cells[(cell.row, cell.col)] = cell
+                continue
+            # the common form, read from one match (what _cell does, without searching)
+            row, col = int(match.group("frow")), column(letters)
+            kind, raw = match.group("ft"), match.group("fv")
+            if kind is None or kind == "n":
+                try:
+                    value = float(raw) if raw else None
+                except ValueError:
+                    value = self._value(sheet, "n", raw, "", letters, row)
+            else:
+                value = self._value(sheet, kind, raw, "", letters, row)
             cell = Cell(row, col, value, span=match.span())
-            formula = _FORMULA.search(body) if ("<f" in body or ":f" in body) else None
-            if formula:
+            f_attrs = match.group("ffa")
+            if f_attrs is not None:  # a formula cell
                 cell.kind = kind
-                if value_match is not None and _VALUE.search(body, value_match.end()):
-                    pass  # two values: patch_cell rewrites the element with one
-                elif raw is not None:
-                    at = match.start("body") + value_match.start("text")
-                    cell.value_at = (at, at + len(raw))
-                elif value_match is not None:  # <v/>: a formula never calculated
-                    at = match.start("body")
-                    cell.value_at = (at + value_match.start(), at + value_match.end())
-                    cell.empty_value = value_match.group("p") or ""
-                f_attrs = _attrs(formula.group("attrs")) if formula.group("attrs") else {}
-                f_text = formula.group("text") or ""
-                f_text = html.unescape(f_text) if "&" in f_text else f_text
-                cell.formula_type = f_attrs.get("t", "normal")
-                cell.array_ref = f_attrs.get("ref") if cell.formula_type == "array" else None
-                if cell.formula_type == "shared":
-                    cell.shared_index = f_attrs.get("si")
-                    if f_text:
-                        anchors[cell.shared_index or ""] = (f_text, row, col)
-                        cell.text = f_text
-                    else:
-                        pending.append((cell, cell.shared_index or ""))
+                if raw is not None:
+                    cell.value_at = match.span("fv")
+                f_text = match.group("fff") or ""
+                if "&" in f_text:
+                    f_text = html.unescape(f_text)
+                if f_attrs:
+                    self._formula(cell, _attrs(f_attrs), f_text, anchors, pending)
                 else:
                     cell.text = f_text
-            sheet.cells[(row, col)] = cell
+            cells[(row, col)] = cell
         for cell, index in pending:
             if index not in anchors:
                 raise PackageError(f"{self.path}: sheet {sheet.name!r} cell "
@@ -348,6 +343,70 @@ class Package:
                                    "that has no anchor")
             text_, row, col = anchors[index]
             cell.shared_from = (text_, cell.row - row, cell.col - col)
+
+    def _value(self, sheet: Sheet, kind: str, raw: str | None, body: str, address: str,
+               row: int | None = None) -> Any:
+        try:
+            return _value(kind, raw, body, self.shared_strings)
+        except (ValueError, IndexError):
+            where = address if row is None else f"{address}{row}"
+            raise PackageError(f"{self.path}: sheet {sheet.name!r} cell {where}: "
+                               f"unreadable value {raw!r}") from None
+
+    @staticmethod
+    def _formula(cell: Cell, f_attrs: dict[str, str], f_text: str,
+                 anchors: dict[str, tuple[str, int, int]],
+                 pending: list[tuple[Cell, str]]) -> None:
+        """The formula of ``cell`` from its ``<f>`` attributes and text."""
+        cell.formula_type = f_attrs.get("t", "normal")
+        cell.array_ref = f_attrs.get("ref") if cell.formula_type == "array" else None
+        if cell.formula_type == "shared":
+            cell.shared_index = f_attrs.get("si")
+            if f_text:
+                anchors[cell.shared_index or ""] = (f_text, cell.row, cell.col)
+                cell.text = f_text
+            else:
+                pending.append((cell, cell.shared_index or ""))
+        else:
+            cell.text = f_text
+
+    def _cell(self, sheet: Sheet, match: re.Match[str], text: str,
+              anchors: dict[str, tuple[str, int, int]],
+              pending: list[tuple[Cell, str]]) -> Cell:
+        """A cell in any form (prefixed, single quotes, inline strings, ``<v/>``...)."""
+        head = match.group("attrs")
+        body = match.group("body") or ""
+        address = _attribute(_R_ATTR, head)
+        if address is None:
+            raise PackageError(f"{self.path}: sheet {sheet.name!r} has a cell without an "
+                               "address (r attribute); save it from Excel and try again")
+        found = _ADDRESS.match(address)
+        if not found:
+            raise PackageError(f"{self.path}: sheet {sheet.name!r} has a cell with a "
+                               f"bad address {address!r}")
+        row, col = int(found.group(2)), _column(found.group(1))
+        value_match = _VALUE.search(body) if body else None
+        raw = value_match.group("text") if value_match else None
+        kind = _attribute(_T_TYPE, head)
+        value = self._value(sheet, kind or "n", raw, body, address)
+        cell = Cell(row, col, value, span=match.span())
+        formula = _FORMULA.search(body) if ("<f" in body or ":f" in body) else None
+        if formula:
+            cell.kind = kind
+            if value_match is not None and _VALUE.search(body, value_match.end()):
+                pass  # two values: patch_cell rewrites the element with one
+            elif raw is not None:
+                at = match.start("body") + value_match.start("text")
+                cell.value_at = (at, at + len(raw))
+            elif value_match is not None:  # <v/>: a formula never calculated
+                at = match.start("body")
+                cell.value_at = (at + value_match.start(), at + value_match.end())
+                cell.empty_value = value_match.group("p") or ""
+            f_attrs = _attrs(formula.group("attrs")) if formula.group("attrs") else {}
+            f_text = formula.group("text") or ""
+            f_text = html.unescape(f_text) if "&" in f_text else f_text
+            self._formula(cell, f_attrs, f_text, anchors, pending)
+        return cell
 
     # writing -----------------------------------------------------------------
     def patched_sheet(self, sheet: Sheet, results: Mapping[tuple[int, int], Any]) -> bytes:

@@ -1,0 +1,78 @@
+"""``xlkpi recalc`` and ``xlkpi check`` of a scorecard the engine computes natively load
+neither scipy nor pandas, nor ``formulas``' function families beyond the parser's
+operators (which import its text and lookup helpers), nor openpyxl (issue 21): each is
+imported only when a formula needs it (a KPI function, or a function the engine leaves to
+``formulas``). ``check`` lints the workbook too, and the linter's bands import pandas."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+#: what the native path must never load (``formulas``' statistics family imports scipy)
+HEAVY = ("scipy", "pandas", "openpyxl", "formulas.functions.stat", "formulas.functions.math",
+         "formulas.functions.financial", "formulas.functions.eng", "formulas.functions.date",
+         "formulas.functions.logic", "formulas.functions.info", "formulas.excel")
+
+
+def _scorecard(path: Path) -> Path:
+    """Case rows and a summary written with functions the engine computes itself."""
+    wb = Workbook()
+    cases = wb.active
+    cases.title = "Cases"
+    cases.append(["Team", "Days", "Within", "Score", "Label"])
+    for i in range(2, 42):
+        cases.append(["North" if i % 3 else "South", i % 17, f'=IF(B{i}<=10,1,0)',
+                      f"=ROUND(B{i}*1.5+MOD(B{i},4),1)", f'=IFERROR(TEXT(B{i},"0.0"),"")'])
+    summary = wb.create_sheet("Summary")
+    summary.append(["Within 10", "=SUM(Cases!C2:C41)"])
+    summary.append(["North within", '=COUNTIFS(Cases!A:A,"North",Cases!C:C,1)'])
+    summary.append(["Mean score", "=AVERAGE(Cases!D2:D41)"])
+    summary.append(["Share", "=IF(B1=0,0,B2/B1)"])
+    summary.append(["Max", "=MAX(Cases!B2:B41)-MIN(Cases!B2:B41)"])
+    wb.save(path)
+    return path
+
+
+def _loaded_after(argv: list[str]) -> tuple[set[str], str]:
+    """The modules of ``HEAVY`` loaded by the command line run with ``argv`` in a fresh
+    interpreter, and what it printed."""
+    code = ("import sys\nfrom xlkpi.cli import app\nsys.argv = ['xlkpi', *" + repr(argv)
+            + "]\ntry:\n    app()\nexcept SystemExit:\n    pass\n"
+            + "print('MODULES:', *sorted(m for m in " + repr(HEAVY) + " if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    last = run.stdout.rstrip().splitlines()[-1]
+    assert last.startswith("MODULES:"), run.stdout + run.stderr
+    return set(last.split()[1:]), run.stdout
+
+
+@pytest.mark.parametrize("command", ["recalc", "check"])
+def test_a_native_scorecard_needs_no_scipy_pandas_or_formulas_functions(
+        tmp_path: Path, command: str) -> None:
+    book = _scorecard(tmp_path / "scorecard.xlsx")
+    argv = [command, str(book)] + (["-o", str(tmp_path / "out.xlsx")] if command == "recalc"
+                                   else [])
+    loaded, printed = _loaded_after(argv)
+    if command == "check":  # linting: xlkpi.lint -> xlkpi.bands -> xlkpi.polarity -> pandas
+        loaded.discard("pandas")
+    assert not loaded, loaded
+    if command == "recalc":
+        assert "errors: none" in printed, printed
+        assert (tmp_path / "out.xlsx").exists()
+
+
+def test_a_function_left_to_formulas_is_still_found(tmp_path: Path) -> None:
+    """The lazily completed table still has ``formulas``' own functions."""
+    wb = Workbook()
+    wb.active["A1"] = 4.0
+    wb.active["B1"] = "=CORREL({1,2,3},{2,4,7})+A1"  # formulas', not the engine's
+    wb.save(tmp_path / "book.xlsx")
+    loaded, printed = _loaded_after(["recalc", str(tmp_path / "book.xlsx"), "-o",
+                                     str(tmp_path / "out.xlsx")])
+    assert "formulas.functions.stat" in loaded
+    assert "errors: none" in printed, printed
