@@ -166,6 +166,10 @@ def _report_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
 def _months_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
     """13 months per indicator, its linear trend, YTD difference and a line chart."""
     ws = wb.create_sheet("13 months")
+    # what the charts plot: each month's figure, #N/A where it has none (N/A, "own
+    # system"), so a chart leaves a gap there instead of drawing a fall to 0; hidden
+    points = wb.create_sheet("Chart data")
+    points.sheet_state = "hidden"
     ws["A1"] = "In-month performance, last 13 months"
     ws["A1"].font = Font(bold=True, size=13)
     labels = ["Ref", "Indicator", "Good perf. is"] + [""] * 13 + [
@@ -206,8 +210,13 @@ def _months_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
         chart.title = _title(f"{row['ref']} {name}")
         chart.height, chart.width = 6.5, 11
         chart.legend = None
-        chart.add_data(Reference(ws, min_col=c, min_row=6, max_row=18))
-        chart.set_categories(Reference(ws, min_col=1, min_row=6, max_row=18))
+        for m in range(6, 19):
+            points[f"{col}{m}"] = (f"=IF(ISNUMBER('13 months'!{col}{m}),"
+                                    f"'13 months'!{col}{m},NA())")
+            points[f"A{m}"] = f"='13 months'!A{m}"
+            points[f"A{m}"].number_format = MONTH_FORMAT
+        chart.add_data(Reference(points, min_col=c, min_row=6, max_row=18))
+        chart.set_categories(Reference(points, min_col=1, min_row=6, max_row=18))
         chart.y_axis.number_format = fmt
         chart.x_axis.number_format = MONTH_FORMAT
         anchor_row = 26 + ((c - 2) // 3) * 13
