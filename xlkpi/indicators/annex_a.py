@@ -169,8 +169,10 @@ def _check(lst: ListFrame, parsed: Parsed, checks: Checks, known_ids: set[str]
         field_kind = next(f.kind for f in FIELDS[n] if f.name == field)
         show = None
         if shown is not None and field_kind in _SHOWN_KINDS:
-            text = cell_text(pd.Series(shown, dtype=object))
-            show = text.where(~text.isin(known_ids), "").to_numpy(dtype=object)
+            rows = np.flatnonzero(mask)  # only the rows of a finding are shown
+            text = cell_text(pd.Series(shown[rows], dtype=object)).to_numpy(dtype=object)
+            show = np.full(len(mask), "", dtype=object)
+            show[rows] = ["" if value in known_ids else value for value in text]
         checks.add(mask, lst.headings[field], rule, _tables_using(n, dropped), values=show)
         for name in dropped:
             out[name] = out.get(name, np.zeros(len(mask), bool)) | mask

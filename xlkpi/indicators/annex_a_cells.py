@@ -26,25 +26,65 @@ from xlkpi.indicators.annex_a_headings import (
     SEX,
     TEXT_DATE_FORMATS,
 )
-from xlkpi.indicators.quality import parse_days, parse_flags, parse_ints
+from xlkpi.indicators.quality import by_unique, parse_days, parse_flags, parse_ints
 
 __all__ = ["Parsed", "blank_cells", "cell_codes", "cell_dates", "cell_text", "parse_list"]
 
 #: Excel's day 0 (serial numbers in a date column without a date format)
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 _LAST_SERIAL = 73415  # 2100-12-31
+#: the text dtype pandas gives ``astype(str)`` (NaN for missing)
+_STR = pd.Series([""], dtype=object).astype(str).dtype
+
+
+def _cells(values: pd.Series | np.ndarray) -> np.ndarray:
+    return (values.to_numpy(dtype=object) if isinstance(values, pd.Series) else
+            np.asarray(values, dtype=object))
+
+
+def _text_blank(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`cell_text` and :func:`blank_cells` of each value (run once per distinct
+    value)."""
+    cells = pd.Series(values, dtype=object)
+    text = cells.astype(str).str.replace("\xa0", " ").str.strip()
+    upper = text.str.upper()
+    blank = (cells.isna() | upper.eq("") | upper.isin(ERROR_VALUES)).to_numpy(bool)
+    return text.where(~blank, "").to_numpy(dtype=object), blank
+
+
+def _blank(values: np.ndarray) -> tuple[np.ndarray]:
+    return _text_blank(values)[1],
+
+
+def _text(values: np.ndarray) -> tuple[np.ndarray]:
+    return _text_blank(values)[0],
+
+
+def _dates(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`cell_dates` of each value (run once per distinct value)."""
+    cells = pd.Series(values, dtype=object)
+    cells = cells.mask(_blank(values)[0], None)
+    numeric = cells.map(type).isin((int, float)).to_numpy(bool)  # not bool, not text
+    days, bad = parse_days(cells.where(~numeric, None).to_numpy(dtype=object),
+                           TEXT_DATE_FORMATS)
+    if numeric.any():
+        serial = cells[numeric].astype(float).to_numpy()
+        ok = (serial >= 1) & (serial <= _LAST_SERIAL) & (serial == np.floor(serial))
+        where = np.flatnonzero(numeric)
+        days[where[ok]] = _EXCEL_EPOCH + serial[ok].astype("timedelta64[D]")
+        bad[where[~ok]] = True
+    return days, bad
 
 
 def blank_cells(values: pd.Series) -> np.ndarray:
     """Cells that hold nothing: empty, spaces, or an Excel error value (:data:`ERROR_VALUES`)."""
-    text = values.astype(str).str.replace("\xa0", " ").str.strip().str.upper()
-    return (values.isna() | text.eq("") | text.isin(ERROR_VALUES)).to_numpy(bool)
+    return by_unique(_cells(values), _blank)[0]
 
 
 def cell_text(values: pd.Series) -> pd.Series:
     """Cell values as trimmed text ("" for blanks and Excel errors)."""
-    text = values.astype(str).str.replace("\xa0", " ").str.strip()
-    return text.where(~blank_cells(values), "")
+    text = by_unique(_cells(values), _text)[0]
+    return pd.Series(text, index=values.index, name=values.name, dtype=_STR)
 
 
 def cell_dates(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -53,21 +93,12 @@ def cell_dates(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     Real Excel dates are taken as they are; text in :data:`TEXT_DATE_FORMATS`; a number is
     an Excel serial day (a date cell that lost its format) up to 2100.
     """
-    values = values.mask(blank_cells(values), None)
-    numeric = values.map(type).isin((int, float)).to_numpy(bool)  # not bool, not text
-    days, bad = parse_days(values.where(~numeric, None).to_numpy(dtype=object),
-                           TEXT_DATE_FORMATS)
-    if numeric.any():
-        serial = values[numeric].astype(float).to_numpy()
-        ok = (serial >= 1) & (serial <= _LAST_SERIAL) & (serial == np.floor(serial))
-        where = np.flatnonzero(numeric)
-        days[where[ok]] = _EXCEL_EPOCH + serial[ok].astype("timedelta64[D]")
-        bad[where[~ok]] = True
+    days, bad = by_unique(_cells(values), _dates)
     return days, bad
 
 
-def cell_codes(text: pd.Series, kind: str) -> pd.Series:
-    """Codes without the template's "a) " prefix; "6: Police" -> "6"; categories coded."""
+def _codes(text: pd.Series, kind: str) -> pd.Series:
+    """:func:`cell_codes` of each value (run once per distinct value)."""
     plain = text.str.replace(PREFIX_PATTERN, "", regex=True).str.strip()
     if kind == "sex":
         return plain.str.lower().map(SEX).fillna(plain)
@@ -76,6 +107,16 @@ def cell_codes(text: pd.Series, kind: str) -> pd.Series:
     if kind == "code":
         return plain.str.extract(CODE_PATTERN, expand=False).fillna(plain)
     return plain
+
+
+def cell_codes(text: pd.Series, kind: str) -> pd.Series:
+    """Codes without the template's "a) " prefix; "6: Police" -> "6"; categories coded."""
+    if text.dtype != _STR or text.isna().any():  # not cell_text's: as it comes
+        return _codes(text, kind)
+    codes, uniques = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=False)
+    found = _codes(pd.Series(uniques, dtype=_STR, name=text.name), kind)
+    return pd.Series(found.to_numpy(dtype=object)[codes], index=text.index,
+                     name=found.name, dtype=found.dtype)
 
 
 @dataclass

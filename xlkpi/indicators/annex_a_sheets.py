@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -51,10 +51,15 @@ class ListFrame:
     raw: pd.DataFrame
     #: spreadsheet row number of each record
     rows: np.ndarray
+    _where: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     def locators(self) -> np.ndarray:
-        """The locator of each record: "List 3 row 7"."""
-        return np.array([f"List {self.number} row {r}" for r in self.rows], dtype=object)
+        """The locator of each record: "List 3 row 7" (made once, a copy each time)."""
+        if self._where is None or len(self._where) != len(self.rows):
+            self._where = np.asarray(
+                list(map(f"List {self.number} row {{}}".format, np.asarray(self.rows).tolist())),
+                dtype=object)
+        return self._where.copy()
 
 
 def list_number(sheet: str) -> int | None:
@@ -117,9 +122,16 @@ class Sheet:
     book: CalamineWorkbook
 
     def rows(self, limit: int | None = None) -> list[tuple]:
+        return [_row(row) for row in self.values(limit)]
+
+    def values(self, limit: int | None = None) -> list[list]:
+        """The cells as calamine gives them (``""`` for an empty cell)."""
         sheet = self.book.get_sheet_by_name(self.title)
-        values = sheet.to_python(skip_empty_area=False, nrows=limit)
-        return [tuple(None if v == "" else v for v in row) for row in values]
+        return sheet.to_python(skip_empty_area=False, nrows=limit)
+
+
+def _row(values: list) -> tuple:
+    return tuple(None if v == "" else v for v in values)
 
 
 def worksheets(book: CalamineWorkbook) -> list[Sheet]:
@@ -145,11 +157,37 @@ def _cell(value: object) -> object:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+#: :func:`pandas.api.types.infer_dtype` answers for cells that hold no float
+_NO_FLOATS = ("string", "empty", "integer", "boolean", "datetime", "date", "time")
+
+
+def _column(cells: np.ndarray) -> np.ndarray:
+    """One column's cells as :meth:`Sheet.rows` and :func:`_cell` make them: ``""`` is
+    ``None``, a whole float an int."""
+    cells = np.where(cells == "", None, cells)
+    if pd.api.types.infer_dtype(cells, skipna=True) in _NO_FLOATS:
+        return cells
+    return np.fromiter(map(_cell, cells), dtype=object, count=len(cells))
+
+
+def _body(values: list[list], columns: dict[int, Field]) -> dict[str, np.ndarray]:
+    """The records' cells of each field's column (cut or padded to the header's width)."""
+    width = max(columns) + 1
+    if values and all(len(row) >= width for row in values):
+        grid = np.empty((len(values), width), dtype=object)
+        grid[:] = [row[:width] for row in values]
+        return {f.name: _column(grid[:, c]) for c, f in columns.items()}
+    cells = [_row(row[:width]) + (None,) * (width - len(row[:width])) for row in values]
+    return {f.name: np.asarray([_cell(r[c]) for r in cells] + [None], dtype=object)[:-1]
+            for c, f in columns.items()}
+
+
 def _read_sheet(sheet: Sheet, number: int, file: str) -> ListFrame | None:
     """The list's records; ``None`` for an empty sheet. Raises on a sheet with no header."""
-    rows = sheet.rows()
-    found = header_row(rows[:HEADER_SCAN_ROWS], number)
+    values = sheet.values()
+    found = header_row([_row(row) for row in values[:HEADER_SCAN_ROWS]], number)
     if found is None:
+        rows = [_row(row) for row in values]
         if blank_cells(pd.Series([v for row in rows for v in row], dtype=object)).all():
             return None
         raise KpiError(f"{file}: sheet {sheet.title!r} has no heading row for List {number} "
@@ -158,17 +196,20 @@ def _read_sheet(sheet: Sheet, number: int, file: str) -> ListFrame | None:
     names = {f.name for f in columns.values()}
     for name in LISTS[number].required:
         if name not in names:
-            field = next(f for f in FIELDS[number] if f.name == name)
+            field_ = next(f for f in FIELDS[number] if f.name == name)
             raise KpiError(f"{file}: sheet {sheet.title!r} (List {number}) has no "
-                           f"{field.aliases[0]!r} heading")
-    body = rows[index + 1:]
-    width = max(columns) + 1
-    cells = [tuple(row[:width]) + (None,) * (width - len(row[:width])) for row in body]
-    raw = pd.DataFrame({f.name: [_cell(r[c]) for r in cells] for c, f in columns.items()},
-                       dtype=object)
+                           f"{field_.aliases[0]!r} heading")
+    body = values[index + 1:]
+    raw = pd.DataFrame(_body(body, columns), dtype=object)
     numbers = np.arange(index + 2, index + 2 + len(body))
-    blank = np.all([blank_cells(raw[c]) for c in raw], axis=0)
-    header = rows[index]
+    candidates = np.arange(len(body))  # a record is blank when every cell is: mostly
+    for name in raw:                   # decided by its first
+        if not len(candidates):
+            break
+        candidates = candidates[blank_cells(raw[name].iloc[candidates])]
+    blank = np.zeros(len(body), dtype=bool)
+    blank[candidates] = True
+    header = _row(values[index])
     headings = {f.name: str(header[c]).strip() for c, f in columns.items()}
     return ListFrame(number, sheet.title, headings, raw[~blank].reset_index(drop=True),
                      numbers[~blank])

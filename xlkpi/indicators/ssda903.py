@@ -47,7 +47,11 @@ the DfE definitions followed.
 from __future__ import annotations
 
 import csv
+import gc
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -140,22 +144,120 @@ def recognise(path: Path) -> bool:
         return False
 
 
-def _read_csv(path: Path) -> tuple[str, pd.DataFrame, np.ndarray]:
-    """The file's kind, its rows as text (normalised column names) and their locators."""
+#: raw column name -> its cells (text, one per record)
+Columns = dict[str, np.ndarray]
+
+
+def _read_csv(path: Path) -> tuple[str, Columns, np.ndarray]:
+    """The file's kind, its rows as text columns (normalised column names) and their
+    locators."""
     try:
         text = _decode(path.read_bytes(), path.name)
     except OSError as err:
         raise KpiError(f"{path.name}: cannot open it ({err.strerror})") from None
+    with _gc_paused():  # a list per record, none in a cycle, all gone before the end
+        grid = _Grid.read(text, path.name)
+    if grid is None:  # a CSV error, or a quoted value running over lines
+        return _read_csv_lines(text, path.name)
+    blank = grid.blank.copy()
+    regular = np.flatnonzero(~grid.odd)
+    for i in range(grid.cells.shape[1]):  # a record is blank when every cell is: mostly
+        if not len(regular):            # decided by its first cell
+            break
+        regular = regular[_blank_text(grid.cells[regular, i])]
+    blank[regular] = True
+    keep = np.flatnonzero(~blank)
+    lines = np.asarray(list(map("line {}".format, (keep + grid.head + 1).tolist())),
+                       dtype=object)
+    cells = [grid.cells[keep, i] for i in range(grid.cells.shape[1])]
+    return grid.kind, _columns(grid.kind, grid.columns, cells, path.name), lines
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """A CSV file's records as a grid of cells, padded or cut to the header's width."""
+
+    kind: str
+    columns: list[str]
+    #: the header's last physical line (record ``i`` is on line ``head + 1 + i``)
+    head: int
+    cells: np.ndarray
+    #: records that were not the header's width (their blankness decided in ``blank``)
+    odd: np.ndarray
+    blank: np.ndarray
+
+    @classmethod
+    def read(cls, text: str, file: str) -> _Grid | None:
+        """The grid, or ``None`` when the file must be read line by line (a CSV error, or
+        a quoted value running over lines). Raises for a file that is not a 903 file."""
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            columns = [_normal(c) for c in next(reader, [])]
+            head = reader.line_num
+            rows = list(reader)  # the csv module's C loop, no per-row Python
+        except csv.Error:
+            return None
+        kind = _kind(columns, file)
+        if reader.line_num != head + len(rows):
+            return None
+        width = len(columns)
+        widths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        odd = widths != width
+        blank = np.zeros(len(rows), dtype=bool)
+        for i in np.flatnonzero(odd):  # short, long and empty lines: few
+            blank[i] = not any(cell.strip() for cell in rows[i])
+            rows[i] = (rows[i] + [""] * width)[:width]
+        cells = np.array(rows, dtype=object).reshape(len(rows), width)
+        return cls(kind, columns, head, cells, odd, blank)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a while (back as it was after): building
+    millions of small objects otherwise sets off full collections again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _blank_text(values: np.ndarray) -> np.ndarray:
+    """Which cells hold only spaces (or nothing), decided once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.asarray([not u.strip() for u in uniques], dtype=bool)[codes]
+
+
+def _kind(columns: list[str], file: str) -> str:
+    kind = kind_of(columns)
+    if kind is None:
+        raise KpiError(f"{file}: not an SSDA903 file (its header row is none of "
+                       "the 903 header sets)")
+    return kind
+
+
+def _columns(kind: str, columns: list[str], cells: list[np.ndarray], file: str) -> Columns:
+    """The named columns (the first of a repeated name; unnamed ones dropped), refused when
+    a column the kind needs is missing."""
+    raw = {c: cells[i] for i, c in enumerate(columns) if c and c not in columns[:i]}
+    missing = [c for c in LAYOUTS[kind].required if c not in raw]
+    if missing:
+        raise KpiError(f"{file}: the SSDA903 {kind} file has no {missing[0]} column")
+    return raw
+
+
+def _read_csv_lines(text: str, file: str) -> tuple[str, Columns, np.ndarray]:
+    """:func:`_read_csv` record by record, keeping each record's physical line (a quoted
+    value may run over lines) and the line of a CSV error."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[list[str]] = []
     lines: list[str] = []
     previous = 0
     try:
         columns = [_normal(c) for c in next(reader, [])]
-        kind = kind_of(columns)
-        if kind is None:
-            raise KpiError(f"{path.name}: not an SSDA903 file (its header row is none of "
-                           "the 903 header sets)")
+        kind = _kind(columns, file)
         width, previous = len(columns), reader.line_num
         for row in reader:  # the streaming read: one pass, physical line numbers kept
             line, previous = previous + 1, reader.line_num
@@ -163,21 +265,17 @@ def _read_csv(path: Path) -> tuple[str, pd.DataFrame, np.ndarray]:
                 records.append((row + [""] * width)[:width])
                 lines.append(f"line {line}")
     except csv.Error:
-        raise KpiError(f"{path.name}, line {previous + 1}: not readable as CSV (a quote "
+        raise KpiError(f"{file}, line {previous + 1}: not readable as CSV (a quote "
                        "not closed, or text after a closing quote)") from None
-    keep = [i for i, c in enumerate(columns) if c and c not in columns[:i]]
-    raw = pd.DataFrame([[r[i] for i in keep] for r in records] if keep else [],
-                       columns=[columns[i] for i in keep], dtype=object)
-    missing = [c for c in LAYOUTS[kind].required if c not in raw.columns]
-    if missing:
-        raise KpiError(f"{path.name}: the SSDA903 {kind} file has no {missing[0]} column")
-    return kind, raw, np.asarray(lines, dtype=object)
+    cells = [np.asarray([r[i] for r in records], dtype=object) for i in range(width)]
+    return kind, _columns(kind, columns, cells, file), np.asarray(lines, dtype=object)
 
 
 def read(path: Path) -> Reading:
     """Read one 903 file (CSV or XML) into normalised tables, findings and years."""
+    parts: dict[str, tuple[Columns | pd.DataFrame, np.ndarray]]
     if is_903_xml(_head(path)):
-        parts = read_rows(path)
+        parts = dict(read_rows(path))
     else:
         kind, raw, where = _read_csv(path)
         parts = {kind: (raw, where)}
@@ -210,39 +308,77 @@ def _year(days: list[np.ndarray], rule: str) -> tuple[str, ...]:
     return (f"{end - 1}-{end % 100:02d}",)
 
 
-def _convert(kind: str, raw: pd.DataFrame, where: np.ndarray, file: str
+@dataclass(frozen=True)
+class _Column:
+    """One column's trimmed cells as distinct values and a key per row:
+    ``text = distinct[keys]``; checks that depend on the value alone run on ``distinct``
+    and are spread back with :meth:`spread`."""
+
+    distinct: np.ndarray
+    keys: np.ndarray
+
+    @property
+    def text(self) -> np.ndarray:
+        return self.distinct[self.keys]
+
+    def spread(self, values: np.ndarray) -> np.ndarray:
+        return values[self.keys]
+
+
+def _columns_text(raw: Columns | pd.DataFrame, wanted: list[str], size: int
+                  ) -> dict[str, _Column]:
+    """Each wanted column's cells trimmed (codes upper-cased; absent columns blank), the
+    text work run once per distinct value."""
+    out = {}
+    for name in wanted:
+        cells = (raw[name].to_numpy(dtype=object) if isinstance(raw, pd.DataFrame) else
+                 raw[name]) if name in raw else np.full(size, "", dtype=object)
+        codes, uniques = pd.factorize(cells, use_na_sentinel=False)
+        clean = pd.Series(uniques, dtype=object).fillna("").astype(str).str.strip()
+        if name in CODES:
+            clean = clean.str.upper()
+        same, distinct = pd.factorize(clean.to_numpy(dtype=object), use_na_sentinel=False)
+        out[name] = _Column(np.asarray(distinct, dtype=object), same[codes])
+    return out
+
+
+def _isin(values: np.ndarray, allowed) -> np.ndarray:
+    return pd.Series(values, dtype=object).isin(list(allowed)).to_numpy(dtype=bool)
+
+
+def _convert(kind: str, raw: Columns | pd.DataFrame, where: np.ndarray, file: str
              ) -> tuple[dict[str, tuple[pd.DataFrame, np.ndarray]], list[Finding],
                         tuple[str, ...]]:
     """Check one file kind's rows: its table (with the positions of the rows kept), the
     findings, the file's year."""
     layout = LAYOUTS[kind]
     checks = Checks(SOURCE, file, lambda rows: where[rows])
-    wanted = [*layout.columns, *(["UASC"] if "UASC" in raw.columns else [])]
-    raw = raw.reindex(columns=wanted, fill_value="").fillna("").astype(str)
-    text = {c: raw[c].str.strip() for c in wanted}
-    for name in CODES:
-        if name in text:
-            text[name] = text[name].str.upper()
+    wanted = [*layout.columns, *(["UASC"] if "UASC" in raw else [])]
+    columns = _columns_text(raw, wanted, len(where))
+    text = {name: column.text for name, column in columns.items()}
     used = (layout.table,) if layout.table else ()
-    out = np.zeros(len(raw), dtype=bool)
+    out = np.zeros(len(where), dtype=bool)
     for name in layout.needed:
-        out |= checks.add((text[name] == "").to_numpy(), name, "required_blank", used)
+        column = columns[name]
+        out |= checks.add(column.spread(column.distinct == ""), name, "required_blank", used)
     days = {}
     for name in layout.dates:
-        days[name], bad = parse_days(text[name].to_numpy(dtype=object))
+        column = columns[name]
+        days[name], bad = (column.spread(part) for part in parse_days(column.distinct))
         feeds = used if name in layout.fields.values() else ()
         checks.add(bad, name, "not_a_date", feeds,
                    None if name in IDENTIFYING else text[name])
         out |= bad & bool(feeds)
     for start, end in layout.spans:
         out |= checks.add(days[end] < days[start], end, "end_before_start", used, text[end])
-    ids = set(text["CHILD"])
+    ids = set(columns["CHILD"].distinct)
     for name, codes in CODES.items():
         if name in layout.columns:
-            bad = ((text[name] != "") & ~text[name].isin(codes)).to_numpy()
-            out |= _add_code(checks, bad, name, used, text[name], ids)
+            column = columns[name]
+            bad = column.spread((column.distinct != "") & ~_isin(column.distinct, codes))
+            out |= _add_code(checks, bad, name, used, column, ids)
     if kind in _EXTRA:
-        out |= _EXTRA[kind](text, days, checks, used, out)
+        out |= _EXTRA[kind](text, columns, days, checks, used, out)
     year = _year([days[c] for c in layout.year_columns], layout.year_rule)
     if layout.table is None:
         return {}, checks.findings, year
@@ -253,14 +389,14 @@ def _convert(kind: str, raw: pd.DataFrame, where: np.ndarray, file: str
 
 
 def _add_code(checks: Checks, bad: np.ndarray, name: str, used: tuple[str, ...],
-              values: pd.Series, ids: set[str]) -> np.ndarray:
+              column: _Column, ids: set[str]) -> np.ndarray:
     """``bad_code`` findings, the value shown when it looks like a code and is no child's
     identifier in the file."""
-    shown = values.where(~values.isin(ids), "")
+    shown = column.spread(np.where(_isin(column.distinct, ids), "", column.distinct))
     return checks.add(bad, name, "bad_code", used, shown, codes=True)
 
 
-def _table(layout: Layout, text: dict[str, pd.Series], days: dict[str, np.ndarray],
+def _table(layout: Layout, text: dict[str, np.ndarray], days: dict[str, np.ndarray],
            checks: Checks, out: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
     """All rows as ``layout.table`` (by column kind), and rows left out after flag checks."""
     assert layout.table is not None
@@ -271,7 +407,7 @@ def _table(layout: Layout, text: dict[str, pd.Series], days: dict[str, np.ndarra
         fields["uasc"] = "UASC"
     data: dict[str, object] = {}
     for column, source in fields.items():
-        values = text[source].to_numpy(dtype=object)
+        values = text[source]
         if kinds[column] == "date":
             data[column] = days[source]
         elif kinds[column] == "bool":
@@ -287,33 +423,47 @@ def _table(layout: Layout, text: dict[str, pd.Series], days: dict[str, np.ndarra
     return pd.DataFrame(data), out
 
 
-def _repeats(text: dict[str, pd.Series], rows: np.ndarray, keys: list[str]) -> np.ndarray:
+def _ids(columns: list[np.ndarray]) -> np.ndarray:
+    """One key per distinct combination of the columns' keys (row by row)."""
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        size = int(column.max()) + 1 if len(column) else 1
+        combined = pd.factorize(combined * size + column)[0]  # stays under the row count
+    return combined
+
+
+def _repeats(columns: dict[str, _Column], rows: np.ndarray, key: list[str]) -> np.ndarray:
     """Of ``rows``, those repeating a key: later exact copies, and every copy when the
     copies differ (which one is right is not guessed)."""
-    frame = pd.DataFrame({c: s.iloc[rows].to_numpy() for c, s in text.items()})
-    variants = frame.drop_duplicates().groupby(keys, sort=False).size().rename("n")
-    conflict = frame[keys].merge(variants.reset_index(), how="left", on=keys)["n"] > 1
-    bad = np.zeros(len(text[keys[0]]), dtype=bool)
-    bad[rows] = frame.duplicated(keep="first").to_numpy() | conflict.to_numpy()
+    bad = np.zeros(len(columns[key[0]].keys), dtype=bool)
+    if not len(rows):
+        return bad
+    record = _ids([column.keys[rows] for column in columns.values()])
+    group = _ids([columns[name].keys[rows] for name in key])
+    first = np.unique(record, return_index=True)[1]  # each distinct record's first copy
+    copy = np.ones(len(rows), dtype=bool)
+    copy[first] = False
+    variants = np.bincount(group[first], minlength=int(group.max()) + 1)
+    bad[rows] = copy | (variants[group] > 1)
     return bad
 
 
-def _header_checks(text, days, checks, used, out) -> np.ndarray:
+def _header_checks(text, columns, days, checks, used, out) -> np.ndarray:
     """A child listed twice in the header."""
     rows = np.flatnonzero(~out)
-    return checks.add(_repeats(text, rows, ["CHILD"]), "CHILD", "duplicate", used)
+    return checks.add(_repeats(columns, rows, ["CHILD"]), "CHILD", "duplicate", used)
 
 
-def _episode_checks(text, days, checks, used, out) -> np.ndarray:
+def _episode_checks(text, columns, days, checks, used, out) -> np.ndarray:
     """Episodes: REC and DEC given together; no repeats; no episode starting before the
     previous episode of the same child ends (DfE 501: the later one is left out, recorded
     as ``overlap`` on DECOM); no open episode followed by another (DfE 142)."""
-    dec, rec = (text["DEC"] != "").to_numpy(), (text["REC"] != "").to_numpy()
+    dec, rec = (columns[n].spread(columns[n].distinct != "") for n in ("DEC", "REC"))
     bad = checks.add(dec & ~rec, "REC", "required_blank", used)
     bad |= checks.add(~dec & rec, "DEC", "required_blank", used)
-    repeat = _repeats(text, np.flatnonzero(~(out | bad)), ["CHILD", "DECOM"])
+    repeat = _repeats(columns, np.flatnonzero(~(out | bad)), ["CHILD", "DECOM"])
     bad |= checks.add(repeat, "DECOM", "duplicate", used)
-    ids = text["CHILD"].to_numpy(dtype=object)
+    ids = columns["CHILD"].keys  # a child's episodes together, in DECOM order
     overlap, still_open = np.zeros(len(out), dtype=bool), np.zeros(len(out), dtype=bool)
     for _ in range(_OVERLAP_PASSES):  # passes, each over whole columns
         live = np.flatnonzero(~(out | bad | overlap | still_open))
@@ -331,7 +481,7 @@ def _episode_checks(text, days, checks, used, out) -> np.ndarray:
     return bad | checks.add(still_open, "DEC", "required_blank", used)
 
 
-def _review_checks(text, days, checks, used, out) -> np.ndarray:
+def _review_checks(text, columns, days, checks, used, out) -> np.ndarray:
     """A review dated before the child was born."""
     return checks.add(days["REVIEW"] < days["DOB"], "REVIEW", "before_birth", used,
                       text["REVIEW"])
