@@ -192,3 +192,23 @@ def test_sources_command_lists_the_examples_without_identifiers() -> None:
             for frame in reader(item.kind).read(item.path).frames.values():
                 ids |= {i for i in frame["child_id"] if len(str(i)) > 3}
     assert ids and not [i for i in ids if str(i) in result.output]
+
+
+def test_a_team_only_annex_a_holds_is_joined_to_the_census_records(tmp_path: Path) -> None:
+    (tmp_path / "census.xml").write_text(_census(2024, _cin("2023-11-01") + _cin("2023-12-01")))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "List 3"
+    sheet.append(["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age",
+                  "Date of referral", "Referral Source", "Referral NFA?", "Allocated Team"])
+    sheet.append([PLANTED, "a) Male", "WBRI", "01/01/2015", 8, "01/12/2023", "6", "No",
+                  "North"])  # the same referral as the census's second; the first has none
+    book.save(tmp_path / "annex_a.xlsx")
+    combined = read_sources([tmp_path])
+    referrals = combined.extract.tables["referrals"]
+    assert referrals.source == "CIN census"
+    assert sorted(referrals.groups["team"].tolist()) == ["", "North"]
+    table = compute(combined.extract, Settings(np.datetime64("2023-12", "M"), by="team"),
+                    codes=("REFERRALS",))
+    assert dict(zip(table.breakdown, table.numerator, strict=True)) == {
+        "All": 1, "North": 1, "(blank)": 0}

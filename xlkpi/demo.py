@@ -125,7 +125,6 @@ def demo_command(
         combined = read_sources(sources)
     except KpiError as err:
         raise fail(str(err)) from None
-    joined = _joined_across_returns(combined)
     data = combined.extract
     latest = max(np.nanmax(days) for t in data.tables.values() for days in t.dates.values()
                  if days.size and not np.isnat(days).all())
@@ -145,8 +144,6 @@ def demo_command(
                   f"--months {months} --population {population} -> {indicators_csv} "
                   f"({len(table)} rows; {used}{quality})", highlight=False, soft_wrap=True)
     areas = _by_team(data, month, population)
-    if joined:
-        console.print(f"   {joined}", highlight=False, soft_wrap=True)
     filled_table = _as_fill_table(pd.concat([table, pooled(full, month), areas],
                                             ignore_index=True))
     rows = []
@@ -195,54 +192,6 @@ def demo_command(
     console.print(where, highlight=False, soft_wrap=True)
     if not all(r.ok for r in rows):
         raise fail("a filled scorecard does not check clean")
-
-
-def _joined_across_returns(combined: Any) -> str:
-    """What one return holds about the records another gives, joined in (until
-    :func:`xlkpi.indicators.sources.combine` does it; see the module docstring): every
-    return's children (birth dates, sex) merged, the best return's first, as a child looked
-    after is in the 903 and may not be in the CIN census; and each table's team, from
-    another return holding the same record (same :data:`~xlkpi.indicators.tables.KEYS`)
-    where the best return has none (Annex A's "Allocated Team" for the CIN census's
-    referrals and the 903's periods of care). Changes ``combined.extract``; says what it
-    joined ("" when nothing)."""
-    import pandas as pd
-
-    from xlkpi.indicators.sources import PREFERENCE, _table
-    from xlkpi.indicators.tables import KEYS, merge_children
-
-    tables = combined.extract.tables
-    readings = sorted(combined.readings, key=lambda r: PREFERENCE.index(r.kind))
-    said = []
-    kids = [r.frames["children"] for r in readings if len(r.frames.get("children", ()))]
-    if len({r.kind for r in readings if len(r.frames.get("children", ()))}) > 1:
-        merged = merge_children(pd.concat(kids, ignore_index=True))
-        before = len(tables["children"])
-        if len(merged) > before:  # the combine step took one return's only
-            tables["children"] = _table("children", merged, tables["children"].source)
-            said.append(f"children from every return ({before:,} -> {len(merged):,})")
-    for name, table in tables.items():
-        if "team" in table.groups or name not in KEYS or not len(table):
-            continue
-        donors = [r.frames[name] for r in readings if r.kind != table.source
-                  and "team" in r.frames.get(name, ()) and (r.frames[name]["team"] != "").any()]
-        if not donors:
-            continue
-        keys = list(KEYS[name])
-        donor = pd.concat(donors, ignore_index=True)
-        donor = donor[donor["team"] != ""].drop_duplicates(keys)[[*keys, "team"]]
-        for col in keys[1:]:
-            donor[col] = donor[col].to_numpy().astype("datetime64[D]")
-        own = pd.DataFrame({"child_id": table.ids[table.children],
-                            **{col: table.dates[col] for col in keys[1:]}})
-        team = own.merge(donor, how="left", on=keys)["team"].fillna("")
-        if (team != "").any():
-            table.groups["team"] = team.to_numpy(dtype=object)
-            givers = ", ".join(sorted({r.kind for r in readings if r.kind != table.source
-                                       and name in r.frames}))
-            said.append(f"{name}' team from {givers} ({int((team != '').sum()):,} of "
-                        f"{len(team):,})")
-    return "joined across returns: " + "; ".join(said) if said else ""
 
 
 def _by_team(data: Any, month: Any, population: int) -> Any:

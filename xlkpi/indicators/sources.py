@@ -238,10 +238,12 @@ def combine(readings: list[Reading]) -> Combined:
     findings = [f for r in readings for f in r.findings]
     tables: dict[str, Table] = {}
     chosen: dict[str, str] = {}
+    every: dict[str, dict[str, pd.DataFrame]] = {}  # return -> its stitched tables
     for kind in PREFERENCE:
         if kind not in by_kind:
             continue
         frames, origins = _stitched(by_kind[kind])
+        every[kind] = frames
         locate: dict[str, Callable[[int], tuple[str, str]]] = dict(origins)
         derive: Callable | None = getattr(reader(kind), "derive", None)
         if derive is not None:
@@ -262,7 +264,36 @@ def combine(readings: list[Reading]) -> Combined:
     if len(everyone) > 1:  # a child's details from every return, the preferred first
         tables["children"] = _table("children", merge_children(
             pd.concat(everyone, ignore_index=True)), chosen["children"])
+    for name, table in tables.items():
+        _join_breakdowns(name, table, {k: f[name] for k, f in every.items()
+                                       if k != table.source and name in f})
     return Combined(Extract(tables), readings, findings, chosen)
+
+
+def _join_breakdowns(name: str, table: Table, others: dict[str, pd.DataFrame]) -> None:
+    """A team or area the chosen return does not hold, taken from another return holding
+    the same record (same :data:`~xlkpi.indicators.tables.KEYS`): Annex A's "Allocated
+    Team" for the CIN census's referrals and the 903's periods of care. A record no other
+    return holds stays blank."""
+    keys = list(KEYS.get(name, ()))
+    if not len(table) or not keys or any(table.dates.get(c) is None for c in keys[1:]):
+        return
+    own = pd.DataFrame({"child_id": table.ids[table.children],
+                        **{c: table.dates[c] for c in keys[1:]}})
+    for column in ("team", "area"):
+        if column in table.groups:
+            continue
+        donors = [f[[*keys, column]] for f in others.values()
+                  if column in f and (f[column] != "").any()]
+        if not donors:
+            continue
+        donor = pd.concat(donors, ignore_index=True)
+        donor = donor[donor[column] != ""].drop_duplicates(keys)
+        for c in keys[1:]:
+            donor[c] = donor[c].to_numpy().astype("datetime64[D]")
+        found = own.merge(donor, how="left", on=keys)[column].fillna("")
+        if (found != "").any():
+            table.groups[column] = found.to_numpy(dtype=object)
 
 
 def read_sources(paths: Iterable[Path],
