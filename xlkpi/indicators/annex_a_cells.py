@@ -12,6 +12,7 @@ read; what to do about them is the caller's (:func:`annex_a.read`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import methodcaller
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,7 @@ __all__ = ["Parsed", "blank_cells", "cell_codes", "cell_dates", "cell_text", "pa
 #: Excel's day 0 (serial numbers in a date column without a date format)
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 _LAST_SERIAL = 73415  # 2100-12-31
+_NBSP = methodcaller("replace", "\xa0", " ")
 #: the text dtype pandas gives ``astype(str)`` (NaN for missing)
 _STR = pd.Series([""], dtype=object).astype(str).dtype
 
@@ -44,7 +46,17 @@ def _cells(values: pd.Series | np.ndarray) -> np.ndarray:
 
 def _text_blank(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`cell_text` and :func:`blank_cells` of each value (run once per distinct
-    value)."""
+    value). Text alone (the usual list) takes Python's own string methods, as pandas'
+    ``astype(str).str`` chain does value by value."""
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        na = pd.isna(values)
+        size = len(values)
+        text = np.fromiter(map(str.strip, map(_NBSP, np.where(na, "", values))),
+                           dtype=object, count=size)
+        upper = np.fromiter(map(str.upper, text), dtype=object, count=size)
+        blank = na | (upper == "") | np.fromiter(map(ERROR_VALUES.__contains__, upper),
+                                                dtype=bool, count=size)
+        return np.where(blank, "", text), blank
     cells = pd.Series(values, dtype=object)
     text = cells.astype(str).str.replace("\xa0", " ").str.strip()
     upper = text.str.upper()

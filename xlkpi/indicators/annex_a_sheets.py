@@ -173,9 +173,9 @@ def _column(cells: np.ndarray) -> np.ndarray:
 def _body(values: list[list], columns: dict[int, Field]) -> dict[str, np.ndarray]:
     """The records' cells of each field's column (cut or padded to the header's width)."""
     width = max(columns) + 1
-    if values and all(len(row) >= width for row in values):
-        grid = np.empty((len(values), width), dtype=object)
-        grid[:] = [row[:width] for row in values]
+    widths = set(map(len, values))
+    if len(widths) == 1 and min(widths) >= width:  # calamine's rectangle: one C copy
+        grid = np.array(values, dtype=object).reshape(len(values), -1)
         return {f.name: _column(grid[:, c]) for c, f in columns.items()}
     cells = [_row(row[:width]) + (None,) * (width - len(row[:width])) for row in values]
     return {f.name: np.asarray([_cell(r[c]) for r in cells] + [None], dtype=object)[:-1]

@@ -334,10 +334,15 @@ def _columns_text(raw: Columns | pd.DataFrame, wanted: list[str], size: int
         cells = (raw[name].to_numpy(dtype=object) if isinstance(raw, pd.DataFrame) else
                  raw[name]) if name in raw else np.full(size, "", dtype=object)
         codes, uniques = pd.factorize(cells, use_na_sentinel=False)
-        clean = pd.Series(uniques, dtype=object).fillna("").astype(str).str.strip()
-        if name in CODES:
-            clean = clean.str.upper()
-        same, distinct = pd.factorize(clean.to_numpy(dtype=object), use_na_sentinel=False)
+        uniques = np.asarray(uniques, dtype=object)
+        if pd.api.types.infer_dtype(uniques, skipna=False) in ("string", "empty"):
+            clean = np.fromiter(map(str.strip, uniques), dtype=object, count=len(uniques))
+            if name in CODES:
+                clean = np.fromiter(map(str.upper, clean), dtype=object, count=len(clean))
+        else:  # not text only (never from a file): as pandas makes text of it
+            text = pd.Series(uniques, dtype=object).fillna("").astype(str).str.strip()
+            clean = (text.str.upper() if name in CODES else text).to_numpy(dtype=object)
+        same, distinct = pd.factorize(clean, use_na_sentinel=False)
         out[name] = _Column(np.asarray(distinct, dtype=object), same[codes])
     return out
 
