@@ -605,3 +605,26 @@ def test_derive_no_adoptions_table_without_ad1_or_adoption():
     got = ssda903.derive({"episodes": episodes(
         ("D", "2020-01-01", "S", "C2", "U1", "2020-03-01", "E4A"))})
     assert "adoptions" not in got
+
+
+def test_short_long_and_blank_lines_read_as_line_by_line(tmp_path):
+    """The one-pass CSV read (records to a grid) and the line-by-line read agree: short
+    lines padded, long ones cut, blank and space-only lines skipped, physical lines kept."""
+    text = (f"{EPI}\nK1,01/04/2019,S,C2,N1,U1,PR1,01/05/2019,X1,,,,\n\n"
+            "K2,01/05/2019,S,C2\n , ,  ,,,,,,,,,,\n,,,,,,,,,,,,,\n"
+            "K3,01/06/2019,S,C2,N1,U1,PR1,,,,,,,extra\n   \n,,,,,,,,,,,,,,,\n"
+            ",,,,,,,,,,,,,,,note\nk4 ,01/07/2019, p ,c2,N1,U1,PR1,,,,,,\n")
+    path = write(tmp_path, "e.csv", text)
+    kind, columns, lines = ssda903._read_csv(path)
+    kind_, columns_, lines_ = ssda903._read_csv_lines(text, "e.csv")
+    assert (kind, list(lines)) == (kind_, list(lines_)) == (
+        "episodes", ["line 2", "line 4", "line 7", "line 10", "line 11"])
+    assert columns.keys() == columns_.keys()
+    for name in columns:
+        assert list(columns[name]) == list(columns_[name])
+    got = ssda903.read(path)
+    assert list(got.frames["episodes"]["child_id"]) == ["K1", "K2", "K3", "k4"]
+    assert list(got.locators["episodes"]) == ["line 2", "line 4", "line 7", "line 11"]
+    assert [(f.locator, f.field, f.rule) for f in got.findings] == [
+        ("line 10", "CHILD", "required_blank"), ("line 10", "DECOM", "required_blank"),
+        ("line 10", "RNE", "required_blank"), ("line 10", "LS", "required_blank")]

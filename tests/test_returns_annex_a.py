@@ -577,3 +577,27 @@ def test_cscdp_example_b():
     assert _col(reading.frames["children"], "child_id") == [str(i) for i in range(1001, 1010)]
     assert _where(reading) == [("List 2 row 10", "Date of Birth", "not_a_date", "", ())]
     assert reading.years == ("2008-09", "2009-10")
+
+
+def test_equal_cells_of_different_types_are_each_read_as_themselves():
+    """The cell parsers work once per distinct value, yet 1, True and 1.0 (equal in
+    Python) and 0.0 and -0.0 are each read as the cell they are."""
+    from xlkpi.indicators.annex_a_cells import blank_cells, cell_dates, cell_text
+    from xlkpi.indicators.quality import parse_flags, parse_ints
+
+    cells = pd.Series([1, True, 1.0, "1", None, " #n/a ", "\xa01\xa0", -0.0, 0.0, 45500,
+                       45500.0, dt.date(2024, 5, 1)], dtype=object)
+    assert cell_text(cells).tolist() == ["1", "True", "1.0", "1", "", "", "1", "-0.0",
+                                         "0.0", "45500", "45500.0", "2024-05-01"]
+    assert blank_cells(cells).tolist() == [False] * 4 + [True, True] + [False] * 6
+    days, bad = cell_dates(cells)
+    assert [str(d) for d in days] == ["1899-12-31", "NaT", "1899-12-31"] + ["NaT"] * 6 + [
+        "2024-07-27", "2024-07-27", "2024-05-01"]
+    assert bad.tolist() == [False, True, False, True, False, False, True, True, True,
+                            False, False, False]
+    flags = np.array([1, True, 1.0, "1", 0.0, -0.0, "yes", None], dtype=object)
+    assert [x.tolist() for x in parse_flags(flags)] == [
+        [True, True, False, True, False, False, True, False],
+        [False, False, True, False, True, True, False, False]]
+    assert [x.tolist() for x in parse_ints(flags)] == [
+        [1, -1, 1, 1, 0, 0, -1, -1], [False, True, False, False, False, False, True, False]]
