@@ -125,9 +125,38 @@ class Sheet:
         return [_row(row) for row in self.values(limit)]
 
     def values(self, limit: int | None = None) -> list[list]:
-        """The cells as calamine gives them (``""`` for an empty cell)."""
-        sheet = self.book.get_sheet_by_name(self.title)
-        return sheet.to_python(skip_empty_area=False, nrows=limit)
+        """The cells as calamine gives them (``""`` for an empty cell). Calamine parses the
+        whole sheet even for its top rows, so the sheet a recogniser looks at (``limit``
+        given) is kept for the read that follows (:data:`_RECENT`)."""
+        key = _key(self)
+        cached = _RECENT.get(key) if key else None
+        if cached is not None:
+            if limit is None:
+                del _RECENT[key]  # the read takes them
+            return cached[:limit]
+        values = self.book.get_sheet_by_name(self.title).to_python(skip_empty_area=False)
+        if limit is not None and key:
+            _RECENT.clear()
+            _RECENT[key] = values
+        return values[:limit]
+
+
+#: (file, its modification time and size, sheet) -> the cells of the last sheet a
+#: recogniser looked at: one sheet at most, dropped when read or when another is kept
+_RECENT: dict[tuple, list[list]] = {}
+
+
+def _key(sheet: Sheet) -> tuple | None:
+    """What the sheet's cells depend on: the file, its time and size, and the CRC of every
+    part of the package (read from its central directory, no part opened)."""
+    try:
+        path = Path(sheet.book.path)
+        stat = path.stat()
+        with zipfile.ZipFile(path) as package:
+            parts = tuple((info.filename, info.CRC) for info in package.infolist())
+    except (TypeError, OSError, zipfile.BadZipFile):  # a workbook not from a file
+        return None
+    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size, parts, sheet.title)
 
 
 def _row(values: list) -> tuple:
