@@ -225,9 +225,10 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _blank_text(values: np.ndarray) -> np.ndarray:
-    """Which cells hold only spaces (or nothing), decided once per distinct value."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return np.asarray([not u.strip() for u in uniques], dtype=bool)[codes]
+    """Which cells hold only spaces or nothing (``not cell.strip()``: str.strip and
+    str.isspace know the same spaces)."""
+    size = len(values)
+    return (values == "") | np.fromiter(map(str.isspace, values), dtype=bool, count=size)
 
 
 def _kind(columns: list[str], file: str) -> str:
@@ -397,7 +398,9 @@ def _add_code(checks: Checks, bad: np.ndarray, name: str, used: tuple[str, ...],
               column: _Column, ids: set[str]) -> np.ndarray:
     """``bad_code`` findings, the value shown when it looks like a code and is no child's
     identifier in the file."""
-    shown = column.spread(np.where(_isin(column.distinct, ids), "", column.distinct))
+    hidden = np.fromiter(map(ids.__contains__, column.distinct), dtype=bool,
+                         count=len(column.distinct))
+    shown = column.spread(np.where(hidden, "", column.distinct))
     return checks.add(bad, name, "bad_code", used, shown, codes=True)
 
 
