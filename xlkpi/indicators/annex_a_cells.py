@@ -143,6 +143,18 @@ class Parsed:
         return len(self.ids)
 
 
+def _by_kind(text: np.ndarray, kind: str) -> tuple[np.ndarray, ...]:
+    """Cell text (:func:`cell_text`) parsed by the kind of its field: the values, and the
+    bad mask for flags and whole numbers."""
+    if kind == "flag":
+        return parse_flags(text)
+    if kind == "int":
+        return parse_ints(text)
+    if kind in ("sex", "category", "code"):
+        return cell_codes(pd.Series(text, dtype=_STR), kind).to_numpy(dtype=object),
+    return text,
+
+
 def parse_list(number: int, raw: pd.DataFrame) -> Parsed:
     """List ``number``'s raw cell values (one column per field found) parsed by kind."""
     values: dict[str, np.ndarray] = {}
@@ -154,14 +166,10 @@ def parse_list(number: int, raw: pd.DataFrame) -> Parsed:
         if field.kind in ("date", "birth"):
             values[field.name], bad[field.name] = cell_dates(column)
             continue
-        text = cell_text(column)
-        if field.kind == "flag":
-            values[field.name], bad[field.name] = parse_flags(text.to_numpy(dtype=object))
-        elif field.kind == "int":
-            values[field.name], bad[field.name] = parse_ints(text.to_numpy(dtype=object))
-        elif field.kind in ("sex", "category", "code"):
-            values[field.name] = cell_codes(text, field.kind).to_numpy(dtype=object)
-        else:
-            values[field.name] = text.to_numpy(dtype=object)
+        parsed = by_unique(_cells(column), lambda unique, kind=field.kind: _by_kind(
+            _text_blank(unique)[0], kind))  # text, then its kind: once per distinct cell
+        values[field.name] = parsed[0]
+        if len(parsed) > 1:
+            bad[field.name] = parsed[1]
     ident = values.get(LISTS[number].ident, np.full(len(raw), "", dtype=object))
     return Parsed(values, bad, ident)
