@@ -87,10 +87,20 @@ def period_index(days: np.ndarray, first: np.datetime64, months: int) -> np.ndar
 
 
 def distinct(children: np.ndarray, group: np.ndarray, ngroups: int) -> np.ndarray:
-    """Distinct children per group (group 0, the authority, counted once per child)."""
-    pairs = np.unique(children * ngroups + group)
-    counts = np.bincount(pairs % ngroups, minlength=ngroups)
-    counts[0] = len(np.unique(children))
+    """Distinct children per group (group 0, the authority, counted once per child).
+
+    Child codes are small integers (0 to the table's children), so a child is marked in a
+    boolean array rather than sorted or hashed."""
+    size = int(children.max()) + 1 if len(children) else 0
+    seen = np.zeros(size * ngroups, dtype=bool)
+    seen[children * ngroups + group] = True
+    counts = np.bincount(np.flatnonzero(seen) % ngroups, minlength=ngroups)
+    if ngroups > 1:
+        anyone = np.zeros(size, dtype=bool)
+        anyone[children] = True
+        counts[0] = int(np.count_nonzero(anyone))
+    else:
+        counts[0] = int(np.count_nonzero(seen))
     return counts
 
 
