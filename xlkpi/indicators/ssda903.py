@@ -47,10 +47,7 @@ the DfE definitions followed.
 from __future__ import annotations
 
 import csv
-import gc
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from xlkpi.errors import KpiError
+from xlkpi.gc_pause import gc_paused
 from xlkpi.indicators import tables
 from xlkpi.indicators.quality import Checks, parse_days, parse_flags, parse_ints
 from xlkpi.indicators.reading import Finding, Reading
@@ -155,7 +153,7 @@ def _read_csv(path: Path) -> tuple[str, Columns, np.ndarray]:
         text = _decode(path.read_bytes(), path.name)
     except OSError as err:
         raise KpiError(f"{path.name}: cannot open it ({err.strerror})") from None
-    with _gc_paused():  # a list per record, none in a cycle, all gone before the end
+    with gc_paused():  # a list per record, none in a cycle, all gone before the end
         grid = _Grid.read(text, path.name)
     if grid is None:  # a CSV error, or a quoted value running over lines
         return _read_csv_lines(text, path.name)
@@ -209,19 +207,6 @@ class _Grid:
             rows[i] = (rows[i] + [""] * width)[:width]
         cells = np.array(rows, dtype=object).reshape(len(rows), width)
         return cls(kind, columns, head, cells, odd, blank)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for a while (back as it was after): building
-    millions of small objects otherwise sets off full collections again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _blank_text(values: np.ndarray) -> np.ndarray:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import decimal
-import gc
 import json
 import logging
 import math
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from xlkpi.errors import ExcelError
+from xlkpi.gc_pause import gc_paused
 from xlkpi.workbook.dependents import keep_dependents
 from xlkpi.workbook.engine import Evaluation, evaluate
 from xlkpi.workbook.package import Package
@@ -271,23 +271,10 @@ def same_value(cached: Any, computed: Any) -> bool:
     return type(cached) is type(computed) and cached == computed
 
 
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector: reading a workbook makes hundreds of thousands of
-    small acyclic objects, and collecting over them costs a third of the run."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _run(path: str | Path, progress: Callable[[int, int], None] | None
          ) -> tuple[Package, RecalcResult, dict[str, dict[tuple[int, int], Any]]]:
     """Evaluate; the result, and per sheet the values to write (skipped cells left out)."""
-    with _cyclic_gc_paused(), _quiet():
+    with gc_paused(), _quiet():
         package = Package(path)
         evaluation = evaluate(package, progress)
         for sheet, values in evaluation.values.items():
@@ -350,7 +337,7 @@ def recalc(
             raise WorkbookOpenError(refused)
     package, result, writes = _run(path, progress)
     if target is not None:
-        with _cyclic_gc_paused():
+        with gc_paused():
             replaced = {package.workbook_part: package.patched_workbook_xml()}
             for sheet in package.sheets:
                 values = writes.get(sheet.name)
