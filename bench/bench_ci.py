@@ -30,8 +30,9 @@ __all__ = ["run"]
 
 
 def run(workbooks: int = 50, rows: int = 1_000, runs: int = 5,
-        profile: Path | None = None) -> list[dict[str, Any]]:
-    """Build ``workbooks`` scorecards of ``rows`` rows and time the CI run on them."""
+        profile: Path | None = None, warmup: int = 1) -> list[dict[str, Any]]:
+    """Build ``workbooks`` scorecards of ``rows`` rows and time the CI run on them
+    (``warmup`` 0: no warm-up round, for a LibreOffice ``profile`` already warm)."""
     from xlkpi.workbook import recalc
     from xlkpi.workbook.libreoffice import executable
 
@@ -55,6 +56,8 @@ def run(workbooks: int = 50, rows: int = 1_000, runs: int = 5,
         if executable():
             jobs.append(libreoffice_job(f"LibreOffice headless, one process ({workbooks})",
                                         natives, tmp / "lo", profile or tmp / "profile", runs))
+        for job in jobs:
+            job.warmup = warmup
         interleave(jobs)
     case = f"ci check x{workbooks}"
     return [process_record(case, rows, each), process_record(case, rows, together, [each])] + [
@@ -68,9 +71,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", type=Path, default=None,
                         help="LibreOffice profile folder to keep between calls")
+    parser.add_argument("--no-warmup", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
-    report(run(args.workbooks, args.rows, args.runs, args.profile))
+    report(run(args.workbooks, args.rows, args.runs, args.profile, int(not args.no_warmup)))
     print(f"({time.perf_counter() - started:.0f} s in all)")
 
 

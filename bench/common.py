@@ -144,8 +144,9 @@ def interleave(jobs: Sequence[Job], progress: Callable[[str], None] = print) -> 
     for i in range(rounds):
         for job in jobs:
             if WARMUP - job.warmup <= i < WARMUP + job.runs:
-                progress(f"  round {i}{' (warm-up)' if i < WARMUP else ''}: {job.name}")
-                job.samples[i] = run_processes(job.commands)
+                sample = job.samples[i] = run_processes(job.commands)
+                progress(f"  round {i}{' (warm-up)' if i < WARMUP else ''}: {job.name}: "
+                         f"{sample.wall:.2f} s, {sample.peak_mb:.0f} MB")
 
 
 def _timed(job: Job) -> list[Sample]:

@@ -55,8 +55,9 @@ def test_whole_process_harness_interleaves_and_reports(tmp_path) -> None:
                warmup=0)
     order: list[str] = []
     interleave([quick, slow], progress=order.append)
-    assert order == ["  round 0 (warm-up): quick", "  round 1: quick", "  round 1: slow",
-                     "  round 2: quick", "  round 2: slow"]
+    assert [line.split(": ")[0] + ": " + line.split(": ")[1] for line in order] == [
+        "  round 0 (warm-up): quick", "  round 1: quick", "  round 1: slow",
+        "  round 2: quick", "  round 2: slow"]
     row = process_record("smoke", 1, slow, [quick])
     assert row["runs"] == 2 and row["exit_codes"] == [0]
     assert row["median_s"] >= 0.4 and row["peak_mb"] > 1
