@@ -70,8 +70,8 @@ def figures(paths, month: str, months: int, codes: tuple[str, ...],
 
 def test_declared_with_returns_and_references():
     for code in ("CLANUM", "CLASTART", "CLAEND", "LTSTABLE", "CLAVISITS", "MISSEP",
-                 "MISSCHILD", "CLNUM", "CLTOUCH", "CLSUIT", "CLEET", "HEALTHCHK", "DENTAL",
-                 "ADOPT12", "A1", "A2"):
+                 "MISSCHILD", "CLNUM", "CLTOUCH", "CLSUIT", "CLEET", "CLNEET", "HEALTHCHK",
+                 "DENTAL", "ADOPT12", "A1", "A2"):
         ind = INDICATORS[code]
         assert ind.reference and ind.description and ind.returns
     assert INDICATORS["LTSTABLE"].returns == ("SSDA903",)
@@ -222,12 +222,14 @@ def test_missing_episodes_and_children(tmp_path):
 LEAVERS = [("Q1", "YES", "F1", "B1"), ("Q2", "YES", "G5", "B2"), ("Q3", "NO", "P3", "0"),
            ("Q4", "REFU", "0", "D1"), ("Q5", "DIED", "", ""), ("Q6", "NREQ", "F5", "R1")]
 #: code -> (numerator, denominator): Q5 died and is in no denominator
-EXPECTED_LEAVERS = {"CLNUM": 5, "CLTOUCH": (2, 5), "CLEET": (3, 5), "CLSUIT": (3, 5)}
+EXPECTED_LEAVERS = {"CLNUM": 5, "CLTOUCH": (2, 5), "CLEET": (3, 5), "CLSUIT": (3, 5),
+                    "CLNEET": 1}  # Q2's G5; Q4's 0 (not known) is not NEET
 
 
 def _check_leavers(got: dict, months: tuple[str, ...]) -> None:
     for month in months:  # the cohort in every month
         assert got[("CLNUM", month)][0] == EXPECTED_LEAVERS["CLNUM"]
+        assert got[("CLNEET", month)][0] == EXPECTED_LEAVERS["CLNEET"]
         for code in ("CLTOUCH", "CLEET", "CLSUIT"):
             assert got[(code, month)][:2] == EXPECTED_LEAVERS[code]
 
@@ -235,7 +237,7 @@ def _check_leavers(got: dict, months: tuple[str, ...]) -> None:
 def test_care_leavers_903(tmp_path):
     folder = write_903(tmp_path, oc3=("CHILD,DOB,IN_TOUCH,ACTIV,ACCOM", [
         f"{c},01/01/2005,{t},{a},{m}" for c, t, a, m in LEAVERS]))
-    got = figures([folder], "2024-03", 2, ("CLNUM", "CLTOUCH", "CLEET", "CLSUIT"))
+    got = figures([folder], "2024-03", 2, ("CLNUM", "CLTOUCH", "CLEET", "CLSUIT", "CLNEET"))
     _check_leavers(got, ("2024-02", "2024-03"))
     assert got[("CLTOUCH", "2024-03")][2] == pytest.approx(0.4)
 
@@ -246,7 +248,7 @@ def test_care_leavers_annex_a(tmp_path):
     rows[0]["LA In Touch"] = "Yes"  # as the template may write it
     book = write_annex_a(tmp_path / "annex_a.xlsx", {"List 9": rows, "List 8": [
         _list8("Z1", "2023-01-01", visit="2024-03-01")]})
-    got = figures([book], "2024-03", 1, ("CLNUM", "CLTOUCH", "CLEET", "CLSUIT"))
+    got = figures([book], "2024-03", 1, ("CLNUM", "CLTOUCH", "CLEET", "CLSUIT", "CLNEET"))
     _check_leavers(got, ("2024-03",))
 
 

@@ -45,7 +45,7 @@ CODES: dict[str, str | Binding] = {
     "MC 1": "MISSEP",
     "LAC 10": "CLAVISITS", "LAC 11": "CLAREVIEWS", "LAC 20": "LTSTABLE",
     "AD 7": "A1",
-    "CL 1": Binding("CLEET", "numerator"), "CL 1a": "CLEET",
+    "CL 1": Binding("CLEET", "numerator"), "CL 1a": "CLEET", "CL 2": "CLNEET",
     "CL 3": Binding("CLSUIT", "numerator"), "CL 3a": "CLSUIT",
 }
 #: Seed 002 refs whose figures only the council's own systems hold (workforce, contact

@@ -30,6 +30,7 @@ SELECT: dict[str, Select] = {
     "CLTOUCH": Select("in_touch", "YES|Y", *_DIED),
     # F1-F5 / P1-P5: full- or part-time education, training or employment; G4-G6 NEET
     "CLEET": Select("activity", "[FP][1-5]", *_DIED),
+    "CLNEET": Select("activity", "G[4-6]", *_DIED),
     # ACCOM: type letter, then 1 suitable / 2 not suitable; 0 not known
     "CLSUIT": Select("accommodation", "[A-Z]1", *_DIED),
     "HEALTHCHK": Select("health_check", "TRUE"),
@@ -55,6 +56,13 @@ INDICATORS: tuple[Indicator, ...] = (
               reference=f"{_OC3}: ACTIV F1-F5 or P1-P5 (in education, employment or "
               "training), of the cohort's records (DIED left out; G4-G6 NEET and 0, not "
               "known, are not) (seed 003 8.4, seed 002 CL 1a)"),
+    Indicator("CLNEET", "Number not in employment, education, or training (NEET) on their "
+              "17th to 21st Birthday", "care_leavers", "cohort", "birth_date", unit="count",
+              polarity="low",
+              reference=f"{_OC3}: ACTIV G4-G6 (not in education, employment or training: "
+              "illness or disability, other reasons, pregnancy or parenting), of the "
+              "cohort's records (DIED left out; 0, not known, is not counted as NEET) "
+              "(seed 002 CL 2)"),
     Indicator("HEALTHCHK", "LAC with up-to-date Health Assessment", "health", "cohort",
               "", polarity="high",
               reference=f"{_OC2}: HEALTH_CHECK = 1, of the OC2 records (seed 003 7.8 gives "
