@@ -298,6 +298,15 @@ def test_review_conferences_in_time(tmp_path: Path) -> None:
 def test_review_conferences_not_from_annex_a(tmp_path: Path) -> None:
     got = _figures([_write("annex", _REVIEWS, tmp_path, "2024-04-30")], "2024-04")
     assert "CPREVIEWS" not in _codes(got) and "CPCOUNT" in _codes(got)
+    assert "CPREVIEWNUM" not in _codes(got)  # List 7 holds only the latest review
+
+
+def test_review_conferences_held_in_the_month(tmp_path: Path) -> None:
+    got = _figures([_write("cin", _REVIEWS, tmp_path)], "2024-04", months=4)
+    # January: V5's old plan's review on 10 Jan; April: V1 (10th), V2 (11th), V6 (5th),
+    # V7 (6th); none in February or March
+    assert [got[(m, "CPREVIEWNUM")][0] for m in ("2024-01", "2024-02", "2024-03",
+                                                 "2024-04")] == [1, 0, 0, 4]
 
 
 # --- visits: the Annex A snapshot --------------------------------------------------------

@@ -329,3 +329,15 @@ def test_adoptions_annex_a(tmp_path):
     # A1: P1 546, P2 457 (1 Mar 2022 to 1 Jun 2023)
     assert got[("A1", "2024-03")] == (1003, 2, 501.5)
     assert ("A2", "2024-03") not in got  # no episodes: no court authority date
+
+
+def test_reviews_held_in_the_month(tmp_path):
+    folder = tmp_path / "extract"
+    folder.mkdir()
+    (folder / "cla_reviews.csv").write_text(
+        "child_id,review_date\nR1,2024-01-31\nR2,2024-02-01\nR3,2024-02-29\n"
+        "R1,2024-03-01\nR4,2024-03-31\n")  # month ends, a leap day, the day after
+    got = figures([folder], "2024-03", 3, ("CLAREVIEWNUM",))
+    assert [got[("CLAREVIEWNUM", m)][0] for m in ("2024-01", "2024-02", "2024-03")] == [
+        1, 2, 2]
+    assert INDICATORS["CLAREVIEWNUM"].returns == ("SSDA903", "extract")  # not Annex A

@@ -55,7 +55,7 @@ CODES: dict[str, str | Binding] = {
     "5.2": "CINCOUNT", "5.3b": "CINRATE", "5.5": "CINPLAN",
     "6.1": "CPCOUNT", "6.2b": "ICPCRATE", "6.4": "ICPC15", "6.5": "CPRATE",
     "6.8": "CPREPEAT2Y", "6.9": "CPREPEAT12", "6.10": "CPOPEN2Y", "6.12": "CPREVIEWS",
-    "6.14": "CPVISITS",
+    "6.14": "CPVISITSA",
     "7.1": "CLANUM", "7.2": "CLARATE", "7.8": Binding("HEALTHCHK", "numerator"),
     "7.9": Binding("DENTAL", "numerator"), "7.13": "CLAVISITS",
     "8.1": "CLNUM", "8.3": "CLSUIT", "8.4": "CLEET",

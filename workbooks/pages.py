@@ -40,8 +40,9 @@ FIRST_ROW = 5
 CODES: dict[str, str | Binding] = {
     "4": "CONTACTS", "7": "CONTACTREF", "8": "REREF12", "10": "ASSESSMENTS",
     "17": Binding("CPREPEAT", "denominator"), "18": "CPCOUNT", "20": "CPOPEN2Y",
-    "21": "CPVISITS", "22": Binding("ICPC15", "denominator"), "23": "ICPC15",
-    "25": "CPREVIEWS", "26": "CLANUM", "27": "CLAVISITS", "29": "CLAREVIEWS",
+    "21": "CPVISITSA", "22": Binding("ICPC15", "denominator"), "23": "ICPC15",
+    "24": "CPREVIEWNUM", "25": "CPREVIEWS", "26": "CLANUM", "27": "CLAVISITS",
+    "28": "CLAREVIEWNUM", "29": "CLAREVIEWS",
 }
 #: Seed 001 pages whose figures only the council's own systems hold (CAF, screening,
 #: the former initial and core assessment timescales, strategy discussions).

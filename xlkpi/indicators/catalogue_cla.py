@@ -55,6 +55,11 @@ INDICATORS: tuple[Indicator, ...] = (
               "event_rate", "end_date", unit="count",
               reference=f"{_CLA}: periods of care ending in the month (DEC of the episode "
               "whose REC is not X1)"),
+    Indicator("CLAREVIEWNUM", "Looked After Children Reviews in Month", "cla_reviews",
+              "event_rate", "review_date", unit="count",
+              reference=f"{_CLA} (reviews file, REVIEW): statutory reviews dated in the month; "
+              "not from Annex A, whose List 8 holds only each child's latest review (seed "
+              "001 page 28)"),
     Indicator("LTSTABLE", "Looked after children under 16, looked after for 2.5 years or "
               "more, in the same placement for 2 years or more", "placements",
               "stable_placement", "start_date", "end_date", polarity="high",

@@ -49,6 +49,11 @@ INDICATORS: tuple[Indicator, ...] = (
               reference=f"{_CHAR}: children on a plan at month end whose current plan has "
               "lasted 2 years or more (month end on or after EDATE(start, 24), as CP2YRS "
               "measures ended plans), over children on a plan (seed 003 6.10)"),
+    Indicator("CPREVIEWNUM", "Review Child Protection Conferences Held in Month",
+              "cp_reviews", "event_rate", "review_date", unit="count",
+              reference=f"{_CIN} (Reviews/CPPreviewDate): review conferences dated in the "
+              "month (each CPPreviewDate of each plan); not from Annex A, whose "
+              "List 7 holds only each child's latest review conference (seed 001 page 24)"),
     Indicator("CPREVIEWS", "% of CP cases which were reviewed within timescales in Month",
               "cp_plans", "plan_reviewed", "start_date", "end_date", polarity="high",
               secondary="cp_reviews", event="review_date",

@@ -46,7 +46,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["INDICATORS", "PERIODS", "SHORT_HISTORY", "SOURCES", "UNITS", "Indicator", "Source"]
+__all__ = ["INDICATORS", "LATEST_KINDS", "LATEST_ONLY", "PERIODS", "SHORT_HISTORY", "SOURCES",
+           "UNITS", "Indicator", "Source"]
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,16 @@ class Indicator:
         held = [set(TABLE_RETURNS[t]) for t in self.files]
         order = ("CIN census", "SSDA903", "extract", "Annex A")
         return tuple(r for r in order if all(r in h for h in held)
-                     and r not in SHORT_HISTORY_RETURNS.get(self.kind, ()))
+                     and r not in SHORT_HISTORY_RETURNS.get(self.kind, ())
+                     and not self.too_little(r))
+
+    def too_little(self, source: str) -> bool:
+        """Whether ``source`` holds too little for this indicator: a kind that looks back
+        before the month, or a table of which it keeps only each child's latest record."""
+        if self.kind in SHORT_HISTORY.get(source, ()):
+            return True
+        latest = set(LATEST_ONLY.get(source, ())) & set(self.files)
+        return bool(latest) and self.kind not in LATEST_KINDS
 
     @property
     def per_population(self) -> bool:
@@ -153,6 +163,13 @@ SHORT_HISTORY: dict[str, tuple[str, ...]] = {
     # month end), and its cp_visits every visit (CPVISITS, not the Annex A snapshot)
     "extract": ("cin_open", "cin_planned", "visited_latest"),
 }
+#: Tables a return holds only the latest record of, per child (Annex A's lists give the
+#: latest visit and review): only the kinds made for such a snapshot read them there.
+LATEST_ONLY: dict[str, tuple[str, ...]] = {
+    "Annex A": ("cp_visits", "cp_reviews", "cla_visits", "cla_reviews")}
+#: kinds that read a latest-only table as what it is (the position at the extract date)
+LATEST_KINDS = ("visited_latest", "latest_visit")
+
 #: kind -> returns it is never computed from (SHORT_HISTORY the other way round)
 SHORT_HISTORY_RETURNS: dict[str, tuple[str, ...]] = {
     kind: tuple(r for r, kinds in SHORT_HISTORY.items() if kind in kinds)

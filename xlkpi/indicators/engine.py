@@ -29,7 +29,7 @@ from xlkpi.indicators.counting import (
     month_ends,
     periods_ending,
 )
-from xlkpi.indicators.definitions import INDICATORS, SHORT_HISTORY, Indicator
+from xlkpi.indicators.definitions import INDICATORS, Indicator
 from xlkpi.indicators.loader import Extract
 from xlkpi.measures import NOT_APPLICABLE, pct, rate
 
@@ -135,8 +135,8 @@ def compute(extract: Extract, settings: Settings,
     frames = []
     for ind in INDICATORS.values():
         if (codes is not None and ind.code not in codes) or not all(
-                file in extract for file in ind.files) or ind.kind in SHORT_HISTORY.get(
-                extract.tables[ind.source].source, ()):
+                file in extract for file in ind.files) or any(
+                ind.too_little(extract.tables[f].source) for f in ind.files):
             continue
         group, labels = groups(ind, extract, settings, periods)
         num, den = _counts(ind, extract, periods, settings, group, len(labels))
