@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import resource
 import sys
 import tempfile
 import time
@@ -35,10 +34,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_cin_census import write_census
+from common import peak_rss_mb, timed_stages
 
 from samples.write_annex_a import ANNEX_A_LISTS
 
-__all__ = ["STAGES", "bare_read", "catalogue", "peak_rss_mb", "run", "write_returns"]
+__all__ = ["STAGES", "bare_read", "catalogue", "run", "write_returns"]
 
 _MONTH = np.datetime64("2025-03", "M")
 _END = np.datetime64("2025-03-31", "D")
@@ -213,11 +213,6 @@ def catalogue(folder: Path) -> Any:
     return table, rows, len(combined.findings)
 
 
-def peak_rss_mb() -> float:
-    """The process's peak resident memory so far, in MB (Linux reports KB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 #: name -> function of the folder
 STAGES: dict[str, Callable[[Path], Any]] = {"bare read": bare_read, "catalogue": catalogue}
 
@@ -233,12 +228,7 @@ def run(rows: int, keep: Path | None = None) -> dict[str, Any]:
         result["files_mb"] = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()
                                  ) / 1e6
         result["rss_before_mb"] = peak_rss_mb()
-        for name, stage in STAGES.items():
-            t0, c0 = time.perf_counter(), time.process_time()
-            out = stage(folder)
-            result[f"{name} s"] = time.perf_counter() - t0
-            result[f"{name} cpu_s"] = time.process_time() - c0
-            result[f"{name} peak_rss_mb"] = peak_rss_mb()
+        for name, out in timed_stages(STAGES, folder, result):
             if name == "catalogue":
                 table, result["rows"], result["findings"] = out
                 result["table rows"] = len(table)

@@ -13,7 +13,6 @@ job (``read_sources`` then ``compute``: the 13-month indicator table)::
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import tempfile
 import time
@@ -25,10 +24,13 @@ import numpy as np
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import peak_rss_mb, timed_stages
 
 from xlkpi.indicators import cin_census
 
-__all__ = ["STAGES", "bare_iterparse", "indicator_table", "peak_rss_mb", "read_census", "run",
+__all__ = ["STAGES", "bare_iterparse", "indicator_table", "read_census", "run",
            "write_census"]
 
 _FIRST = np.datetime64("2015-04-01", "D")
@@ -158,11 +160,6 @@ def indicator_table(path: Path) -> Any:
     return compute(combined.extract, settings)
 
 
-def peak_rss_mb() -> float:
-    """The process's peak resident memory so far, in MB (Linux reports KB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 #: name -> function of the census path (later stages may take the previous result)
 STAGES: dict[str, Callable[[Path], Any]] = {
     "bare iterparse": bare_iterparse,
@@ -183,12 +180,7 @@ def run(children: int, keep: Path | None = None) -> dict[str, Any]:
                                   "file_mb": path.stat().st_size / 1e6,
                                   "write_s": time.perf_counter() - t0,
                                   "rss_before_mb": peak_rss_mb()}
-        for name, stage in STAGES.items():
-            t0, c0 = time.perf_counter(), time.process_time()
-            out = stage(path)
-            result[f"{name} s"] = time.perf_counter() - t0
-            result[f"{name} cpu_s"] = time.process_time() - c0
-            result[f"{name} peak_rss_mb"] = peak_rss_mb()
+        for name, out in timed_stages(STAGES, path, result):
             if name == "reader":
                 result["rows"] = out.rows()
                 result["findings"] = len(out.findings)

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import time
 import tracemalloc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 __all__ = ["RESULTS", "Job", "Sample", "best_of", "interleave", "merge_results", "peak_mb",
-           "process_record", "record", "report", "run_processes"]
+           "peak_rss_mb", "process_record", "record", "report", "run_processes",
+           "timed_stages"]
 
 RESULTS = Path(__file__).with_name("results.json")
 
@@ -28,6 +30,26 @@ def best_of(fn: Callable[[], Any], repeat: int = 3) -> float:
         fn()
         times.append(time.perf_counter() - t0)
     return min(times)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB (Linux reports KB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed_stages(stages: dict[str, Callable[[Any], Any]], argument: Any,
+                 result: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Run each stage once on ``argument`` in this process, in order, recording
+    ``"<name> s"`` (wall clock), ``"<name> cpu_s"`` (CPU time, steadier on a shared
+    machine) and ``"<name> peak_rss_mb"`` (peak RSS so far) in ``result``; yields each
+    stage's name and output."""
+    for name, stage in stages.items():
+        t0, c0 = time.perf_counter(), time.process_time()
+        out = stage(argument)
+        result[f"{name} s"] = time.perf_counter() - t0
+        result[f"{name} cpu_s"] = time.process_time() - c0
+        result[f"{name} peak_rss_mb"] = peak_rss_mb()
+        yield name, out
 
 
 def peak_mb(fn: Callable[[], Any]) -> float:
