@@ -82,6 +82,13 @@ def patch_parser() -> None:
     _PATCHED = True
 
 
+class UndefinedFunctionError(Exception):
+    """A function Excel does not define, called in a workbook that may define it itself
+    (it has macros, or a name of that spelling): the engine will not guess, so the cell
+    keeps Excel's value and is listed (the engine turns any exception raised while a
+    formula is evaluated into that)."""
+
+
 def _unknown_function(name: str) -> Any:
     def call(*args: Any) -> Any:
         from xlkpi.workbook.context import current
@@ -89,7 +96,7 @@ def _unknown_function(name: str) -> Any:
 
         context = current()
         if context is not None and (context.macros or context.name(name) is not None):
-            raise NotImplementedError(f"{name}: a function the workbook may define")
+            raise UndefinedFunctionError(f"{name}: a function the workbook may define")
         return xl_error("#NAME?")
 
     return call
