@@ -114,7 +114,6 @@ class Indicator:
         held = [set(TABLE_RETURNS[t]) for t in self.files]
         order = ("CIN census", "SSDA903", "extract", "Annex A")
         return tuple(r for r in order if all(r in h for h in held)
-                     and r not in SHORT_HISTORY_RETURNS.get(self.kind, ())
                      and not self.too_little(r))
 
     def too_little(self, source: str) -> bool:
@@ -169,11 +168,6 @@ LATEST_ONLY: dict[str, tuple[str, ...]] = {
     "Annex A": ("cp_visits", "cp_reviews", "cla_visits", "cla_reviews")}
 #: kinds that read a latest-only table as what it is (the position at the extract date)
 LATEST_KINDS = ("visited_latest", "latest_visit")
-
-#: kind -> returns it is never computed from (SHORT_HISTORY the other way round)
-SHORT_HISTORY_RETURNS: dict[str, tuple[str, ...]] = {
-    kind: tuple(r for r, kinds in SHORT_HISTORY.items() if kind in kinds)
-    for kinds in SHORT_HISTORY.values() for kind in kinds}
 
 
 #: The normalised tables, keyed by name; every return reader produces some of them.
