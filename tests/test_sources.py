@@ -212,3 +212,11 @@ def test_a_team_only_annex_a_holds_is_joined_to_the_census_records(tmp_path: Pat
                     codes=("REFERRALS",))
     assert dict(zip(table.breakdown, table.numerator, strict=True)) == {
         "All": 1, "North": 1, "(blank)": 0}
+
+
+def test_a_bad_903_episode_affects_what_is_derived_from_episodes() -> None:
+    from xlkpi.indicators.sources import affected_indicators
+
+    affected = affected_indicators(("episodes",))
+    assert {"A2", "CLARATE", "CLA3PLACE", "A1"} <= set(affected)  # via cla, placements
+    assert "REREF12" not in affected

@@ -33,7 +33,7 @@ from xlkpi.errors import KpiError
 from xlkpi.indicators.definitions import INDICATORS
 from xlkpi.indicators.loader import Extract, Table
 from xlkpi.indicators.reading import Finding, Reading
-from xlkpi.indicators.tables import BREAKDOWNS, KEYS, TABLES, merge_children
+from xlkpi.indicators.tables import BREAKDOWNS, DERIVED, KEYS, TABLES, merge_children
 
 __all__ = ["PREFERENCE", "READERS", "Combined", "Recognised", "affected_indicators",
            "combine", "read_extract", "read_sources", "reader", "recognise", "scan"]
@@ -335,6 +335,7 @@ def read_extract(directory: Path) -> Extract:
 
 
 def affected_indicators(tables: Iterable[str]) -> list[str]:
-    """Codes of the indicators that read any of ``tables``."""
+    """Codes of the indicators that read any of ``tables`` or a table derived from them."""
     wanted = set(tables)
+    wanted |= {d for t in tuple(wanted) for d in DERIVED.get(t, ())}
     return [code for code, ind in INDICATORS.items() if wanted & set(ind.files)]

@@ -21,8 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["BLANK", "BREAKDOWNS", "KEYS", "KINDS", "SEX_CODES", "TABLES", "TABLE_RETURNS",
-           "conform", "empty", "merge_children"]
+__all__ = ["BLANK", "BREAKDOWNS", "DERIVED", "KEYS", "KINDS", "SEX_CODES", "TABLES",
+           "TABLE_RETURNS", "conform", "empty", "merge_children"]
 
 KINDS = ("id", "date", "text", "bool", "int")
 
@@ -125,6 +125,11 @@ TABLE_RETURNS: dict[str, tuple[str, ...]] = {
     "placed_for_adoption": ("SSDA903",),
     "missing": ("SSDA903",),
 }
+
+#: Tables a reader derives from another after stitching (the 903's periods of care,
+#: placements and adoption dates come from its episodes): a record left out of the source
+#: table is missing from these too.
+DERIVED: dict[str, tuple[str, ...]] = {"episodes": ("cla", "placements", "adoptions")}
 
 #: The blank value of each kind.
 BLANK = {"id": "", "date": np.datetime64("NaT", "D"), "text": "", "bool": False, "int": -1}
