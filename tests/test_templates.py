@@ -272,3 +272,37 @@ def test_city_scorecard_reproduces_its_percentages_from_their_counts(tmp_path):
     # are just below it (Amber, within 10%); better than the 6-month 47% (Improving)
     row = city.FIRST_ROW + bound.index("ICPC15")
     assert values[(row, 12)] == "Amber" and values[(row, 13)] == "Improving"
+
+
+def test_fill_writes_the_population_the_indicators_were_computed_for(tmp_path):
+    """--population: the Population cell takes it and the report's rates follow (page 18's
+    246 plans per 10,000 of 50,000 children is 49.2, not the template's 36,100's 68.14);
+    only the Data and Settings parts differ from the template."""
+    from xlkpi.workbook.package import Package
+
+    table = _seed_table("001_monthly.csv", pages)
+    filled = fill(TEMPLATES / "indicator_pages.xlsx", table, tmp_path / "filled.xlsx",
+                  population=50_000)
+    package = Package(filled)
+    settings = next(s for s in package.sheets if s.name == "Settings")
+    assert settings.cells[(4, 2)].value == 50_000
+    changed = {s.part for s in package.sheets if s.name in ("Data", "Settings")}
+    template, out = zipfile.ZipFile(TEMPLATES / "indicator_pages.xlsx"), zipfile.ZipFile(filled)
+    assert {n for n in template.namelist() if template.read(n) != out.read(n)} == changed
+    values = recalc(filled, tmp_path / "out.xlsx").evaluation.values["Indicator pages"]
+    r = 5 + [row["ref"] for row in _seed_rows("001_indicators.csv")].index("18")
+    assert round(values[(r, 6)], 2) == round(246 / 50_000 * 10_000, 2) == 49.2
+
+
+def test_fill_refuses_a_population_without_its_cell(tmp_path):
+    from openpyxl import Workbook
+
+    from xlkpi.workbook.package import PackageError
+
+    wb = Workbook()
+    wb.active.title = "Data"
+    wb.save(tmp_path / "t.xlsx")
+    with pytest.raises(PackageError, match="no defined name Population"):
+        fill(tmp_path / "t.xlsx", read_table(SEEDS / "001_monthly.csv"), tmp_path / "o.xlsx",
+             population=1000)
+    assert not (tmp_path / "o.xlsx").exists()

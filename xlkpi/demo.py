@@ -150,7 +150,7 @@ def demo_command(
     for template in chosen:
         target = out / template.name
         try:
-            fill(template, filled_table, target)
+            fill(template, filled_table, target, population=population)
             result = recalc(target, in_place=True)
             outcome = check(target)
             package = Package(target)

@@ -272,13 +272,18 @@ def fill_command(
                     "indicators.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="The filled, recalculated "
                    "workbook to write.")],
+    population: Annotated[float | None, typer.Option(
+        min=0, help="Children aged 0-17: written into the template's Population cell (its "
+        "Settings sheet), so rates the report computes from counts use the population the "
+        "indicators were computed for. Without it the template's own stays.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Fill a template's Data sheet with an indicator table, then recalculate it.
 
-    Only the Data sheet changes (and then the cached values of formula cells): the
-    template's other sheets, charts and formatting are kept byte for byte. Exit 1 when a
-    formula cannot be evaluated (it keeps the template's value and is listed).
+    Only the Data sheet changes (and the Population cell with --population, and then the
+    cached values of formula cells): the template's other sheets, charts and formatting
+    are kept byte for byte. Exit 1 when a formula cannot be evaluated (it keeps the
+    template's value and is listed).
     """
     from xlkpi.workbook import PackageError, recalc
     from xlkpi.workbook.fill import TableError, fill, read_table
@@ -298,7 +303,7 @@ def fill_command(
     except OSError as err:
         raise fail(f"{data}: cannot read ({err.strerror or err})") from None
     try:
-        fill(template, table, out)
+        fill(template, table, out, population=population)
         result = recalc(out, in_place=True)
     except (TableError, PackageError, WorkbookOpenError) as err:
         raise fail(str(err)) from None

@@ -9,7 +9,10 @@ month with ``MAX(Data!A:A)``.
 
 Only the Data sheet's part changes: its rows are replaced, styled like the template's
 first data row; text is written inline so the shared-strings part stays as it was; every
-other part of the package is copied byte for byte (the same rule as ``recalc``).
+other part of the package is copied byte for byte (the same rule as ``recalc``). Given a
+population, the one cell the template's ``Population`` name points to takes it too, so a
+rate the report computes from a count uses the population the indicators were computed
+for.
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ import numpy as np
 import pandas as pd
 
 from xlkpi.workbook.package import Package, PackageError, Sheet
+from xlkpi.workbook.references import col_number
+from xlkpi.workbook.writing import format_value, patch_cell
 
-__all__ = ["COLUMNS", "DATA_SHEET", "TableError", "fill", "read_table"]
+__all__ = ["COLUMNS", "DATA_SHEET", "TableError", "fill", "population_cell", "read_table"]
 
 #: The indicator table's columns, in order.
 COLUMNS = ("period", "code", "numerator", "denominator", "value")
@@ -132,12 +137,49 @@ def filled_sheet(package: Package, sheet: Sheet, table: pd.DataFrame) -> bytes:
     return text.encode("utf-8")
 
 
-def fill(template: str | Path, table: pd.DataFrame, out: str | Path) -> Path:
-    """Write ``table`` into the template's Data sheet and save ``out`` (atomically)."""
+_ONE_CELL = re.compile(r"^'?(?P<sheet>[^!]+?)'?!\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+)$")
+
+
+def population_cell(package: Package) -> tuple[Sheet, tuple[int, int]]:
+    """The sheet and (row, column) of the template's ``Population`` name: one constant cell
+    the template writes (its Settings sheet)."""
+    target = package.defined_names.get("POPULATION", "").strip()
+    found = _ONE_CELL.match(target)
+    if found is None:
+        raise PackageError(f"{package.path}: the template has no defined name Population "
+                           f"naming one cell (it names {target or 'nothing'!r})")
+    name = found["sheet"].replace("''", "'")
+    sheet = next((s for s in package.sheets if s.name == name), None)
+    key = (int(found["row"]), col_number(found["col"]))
+    if sheet is None or key not in sheet.cells or sheet.cells[key].text is not None:
+        raise PackageError(f"{package.path}: Population ({target}) is not a cell holding a "
+                           "number the template wrote")
+    return sheet, key
+
+
+def _with_population(package: Package, sheet: Sheet, key: tuple[int, int], text: str,
+                     population: float) -> str:
+    start, end = sheet.cells[key].span
+    kind, value = format_value(float(population))
+    return text[:start] + patch_cell(text[start:end], kind, value) + text[end:]
+
+
+def fill(template: str | Path, table: pd.DataFrame, out: str | Path,
+         population: float | None = None) -> Path:
+    """Write ``table`` into the template's Data sheet and save ``out`` (atomically); with
+    ``population``, set the cell of the template's ``Population`` name to it."""
     package = Package(template)
     sheet = next((s for s in package.sheets if s.name.lower() == DATA_SHEET.lower()), None)
     if sheet is None:
         raise PackageError(f"{package.path}: the template has no {DATA_SHEET!r} sheet for "
                            "the indicator table")
-    package.save(out, {sheet.part: filled_sheet(package, sheet, table)})
+    parts = {sheet.part: filled_sheet(package, sheet, table)}
+    if population is not None:
+        settings, key = population_cell(package)
+        if settings.part == sheet.part:
+            raise PackageError(f"{package.path}: Population is on the Data sheet, which "
+                               "the indicator table replaces")
+        parts[settings.part] = _with_population(
+            package, settings, key, package.texts[settings.part], population).encode("utf-8")
+    package.save(out, parts)
     return Path(out)
