@@ -457,7 +457,8 @@ def more_cases(cases: dict[str, pd.DataFrame], legal: pd.DataFrame
                ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """What the returns carry besides the extract (seeded apart, so the extract's cases
     draw the same): teams named as areas, CIN plans, adoptions (:func:`_adoptions`), the
-    903's health, care leaver and missing records (:func:`_looked_after_records`)."""
+    903's health, care leaver and missing records (:func:`_looked_after_records`), and
+    visits to children on CIN plans (:func:`_cin_visits`)."""
     rng = np.random.default_rng(SEED + 2)
     for frame in cases.values():
         if "team" in frame:
@@ -470,7 +471,18 @@ def more_cases(cases: dict[str, pd.DataFrame], legal: pd.DataFrame
         "ceased_date": pd.Series(np.full(len(adoptions), np.datetime64("NaT"),
                                          dtype="datetime64[s]")), "ceased_reason": ""})
     cases.update(_looked_after_records(cases, rng))
+    cases["cin_visits"] = _cin_visits(cases["cin_plans"], np.random.default_rng(SEED + 3))
     return cases, legal
+
+
+def _cin_visits(cin_plans: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Visits to children on CIN plans (Annex A List 6 "Date Child Was Last Seen"): the
+    first 2 to 12 days into the plan, then every 18 to 40 days while it is open."""
+    stop = np.minimum(cin_plans["end_date"].fillna(pd.Timestamp(LAST)).to_numpy(
+        dtype="datetime64[s]"), np.datetime64(LAST, "s"))
+    row, day = _repeated(cin_plans["start_date"].to_numpy(dtype="datetime64[s]"), stop,
+                         (2, 12), (18, 40), rng)
+    return pd.DataFrame({"child_id": cin_plans["child_id"].to_numpy()[row], "visit_date": day})
 
 
 def write_returns(extract: dict[str, pd.DataFrame]) -> None:

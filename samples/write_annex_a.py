@@ -229,8 +229,50 @@ def _list_rows(cases: Tables, extract: np.datetime64) -> dict[str, dict[str, np.
         "Child Protection Plan End Date": pe,
         "Number of Previous Child Protection Plans": np.maximum(p["previous_plans"], 0),
         "Allocated Team": _team(p)}
+    lists["List 6"] = _in_need(cases, kids, extract)
     lists["List 8"] = _looked_after(cases, kids, extract)
     return lists
+
+
+#: List 6 "Case status" as the template codes it, in the order a status is decided
+_STATUS = {"closed": "e) Closed episode", "cla": "a) Looked after child",
+           "cp_plans": "b) Child Protection plan", "cin_plans": "c) Child in need plan",
+           "open": "d) Open assessment"}
+
+
+def _open_on(frame: pd.DataFrame, ids: np.ndarray, day: np.datetime64) -> np.ndarray:
+    """Per id: whether ``frame`` has a row of it open on ``day`` (start <= day, end blank or
+    after)."""
+    start, end = as_days(frame["start_date"]), as_days(frame["end_date"])
+    held = frame["child_id"].to_numpy(dtype=object)[(start <= day)
+                                                    & (np.isnat(end) | (end > day))]
+    return np.isin(ids, held)
+
+
+def _in_need(cases: Tables, kids: pd.DataFrame, extract: np.datetime64
+             ) -> dict[str, np.ndarray]:
+    """List 6: one row per episode of need (a referral not NFA) open at the extract date or
+    closed before it, its status there (closed, looked after, on a CP plan, on a CIN plan,
+    else an open assessment) and the latest ``cin_visits`` date in the episode."""
+    r = case_table(cases, "referrals")
+    r = r[~r["nfa"].to_numpy(dtype=bool)].sort_values(["referral_date", "child_id"],
+                                                       kind="stable")
+    ids = r["child_id"].to_numpy(dtype=object)
+    start, end = as_days(r["referral_date"]), as_days(r["closure_date"])
+    closed = ~np.isnat(end) & (end <= extract)
+    status = np.full(len(r), _STATUS["open"], dtype=object)
+    for table in ("cin_plans", "cp_plans", "cla"):  # the later one decides
+        status[_open_on(case_table(cases, table), ids, extract)] = _STATUS[table]
+    status[closed] = _STATUS["closed"]
+    window = pd.DataFrame({"child_id": ids, "lo": start,
+                           "hi": np.where(closed, end, extract)})
+    visits = case_table(cases, "cin_visits").rename(columns={"visit_date": "date"})
+    return {**_who(kids, ids, extract), "CIN Start Date": start,
+            "Primary Need Code": r["primary_need"].to_numpy(dtype=object),
+            "Date Child Was Last Seen": _latest_between(window, visits, ["child_id"]),
+            "CIN Closure Date": end,
+            "Reason for Closure": r["closure_reason"].to_numpy(dtype=object),
+            "Case status": status, "Allocated Team": _team(r)}
 
 
 def _looked_after(cases: Tables, kids: pd.DataFrame, extract: np.datetime64
@@ -307,8 +349,8 @@ def write_annex_a(cases: Tables, path: Path, extract_date: str | dt.date) -> Pat
     plans (with the last statutory visit and latest review conference on or before the
     plan's end or the extract date), 8 periods of care (latest statutory review, last
     social work visit, placements started in the period and open in the 12 months to the
-    extract date, most recent placement); lists 3, 4, 5, 7 and 8 give the case model's
-    ``team`` as "Allocated Team". Lists 2, 6, 9-11 carry their headings only.
+    extract date, most recent placement); lists 3-8 give the case model's
+    ``team`` as "Allocated Team". Lists 2, 9-11 carry their headings only.
     Every record given is written: Ofsted asks for six months (twelve for some lists);
     the caller chooses the period by the cases it gives.
     """

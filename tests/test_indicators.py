@@ -42,7 +42,8 @@ def test_definitions_are_data_with_sources() -> None:
         assert ind.kind in KINDS and ind.returns, ind.code
         assert not ind.start or TABLES[ind.source][ind.start] == "date", ind.code
         if ind.secondary:  # two-table kinds: the event date is a column of the second table
-            assert TABLES[ind.secondary][ind.event] == "date", ind.code
+            # (led_to matches the second table on the first's start column)
+            assert TABLES[ind.secondary][ind.event or ind.start] == "date", ind.code
             assert all(code in TIMESCALES for code in ind.timescales)
     for name, source in SOURCES.items():  # the CSV layout is a subset of the tables
         assert set(source.columns) <= set(TABLES[name])

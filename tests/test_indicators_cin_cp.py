@@ -66,7 +66,8 @@ def _codes(got: dict[tuple[str, str], tuple]) -> set[str]:
 def test_catalogue_declares_every_indicator_with_its_reference() -> None:
     mine = ("CONTACTS", "REFERRALS", "REFRATE", "REREF12R", "ASSESSMENTS", "ASSESSRATE",
             "S47RATE12", "CINCOUNT", "CINRATE", "CINPLAN", "CPCOUNT", "ICPCRATE",
-            "CPREPEAT12", "CPREPEAT2Y", "CPOPEN2Y", "CPREVIEWS", "CPVISITSA")
+            "CPREPEAT12", "CPREPEAT2Y", "CPOPEN2Y", "CPREVIEWS", "CPVISITSA", "REFASSESS",
+            "CPREPEATNOW", "CINVISITSA")
     for code in mine:
         ind = INDICATORS[code]
         assert ind.code.isupper() and ind.description and ind.reference
@@ -76,6 +77,8 @@ def test_catalogue_declares_every_indicator_with_its_reference() -> None:
     assert INDICATORS["CINCOUNT"].returns == ("CIN census",)
     assert INDICATORS["CPREVIEWS"].returns == ("CIN census",)
     assert INDICATORS["CPVISITSA"].returns == ("Annex A",)
+    assert INDICATORS["CINVISITSA"].returns == ("Annex A",)
+    assert INDICATORS["REFASSESS"].returns == ("CIN census", "extract", "Annex A")
     assert "Annex A" not in INDICATORS["CPREPEAT2Y"].returns
     assert INDICATORS["CONTACTS"].returns == ("extract", "Annex A")
 
@@ -209,6 +212,45 @@ def test_children_in_need_need_the_census(tmp_path: Path, kind: str) -> None:
     assert "REFERRALS" in _codes(got)
 
 
+# --- referrals to assessment ------------------------------------------------------------
+
+_TO_ASSESSMENT = {
+    "children": _children(["R1", "R2", "R3", "R4", "R5"]),
+    "referrals": _frame("child_id referral_date nfa", [
+        ("R1", "2024-03-04", False),   # assessed: led to one
+        ("R2", "2024-03-05", True),    # NFA: in the denominator, led to nothing
+        ("R3", "2024-03-31", False),   # month end; the assessment starts in April
+        ("R4", "2024-02-29", False),   # leap day, February's
+        ("R5", "2024-01-10", False),   # the assessment is this referral's...
+        ("R5", "2024-03-10", False)]),  # ...not this later one's
+    "assessments": _frame("child_id referral_date start_date authorised_date", [
+        ("R1", "2024-03-04", "2024-03-06", NAT),   # started, not yet authorised: counts
+        ("R3", "2024-03-31", "2024-04-02", NAT),
+        ("R4", "2024-02-29", "2024-03-01", "2024-03-20"),
+        ("R5", "2024-01-10", "2024-01-12", "2024-02-01")]),
+}
+
+
+@pytest.mark.parametrize("kind", ["cin", "annex", "csv"])
+def test_referrals_that_led_to_an_assessment(tmp_path: Path, kind: str) -> None:
+    got = _figures([_write(kind, _TO_ASSESSMENT, tmp_path, "2024-04-02")], "2024-03",
+                   months=3)
+    assert got[("2024-03", "REFASSESS")] == (2, 4, 0.5)  # R1 R3 of R1 R2 R3 R5
+    assert got[("2024-02", "REFASSESS")] == (1, 1, 1.0)  # R4
+    assert got[("2024-01", "REFASSESS")] == (1, 1, 1.0)  # R5's first
+
+
+def test_referrals_on_one_day_are_one(tmp_path: Path) -> None:
+    cases = dict(_TO_ASSESSMENT, referrals=pd.concat([
+        _TO_ASSESSMENT["referrals"], _frame("child_id referral_date nfa", [
+            ("R1", "2024-03-04", False)])], ignore_index=True))
+    folder = _write("csv", cases, tmp_path)
+    (folder / "referrals.csv").write_text(
+        (folder / "referrals.csv").read_text() + "R1,2024-03-04\n")
+    got = _figures([folder], "2024-03", months=1)
+    assert got[("2024-03", "REFASSESS")] == (2, 4, 0.5)
+
+
 # --- child protection plans --------------------------------------------------------------
 
 _PLANS = {
@@ -253,6 +295,11 @@ def test_child_protection_plans(tmp_path: Path, kind: str) -> None:
     assert got[("2024-03", "CPREPEAT12")] == (repeat, 5, round(repeat / 5, 9))
     if kind == "annex":
         assert "CPREPEAT2Y" not in _codes(got)  # earlier plans are not in Annex A
+    # on a plan at month end with a second or subsequent plan: P4 P6 P7 of the six at
+    # 29 Feb; at 31 Mar P4 P5 P6 P7, and P8 by the return's count of previous plans
+    assert got[("2024-02", "CPREPEATNOW")] == (3, 6, 0.5)
+    assert got[("2024-03", "CPREPEATNOW")] == (repeat + 1, 8, round((repeat + 1) / 8, 9))
+    if kind == "annex":
         return
     # within 2 years of a previous plan ending: P4 (same day), P6 (leap day exact) of 4
     assert got[("2024-02", "CPREPEAT2Y")] == (2, 4, 0.5)
@@ -339,6 +386,40 @@ def test_visits_snapshot_at_the_annex_a_extract_date(tmp_path: Path) -> None:
     assert "CPVISITS" not in _codes(got)
     before = _figures([_write("annex", _VISITS, tmp_path / "b", "2024-03-20")], "2024-02")
     assert before[("2024-02", "CPVISITSA")] == (0, 0, "N/A")
+
+
+_CIN_VISITS = {
+    "children": _children([f"C{i}" for i in range(1, 9)]),
+    "referrals": _frame("child_id referral_date closure_date nfa", [
+        ("C1", "2023-05-01", NAT, False), ("C2", "2023-05-01", NAT, False),
+        ("C3", "2024-02-22", NAT, False),           # 19 working days to 20 Mar
+        ("C4", "2024-02-21", NAT, False),           # 20: due, never seen
+        ("C5", "2023-05-01", NAT, False),
+        ("C6", "2023-05-01", NAT, False),           # on a CP plan: not a CIN plan case
+        ("C7", "2023-01-01", "2024-03-01", False),  # closed before the extract date
+        ("C8", "2024-03-01", NAT, True)]),          # NFA: no episode, not in List 6
+    "cin_plans": _frame("child_id referral_date start_date end_date", [
+        ("C1", "2023-05-01", "2023-06-01", NAT), ("C2", "2023-05-01", "2023-06-01", NAT),
+        ("C3", "2024-02-22", "2024-03-01", NAT), ("C4", "2024-02-21", "2024-03-01", NAT),
+        ("C5", "2023-05-01", "2023-06-01", NAT),
+        ("C7", "2023-01-01", "2023-02-01", "2024-02-28")]),
+    "cp_plans": _frame("child_id start_date end_date", [("C6", "2023-06-01", NAT)]),
+    "cin_visits": _frame("child_id visit_date", [
+        ("C1", "2024-02-21"),   # 20 working days before 20 Mar: in time
+        ("C2", "2024-02-20"),   # 21: late
+        ("C5", "2024-03-20"),   # the latest date the workbook holds: its extract date
+        ("C6", "2024-03-19"), ("C7", "2024-02-27")]),
+}
+
+
+def test_cin_visits_snapshot_from_annex_a_list_6(tmp_path: Path) -> None:
+    got = _figures([_write("annex", _CIN_VISITS, tmp_path, "2024-03-20")], "2024-03")
+    assert got[("2024-03", "CINVISITSA")] == (3, 5, 0.6)  # C1 C3 C5 of C1-C5
+    assert got[("2024-02", "CINVISITSA")] == (0, 0, "N/A")
+    wider = compute(read_sources([tmp_path / "annex_a.xlsx"]).extract,
+                    Settings(np.datetime64("2024-03", "M"), 1, POPULATION, visit_days=21))
+    row = wider[wider["code"] == "CINVISITSA"].iloc[0]
+    assert (row.numerator, row.denominator) == (5, 5)  # C2 within 21; C4 not yet due
 
 
 def test_visits_from_a_full_history_are_cpvisits(tmp_path: Path) -> None:

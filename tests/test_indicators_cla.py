@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from samples.write_annex_a import ANNEX_A_LISTS
+from xlkpi.calendar import working_days
 from xlkpi.indicators import INDICATORS, Settings, compute, read_sources
 
 EPI = ("CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
@@ -185,9 +186,11 @@ def _list8(child: str, start: str, end: str = "", visit: str = "") -> dict:
 
 
 def test_cla_visits_from_annex_a(tmp_path):
+    assert [working_days(d, "2024-03-28") for d in ("2024-02-15", "2024-02-14",
+                                                    "2024-03-01")] == [30, 31, 19]
     book = write_annex_a(tmp_path / "annex_a.xlsx", {"List 8": [
         _list8("V1", "2023-01-01", visit="2024-03-28"),  # the extract date: March
-        _list8("V2", "2023-01-01", visit="2024-02-15"),  # 30 working days to 31 Mar
+        _list8("V2", "2023-01-01", visit="2024-02-15"),  # 30 working days to 28 Mar
         _list8("V3", "2023-01-01", visit="2024-02-14"),  # 31: late
         _list8("V4", "2024-03-01"),  # looked after 19 working days: not yet due
         _list8("V5", "2023-01-01", end="2024-03-15", visit="2024-03-01"),  # ceased

@@ -532,11 +532,13 @@ def test_liia_tools_sample():
     path = example("liia-tools/liiatools/spec/annex_a/samples/Annex_A.xlsx")
     assert annex_a.recognise(path)
     reading = annex_a.read(path)
-    # lists 1..10 hold 54 child rows for 48 IDs (List 11 is 5 adopters)
+    # lists 1..10 hold 54 child rows for 48 IDs (List 11 is 5 adopters); List 6's five
+    # children are all "c) Child in need plan", each with the date last seen
     assert reading.rows() == {"contacts": 5, "referrals": 6, "assessments": 5, "s47": 5,
-                              "cp_plans": 7, "cp_visits": 7, "cp_reviews": 5, "cla": 5,
-                              "cla_visits": 5, "cla_reviews": 5, "care_leavers": 6,
-                              "adoptions": 5, "children": 48}
+                              "cin_plan_cases": 5, "cin_visits": 5, "cp_plans": 7,
+                              "cp_visits": 7, "cp_reviews": 5, "cla": 5, "cla_visits": 5,
+                              "cla_reviews": 5, "care_leavers": 6, "adoptions": 5,
+                              "children": 48}
     assert reading.findings == []
     assert reading.years == ("2019-20", "2020-21")  # latest event date 2021-03-15
     contacts = reading.frames["contacts"]
@@ -601,3 +603,14 @@ def test_equal_cells_of_different_types_are_each_read_as_themselves():
         [False, False, True, False, True, True, False, False]]
     assert [x.tolist() for x in parse_ints(flags)] == [
         [1, -1, 1, 1, 0, 0, -1, -1], [False, True, False, False, False, False, True, False]]
+
+
+def test_case_status_as_written_becomes_one_code():
+    from xlkpi.indicators.annex_a_cells import cell_codes
+
+    written = pd.Series(["c) Child in need plan", "Child in need plan", "CIN plan.",
+                         "b) Child Protection plan", "a) Looked after child",
+                         "d) Open assessment", "e) Closed episode", "something else"],
+                        dtype=object)
+    assert cell_codes(written, "status").tolist() == [
+        "CIN", "CIN", "CIN", "CP", "LAC", "ASSESSMENT", "CLOSED", "something else"]

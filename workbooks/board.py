@@ -40,7 +40,7 @@ FIRST_ROW = 5
 MONTHS = 8
 #: Seed 002 ref -> the catalogue indicator that computes the row from the returns.
 CODES: dict[str, str | Binding] = {
-    "FD 8": "REREF12", "AMT 2": "ASSESS45",
+    "FD 8": "REREF12", "AMT 2": "ASSESS45", "CIN 4": "CINVISITSA",
     "CP 5": "ICPC15", "CP 13": "CPVISITSA", "CP 10": Binding("CPOPEN2Y", "numerator"),
     "MC 1": "MISSEP",
     "LAC 10": "CLAVISITS", "LAC 11": "CLAREVIEWS", "LAC 20": "LTSTABLE",

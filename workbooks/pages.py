@@ -38,8 +38,10 @@ __all__ = ["CODES", "FIRST_ROW", "OWN", "bound_rows", "build"]
 FIRST_ROW = 5
 #: Seed 001 page -> the catalogue indicator that computes it from the returns.
 CODES: dict[str, str | Binding] = {
-    "4": "CONTACTS", "7": "CONTACTREF", "8": "REREF12", "10": "ASSESSMENTS",
-    "17": Binding("CPREPEAT", "denominator"), "18": "CPCOUNT", "20": "CPOPEN2Y",
+    "4": "CONTACTS", "7": "CONTACTREF", "8": "REREF12", "9": "REFASSESS",
+    "10": "ASSESSMENTS",
+    "17": Binding("CPREPEAT", "denominator"), "18": "CPCOUNT", "19": "CPREPEATNOW",
+    "20": "CPOPEN2Y",
     "21": "CPVISITSA", "22": Binding("ICPC15", "denominator"), "23": "ICPC15",
     "24": "CPREVIEWNUM", "25": "CPREVIEWS", "26": "CLANUM", "27": "CLAVISITS",
     "28": "CLAREVIEWNUM", "29": "CLAREVIEWS",

@@ -66,6 +66,10 @@ TIMESCALES: dict[str, Timescale] = {
         Timescale("CP_VISIT", "Child protection visit", 20, "WD", "previous visit",
                   "Local practice standard (a setting): seed 003 uses 4-weekly, 20 working "
                   "days; pass a number and unit to use your own"),
+        Timescale("CIN_VISIT", "Child in need visit", 20, "WD", "previous visit",
+                  "Local practice standard (a setting): seed 002 reports CIN visits within "
+                  "the last 4 weeks, 20 working days; pass a number and unit to use your "
+                  "own"),
         Timescale("CLA_REVIEW_FIRST", "First looked-after child review", 20, "WD",
                   "date the child became looked after",
                   f"{_CPPCR}(1): within 20 working days of becoming looked after"),

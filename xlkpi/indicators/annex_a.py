@@ -19,6 +19,8 @@ What each table holds (see :data:`annex_a_headings.TABLE_SOURCES`):
   (List 3 covers six months; a continuous assessment may have started earlier) it stays
   blank: the referral is unknown and is not guessed. ``authorised_date`` is the date of
   authorisation (completion).
+- ``cin_plan_cases`` (List 6 children whose case status is a child in need plan: CIN start
+  and closure dates) and ``cin_visits`` (the date each List 6 child was last seen).
 - ``cp_plans``, ``cp_visits`` (last statutory visit), ``cp_reviews`` (latest review
   conference, with its plan's start) from List 7; ``cla``, ``cla_visits`` (last social
   work visit), ``cla_reviews`` (latest statutory review) from List 8; ``care_leavers``
@@ -91,7 +93,9 @@ KIND = "Annex A"
 #: Table columns whose dates mark activity (the extract date is the latest of them)
 _EVENTS = {"contacts": ("contact_date",), "referrals": ("referral_date", "closure_date"),
            "assessments": ("start_date", "authorised_date"),
-           "s47": ("strategy_date", "icpc_date"), "cp_plans": ("start_date", "end_date"),
+           "s47": ("strategy_date", "icpc_date"),
+           "cin_plan_cases": ("start_date", "end_date"), "cin_visits": ("visit_date",),
+           "cp_plans": ("start_date", "end_date"),
            "cp_visits": ("visit_date",), "cp_reviews": ("review_date",),
            "cla": ("start_date", "end_date"), "cla_visits": ("visit_date",),
            "cla_reviews": ("review_date",)}

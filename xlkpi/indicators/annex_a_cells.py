@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from xlkpi.indicators.annex_a_headings import (
+    CASE_STATUSES,
     CATEGORIES,
     CODE_PATTERN,
     ERROR_VALUES,
@@ -116,6 +117,8 @@ def _codes(text: pd.Series, kind: str) -> pd.Series:
         return plain.str.lower().map(SEX).fillna(plain)
     if kind == "category":
         return plain.str.lower().map(CATEGORIES).fillna(plain)
+    if kind == "status":
+        return plain.str.lower().str.strip(" .").map(CASE_STATUSES).fillna(plain)
     if kind == "code":
         return plain.str.extract(CODE_PATTERN, expand=False).fillna(plain)
     return plain
@@ -150,7 +153,7 @@ def _by_kind(text: np.ndarray, kind: str) -> tuple[np.ndarray, ...]:
         return parse_flags(text)
     if kind == "int":
         return parse_ints(text)
-    if kind in ("sex", "category", "code"):
+    if kind in ("sex", "category", "code", "status"):
         return cell_codes(pd.Series(text, dtype=_STR), kind).to_numpy(dtype=object),
     return text,
 

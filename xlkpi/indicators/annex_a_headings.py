@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
+    "CASE_STATUSES",
     "CATEGORIES",
     "CODE_PATTERN",
     "ERROR_VALUES",
@@ -63,6 +64,14 @@ CODE_PATTERN = re.compile(r"^([A-Za-z0-9]{1,6})\s*(?::|\s[-\u2013]\s)\s*\S")
 CATEGORIES = {"neglect": "NEG", "physical abuse": "PHY", "physical": "PHY",
               "sexual abuse": "SAB", "sexual": "SAB", "emotional abuse": "EMO",
               "emotional": "EMO", "multiple/not recommended": "MUL", "multiple": "MUL"}
+#: Case status (List 6) as written -> a short code; the Ofsted codes are a) Looked after
+#: child, b) Child Protection plan, c) Child in need plan, d) Open assessment, e) Closed
+#: episode.
+CASE_STATUSES = {"looked after child": "LAC", "looked after": "LAC", "lac": "LAC",
+                 "cla": "LAC", "child protection plan": "CP", "cp plan": "CP",
+                 "child protection": "CP", "child in need plan": "CIN", "cin plan": "CIN",
+                 "open assessment": "ASSESSMENT", "assessment": "ASSESSMENT",
+                 "closed episode": "CLOSED", "closed": "CLOSED"}
 #: Gender as written -> M, F, U (not stated, unknown or unborn), N (neither); the Ofsted
 #: codes are a) Male, b) Female, c) Not stated/recorded, d) Neither.
 SEX = {"male": "M", "m": "M", "female": "F", "f": "F", "not stated/recorded": "U",
@@ -81,7 +90,8 @@ class Field:
 
     Kinds: ``id`` (a child's identifier, never shown), ``date``, ``birth`` (a birth date:
     a date never shown), ``text``, ``code`` (prefix stripped, the code kept), ``category``
-    (prefix stripped, categories of abuse as CIN codes), ``sex``, ``flag``, ``int``.
+    (prefix stripped, categories of abuse as CIN codes), ``status`` (a List 6 case status
+    as :data:`CASE_STATUSES` codes it), ``sex``, ``flag``, ``int``.
     """
 
     name: str
@@ -164,7 +174,9 @@ FIELDS: dict[int, tuple[Field, ...]] = {
         _f("closure_date", "date", "CIN Closure Date", "CIN end date", "Date CIN closed"),
         _f("closure_reason", "code", "Reason for Closure", "Closure reason",
            "CIN closure reason"),
-        _f("case_status", "text", "Case Status"),
+        _f("last_seen", "date", "Date Child Was Last Seen", "Date child last seen",
+           "Date last seen", "Date of last CIN visit", "Date of last visit"),
+        _f("case_status", "status", "Case Status"),
     ),
     7: (
         *_CHILD,
@@ -284,6 +296,9 @@ class TableSource:
     #: fields a row needs to be a record of this table (a blank one is no record, not an
     #: error: a child with no visit yet has no visit row)
     needs: tuple[str, ...] = ()
+    #: (field, value): only rows whose field holds the value (List 6 rows of children on
+    #: a child in need plan, by their case status)
+    where: tuple[str, str] | None = None
 
 
 TABLE_SOURCES: tuple[TableSource, ...] = (
@@ -303,6 +318,10 @@ TABLE_SOURCES: tuple[TableSource, ...] = (
     TableSource("cp_visits", 7, {"visit_date": "visit_date"}, ("visit_date",)),
     TableSource("cp_reviews", 7, {"plan_start": "start_date", "review_date": "review_date"},
                 ("review_date",)),
+    TableSource("cin_plan_cases", 6, {"start_date": "cin_start", "end_date": "closure_date",
+                                      "team": "team"}, ("cin_start",),
+                where=("case_status", "CIN")),
+    TableSource("cin_visits", 6, {"visit_date": "last_seen"}, ("last_seen",)),
     TableSource("cla", 8, {"start_date": "start_date", "end_date": "end_date",
                            "legal_status": "legal_status", "team": "team"}),
     TableSource("cla_visits", 8, {"visit_date": "visit_date"}, ("visit_date",)),

@@ -73,6 +73,10 @@ def _table(source: TableSource, lst: ListFrame, parsed: Parsed, dropped: dict[st
     for field in source.needs:
         value = parsed.values.get(field)
         keep &= np.zeros(size, bool) if value is None else ~np.isnat(value)
+    if source.where is not None:
+        field, wanted = source.where
+        value = parsed.values.get(field)
+        keep &= np.zeros(size, bool) if value is None else value == wanted
     columns = {"child_id": parsed.ids[keep], "_where": lst.locators()[keep]}
     for column, field in source.columns.items():
         if field in parsed.values:

@@ -37,6 +37,17 @@ INDICATORS: tuple[Indicator, ...] = (
               reference=f"{_CHAR}: referrals in the 12 months to month end within 12 "
               "months of a previous referral of the same child (on or after "
               "EDATE(referral, -12)); a same-day repeat is no re-referral (seed 003 2.8)"),
+    Indicator("REFASSESS", "Referrals to assessment: referrals in the month that led to an "
+              "assessment", "referrals", "led_to", "referral_date", polarity="high",
+              secondary="assessments",
+              reference=f"{_CIN} (an Assessments group under the referral's CINdetails): "
+              "referrals dated in the month (a child's referrals on one day are one; NFA "
+              "referrals included, as the DfE counts referrals) whose child has an "
+              "assessment of that referral (the same referral date). Started, not "
+              "completed: a referral late in the month whose assessment is still open has "
+              "led to one. Annex A links an assessment to the child's latest List 3 "
+              "referral on or before it when List 4 has no referral date (seed 001 page "
+              "9)"),
     Indicator("ASSESSMENTS", "Assessments authorised - No.", "assessments", "event_rate",
               "authorised_date", unit="count",
               reference=f"{_CIN}: assessments by AssessmentAuthorisationDate in the month "
@@ -70,4 +81,16 @@ INDICATORS: tuple[Indicator, ...] = (
               "CINCOUNT who are not on a CP plan then and not looked after then (when the "
               "extract holds the 903 or another CLA table), with a CIN plan open at month "
               "end (start on or before it, end blank or after it) (seed 003 5.5)"),
+    Indicator("CINVISITSA", "% CIN on a child in need plan seen within the last 4 weeks "
+              "(Annex A, at the extract date)", "cin_plan_cases", "visited_latest",
+              "start_date", "end_date", polarity="high", secondary="cin_visits",
+              event="visit_date", timescales=("CIN_VISIT",),
+              reference=f"{_ANNEX}, List 6 (case status c) Child in need plan; date the "
+              "child was last seen) and the local visit standard (4 weeks, 20 working "
+              "days, unless set): Annex A holds only each child's latest visit, so the "
+              "figure is taken at the extract date (the latest date in the return, not "
+              "after today) and reported in its month only; children on a CIN plan with "
+              "their CIN episode open then, seen no more than N working days before it, or "
+              "whose episode started fewer than N working days before it (seed 002 CIN "
+              "4)"),
 )

@@ -75,16 +75,15 @@ INDICATORS: tuple[Indicator, ...] = (
               "counts them: a new one at each period start and at RNE P, T, B, U; a "
               "legal-status change alone (L) is not one (seed 002 LAC 20, seed 003 9.1)"),
     Indicator("CLAVISITS", "Looked after children seen within timescales (6 weeks, 30 "
-              "working days)", "cla", "latest_visit", "start_date", "end_date",
+              "working days)", "cla", "visited_latest", "start_date", "end_date",
               limit=30, polarity="high", secondary="cla_visits", event="visit_date",
               reference=f"{_CPPCR}, reg. 28: visits at intervals of not more than six "
               "weeks (30 working days; change limit for a local standard). From "
-              f"{_ANNEX} (date of last social work visit): a snapshot for the month "
-              "holding the extract date only (the latest event date of the Annex A lists, "
-              "not after today); children looked after at that month end whose latest visit "
-              "is no more than 30 working days before it, or whose period of care started "
-              "fewer than 30 working days before it (not yet due) (seed 003 7.13, seed 002 "
-              "LAC 10)"),
+              f"{_ANNEX} (date of last social work visit): a snapshot at the extract date "
+              "(the latest event date of the Annex A lists, not after today), reported in "
+              "its month only; children looked after then whose latest visit is no more "
+              "than 30 working days before it, or whose period of care started fewer than "
+              "30 working days before it (not yet due) (seed 003 7.13, seed 002 LAC 10)"),
     Indicator("MISSEP", "Number of missing episodes in the month", "missing",
               "coded_events", "start_date", unit="count",
               reference=f"{_CLA}, missing from placement: 903 missing episodes with "

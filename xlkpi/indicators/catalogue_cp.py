@@ -43,6 +43,12 @@ INDICATORS: tuple[Indicator, ...] = (
               "12 months to month end whose child's previous plan ended on or before the "
               "start and on or after EDATE(start, -24); a plan ending the day the next "
               "starts counts (seed 003 6.8)"),
+    Indicator("CPREPEATNOW", "Second or subsequent child protection plans at month end",
+              "cp_plans", "open_repeat", "start_date", "end_date", polarity="low",
+              reference=f"{_CHAR}: children on a plan at month end whose open plan is a "
+              "second or subsequent one (NumberOfPreviousCPP 1 or more, or an earlier "
+              "plan of the child in the data), over children on a plan (seed 001 page "
+              "19)"),
     Indicator("CPOPEN2Y", "% children subject to child protection plan for > 2 years",
               "cp_plans", "open_since", "start_date", "end_date", months=24,
               polarity="low",

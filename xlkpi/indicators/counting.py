@@ -9,6 +9,7 @@ rules with :func:`rule`; the engine finds them all.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,9 +24,11 @@ if TYPE_CHECKING:
     from xlkpi.indicators.definitions import Indicator
     from xlkpi.indicators.loader import Extract, Table
 
-__all__ = ["EVENT_KINDS", "KINDS", "NO_DAY", "RULES", "Counts", "Rule", "Settings",
-           "check_month_end", "distinct", "matched", "month_ends", "per_child",
-           "period_index", "periods_ending", "rule", "tally"]
+__all__ = ["DAY_BASE", "DAY_SPAN", "EVENT_KINDS", "KINDS", "NO_DAY", "RULES", "WORKING_DAYS",
+           "Counts", "Rule", "Settings", "check_month_end", "codes_in", "day_keys",
+           "distinct", "extract_date", "held",
+           "load_rules", "matched", "month_ends", "open_rows", "per_child", "period_index",
+           "periods_ending", "rule", "tally", "text"]
 
 #: (numerator, denominator), each of shape (groups, months)
 Counts = tuple[np.ndarray, np.ndarray]
@@ -40,18 +43,40 @@ KINDS: dict[str, str] = {}
 #: kinds that count each event once, in the month its date falls in: their months can be
 #: summed into rolling 12 months or a financial year to date
 EVENT_KINDS: set[str] = set()
+#: kinds that count working days over their table's dates, so those dates must be inside
+#: the working-day calendar: ``span`` from the start column to the end column (both
+#: must be), ``open_start`` from the start of a row open on or after the calendar's first
+#: day (a row closed before it is never counted)
+WORKING_DAYS: dict[str, str] = {}
 
 
-def rule(kind: str, meaning: str, events: bool = False) -> Callable[[Rule], Rule]:
+def rule(kind: str, meaning: str, events: bool = False,
+         working_days: str = "") -> Callable[[Rule], Rule]:
     """Register the decorated function as the rule of ``kind``."""
+    if working_days not in ("", "span", "open_start"):
+        raise ValueError(f"kind {kind!r}: working_days {working_days!r} is not known")
+
     def register(function: Rule) -> Rule:
         if kind in RULES:
             raise ValueError(f"kind {kind!r} has two rules")
         RULES[kind], KINDS[kind] = function, meaning
         if events:
             EVENT_KINDS.add(kind)
+        if working_days:
+            WORKING_DAYS[kind] = working_days
         return function
     return register
+
+
+def load_rules() -> None:
+    """Import every ``kinds_*`` module of the package: each registers its rules (once)."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if module.name.startswith("kinds_"):
+            importlib.import_module(f"xlkpi.indicators.{module.name}")
 
 
 @dataclass(frozen=True)
@@ -134,10 +159,51 @@ def per_child(children: np.ndarray, day: np.ndarray, size: int, latest: bool) ->
     return out.view("datetime64[D]")  # NO_DAY is NaT
 
 
+#: :func:`day_keys`: days are counted from DAY_BASE, and DAY_SPAN is more days than any
+#: date after it holds
+DAY_BASE = np.datetime64("1900-01-01", "D")
+DAY_SPAN = np.int64(1 << 20)
+
+
+def day_keys(children: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """One sortable integer per (child code, day): child major, day minor."""
+    return children.astype(np.int64) * DAY_SPAN + (days - DAY_BASE).astype(np.int64)
+
+
+def held(table: Table, column: str) -> np.ndarray | None:
+    """A text, flag or number column of ``table`` (a breakdown column too); ``None`` when
+    the table does not carry it."""
+    found = getattr(table, "values", None) or {}
+    if column in found:
+        return np.asarray(found[column])
+    if column in table.groups:
+        return np.asarray(table.groups[column])
+    return None
+
+
+def text(table: Table, column: str) -> np.ndarray:
+    """A text column of ``table``; blank text on every row when it does not carry it."""
+    found = held(table, column)
+    return found if found is not None else np.full(len(table), "", dtype=object)
+
+
+def open_rows(table: Table, start: str, end: str, day: np.datetime64,
+              keep: np.ndarray | None = None) -> np.ndarray:
+    """Rows open at ``day``: ``start <= day`` and ``end`` blank or after ``day``."""
+    s, e = table.dates[start], table.dates[end]
+    is_open = (s <= day) & (np.isnat(e) | (e > day))
+    return np.flatnonzero(is_open if keep is None else is_open & keep)
+
+
+def codes_in(table: Table, other: Table) -> np.ndarray:
+    """The child code in ``table`` of each row of ``other`` (-1: not in ``table``)."""
+    return pd.Index(table.ids).get_indexer(other.ids)[other.children]
+
+
 def matched(table: Table, other: Table, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Rows of ``other`` as (child code of ``table``, date), sorted by child then date,
     without same-day repeats; children not in ``table`` are dropped."""
-    codes = pd.Index(table.ids).get_indexer(other.ids)[other.children]
+    codes = codes_in(table, other)
     day = other.dates[column]
     keep = np.flatnonzero(codes >= 0)
     order = keep[np.lexsort((day[keep], codes[keep]))]
@@ -145,6 +211,28 @@ def matched(table: Table, other: Table, column: str) -> tuple[np.ndarray, np.nda
     repeat = np.zeros(len(c), dtype=bool)
     repeat[1:] = (c[1:] == c[:-1]) & (d[1:] == d[:-1])
     return c[~repeat], d[~repeat]
+
+
+#: date columns that are no event of a return (an unborn child's expected birth may be
+#: after the extract)
+_NOT_EVENTS = ("birth_date", "death_date")
+
+
+def extract_date(extract: Extract, source: str) -> np.datetime64:
+    """The extract date of a return that does not state one (Annex A): its latest event
+    date not after today, over every table it gave (NaT when none)."""
+    today = np.datetime64(dt.date.today(), "D")
+    latest = np.datetime64("NaT", "D")
+    for table in extract.tables.values():
+        if table.source != source:
+            continue
+        for column, days in table.dates.items():
+            if column in _NOT_EVENTS:
+                continue
+            known = days[~np.isnat(days) & (days <= today)]
+            if len(known) and (np.isnat(latest) or known.max() > latest):
+                latest = known.max()
+    return latest
 
 
 def check_month_end(ind: Indicator, day: np.datetime64) -> None:

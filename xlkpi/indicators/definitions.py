@@ -165,9 +165,9 @@ SHORT_HISTORY: dict[str, tuple[str, ...]] = {
 #: Tables a return holds only the latest record of, per child (Annex A's lists give the
 #: latest visit and review): only the kinds made for such a snapshot read them there.
 LATEST_ONLY: dict[str, tuple[str, ...]] = {
-    "Annex A": ("cp_visits", "cp_reviews", "cla_visits", "cla_reviews")}
+    "Annex A": ("cin_visits", "cp_visits", "cp_reviews", "cla_visits", "cla_reviews")}
 #: kinds that read a latest-only table as what it is (the position at the extract date)
-LATEST_KINDS = ("visited_latest", "latest_visit")
+LATEST_KINDS = ("visited_latest",)
 
 
 #: The normalised tables, keyed by name; every return reader produces some of them.

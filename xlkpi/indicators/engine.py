@@ -11,10 +11,7 @@ the first reporting month and summed over the window.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,6 +23,7 @@ from xlkpi.indicators.counting import (
     RULES,
     Counts,
     Settings,
+    load_rules,
     month_ends,
     periods_ending,
 )
@@ -44,14 +42,7 @@ _BLANK_GROUP = "(blank)"
 _LOOK_BACK = 11
 
 
-def _load_rules() -> None:
-    """Import every ``kinds_*`` module of the package: each registers its rules."""
-    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
-        if module.name.startswith("kinds_"):
-            importlib.import_module(f"xlkpi.indicators.{module.name}")
-
-
-_load_rules()
+load_rules()
 
 
 def _windowed(ind: Indicator, periods: np.ndarray, counts: Counts) -> Counts:

@@ -13,14 +13,21 @@ child and day.
   (its ``start_date <= e`` and ``end_date`` blank or after ``e``). Children are matched
   across tables by their identifier. A ``cin_plans`` table without rows (a census before
   2021-22 collected no CIN plan dates) gives no figure (``N/A``), not 0%.
+- ``led_to`` (REFASSESS): rows dated in the month (denominator; a child's rows on one day
+  are one referral) and those the ``secondary`` table follows up: it has a row of the same
+  child whose ``start`` column (the referral date) is the same day (an assessment of that
+  referral: every return that holds assessments requires their start date, but the CSV
+  layout does not carry it). Annex A gives an assessment the child's latest referral on or
+  before it when the council left the referral date out.
 - ``distinct_events`` (ICPCRATE): rows dated in the month, a child's rows on the same day
   counted once (two enquiries of one child that led to one conference are one
   conference).
 
-Columns that are not dates (``nfa``, ``previous_plans``) are read with :func:`values`
-from ``Table.values``. Kinds whose tables lack the columns they need in some returns are
-never computed from them (:data:`~xlkpi.indicators.definitions.SHORT_HISTORY`): the CSV
-layout's ``referrals`` has no closure date or NFA flag, Annex A's List 3 no closure date.
+Columns that are not dates (``nfa``, ``previous_plans``) are read with
+:func:`~xlkpi.indicators.counting.held` from ``Table.values``. Kinds whose tables lack
+the columns they need in some returns are never computed from them
+(:data:`~xlkpi.indicators.definitions.SHORT_HISTORY`): the CSV layout's ``referrals`` has
+no closure date or NFA flag, Annex A's List 3 no closure date.
 """
 
 from __future__ import annotations
@@ -31,8 +38,12 @@ import pandas as pd
 from xlkpi.indicators.counting import (
     Counts,
     Settings,
+    codes_in,
+    day_keys,
     distinct,
+    held,
     month_ends,
+    open_rows,
     period_index,
     rule,
     tally,
@@ -40,31 +51,11 @@ from xlkpi.indicators.counting import (
 from xlkpi.indicators.definitions import Indicator
 from xlkpi.indicators.loader import Extract, Table
 
-__all__ = ["children_open", "values"]
-
-#: table column kinds that are neither identifiers nor dates
-_VALUE_KINDS = ("bool", "int", "text")
-
-
-def values(table: Table, column: str) -> np.ndarray | None:
-    """A bool, int or text column of ``table`` (``None`` when the table does not hold it)."""
-    held = getattr(table, "values", None)
-    if isinstance(held, dict) and column in held:
-        return np.asarray(held[column])
-    return None
-
-
-def children_open(table: Table, start: str, end: str, day: np.datetime64,
-                  keep: np.ndarray | None = None) -> np.ndarray:
-    """Rows open at ``day``: ``start <= day`` and ``end`` blank or after ``day``."""
-    s, e = table.dates[start], table.dates[end]
-    is_open = (s <= day) & (np.isnat(e) | (e > day))
-    return np.flatnonzero(is_open if keep is None else is_open & keep)
-
+__all__: list[str] = []  # rules register themselves (counting.RULES)
 
 def _in_need(table: Table) -> np.ndarray:
     """Referrals that open an episode of need: every one not flagged NFA."""
-    nfa = values(table, "nfa")
+    nfa = held(table, "nfa")
     return np.ones(len(table), dtype=bool) if nfa is None else ~nfa.astype(bool)
 
 
@@ -77,11 +68,11 @@ def _open_in(matched: tuple[Table, np.ndarray], day: np.datetime64) -> np.ndarra
     """Per child code of the first table: a row of the other table open at ``day``
     (its ``start_date <= day``, ``end_date`` blank or after ``day``)."""
     other, codes = matched
-    rows = children_open(other, "start_date", "end_date", day)
-    held = np.zeros(max(len(other.ids), 1), dtype=bool)
-    held[other.children[rows]] = True
+    rows = open_rows(other, "start_date", "end_date", day)
+    on = np.zeros(max(len(other.ids), 1), dtype=bool)
+    on[other.children[rows]] = True
     found = np.zeros(len(codes) + 1, dtype=bool)  # one spare: a table without rows
-    found[:len(codes)] = (codes >= 0) & held[np.maximum(codes, 0)]
+    found[:len(codes)] = (codes >= 0) & on[np.maximum(codes, 0)]
     return found
 
 
@@ -93,7 +84,7 @@ def _cin_open(ind: Indicator, extract: Extract, periods: np.ndarray, settings: S
     need = _in_need(table)
     num = np.zeros((ngroups, len(periods)), dtype=np.int64)
     for m, day in enumerate(month_ends(periods)):  # K months, not rows
-        rows = children_open(table, ind.start, ind.end, day, need)
+        rows = open_rows(table, ind.start, ind.end, day, need)
         num[:, m] = distinct(table.children[rows], group[rows], ngroups)
     return num, num.copy()
 
@@ -113,7 +104,7 @@ def _cin_planned(ind: Indicator, extract: Extract, periods: np.ndarray, settings
     others = [_elsewhere(table, extract.tables[name]) for name in ("cp_plans", "cla")
               if name in extract]
     for m, day in enumerate(month_ends(periods)):  # K months, not rows
-        rows = children_open(table, ind.start, ind.end, day, need)
+        rows = open_rows(table, ind.start, ind.end, day, need)
         for other in others:
             rows = rows[~_open_in(other, day)[table.children[rows]]]
         hit = rows[_open_in(plans, day)[table.children[rows]]]
@@ -135,3 +126,21 @@ def _distinct_events(ind: Indicator, extract: Extract, periods: np.ndarray,
     period = period_index(d, periods[0], len(periods))
     period[repeat] = -1
     return tally(period, period >= 0, group[order], ngroups, len(periods))
+
+
+@rule("led_to", "share of events in the month that a record of the second table follows "
+      "up (same child, same event date)", events=True)
+def _led_to(ind: Indicator, extract: Extract, periods: np.ndarray, settings: Settings,
+            group: np.ndarray, ngroups: int) -> Counts:
+    table, other = extract.tables[ind.source], extract.tables[ind.secondary]
+    day = table.dates[ind.start]
+    dated = np.flatnonzero(~np.isnat(day))
+    key = day_keys(table.children[dated], day[dated])
+    _, first = np.unique(key, return_index=True)  # a child's referrals on one day: one
+    rows = dated[first]
+    code = codes_in(table, other)
+    theirs = other.dates[ind.start]
+    done = (code >= 0) & ~np.isnat(theirs)
+    hit = np.isin(key[first], day_keys(code[done], theirs[done]))
+    return tally(period_index(day[rows], periods[0], len(periods)), hit, group[rows],
+                 ngroups, len(periods))

@@ -273,8 +273,6 @@ def _with_second_table(ind: Indicator, extract: Extract, periods: np.ndarray,
 for _kind, _meaning, _row_rule in (
     ("repeat", "share of events in the month with an earlier event of the same child in "
      "window", _repeat),
-    ("timely", "share of events completed in the month within a working-day limit",
-     _timely),
     ("lasting", "share of episodes ended in the month that lasted at least N months",
      _lasting),
     ("event_rate", "events started in the month per 10,000 of the population", _event_rate),
@@ -282,17 +280,17 @@ for _kind, _meaning, _row_rule in (
      _progressed),
 ):
     rule(_kind, _meaning, events=True)(_by_event(_row_rule))
+rule("timely", "share of events completed in the month within a working-day limit",
+     events=True, working_days="span")(_by_event(_timely))
 for _kind, _meaning in (
     ("snapshot_rate", "distinct children open at month end per 10,000 of the population"),
-    ("overdue_open", "share of items open at month end past a working-day limit"),
     ("frequent", "share of children open at month end with N or more episodes in the "
      "window"),
 ):
     rule(_kind, _meaning)(_at_month_ends)
-for _kind, _meaning in (
-    ("visited", "share of children open at month end seen within N working days (or not "
-     "yet due)"),
-    ("reviewed", "share of children open at month end, a review due, with every due review "
-     "on time"),
-):
-    rule(_kind, _meaning)(_with_second_table)
+rule("overdue_open", "share of items open at month end past a working-day limit",
+     working_days="span")(_at_month_ends)
+rule("visited", "share of children open at month end seen within N working days (or not "
+     "yet due)")(_with_second_table)
+rule("reviewed", "share of children open at month end, a review due, with every due review "
+     "on time", working_days="open_start")(_with_second_table)

@@ -24,17 +24,23 @@ a previous plan ending), plans open a long time at month end, review conferences
   Due dates: first ``EDATE(start, 3)`` (RCPC_FIRST: the ICPC is the plan start), then
   ``EDATE(previous review held, 6)`` (RCPC). A review held on its due date is in time,
   a day after is late. Not from Annex A (it holds only the latest review).
-- ``visited_latest`` (CPVISITSA): Annex A holds only the latest statutory visit per child,
-  which tells whether a child is in time on one day only: the extract date, taken as the
-  latest event date (not a birth) in any table of the return the visits come from. The
-  figure is computed at that date and reported in the month that holds it (other months
-  have no denominator: ``N/A``):
-  children with a plan open at that date (denominator), in time as CPVISITS counts them
-  (latest visit no more than N working days before, or plan started fewer than N working
-  days before). Only from Annex A: full histories have CPVISITS.
+- ``open_repeat`` (CPREPEATNOW): distinct children with a plan open at month end
+  (denominator); numerator those whose open plan is a second or subsequent one, as
+  ``plan_repeat`` marks a plan.
+- ``visited_latest`` (CPVISITSA, CINVISITSA, CLAVISITS): Annex A holds only the latest
+  visit per child, which tells whether a child is in time on one day only: the extract
+  date, taken as the latest event date (not a birth, not after today) in any table of the
+  return the visits come from. The figure is computed at that date and reported in the
+  month that holds it (other months have no denominator: ``N/A``): children open at that
+  date (a plan, a case, a period of care: the denominator), in time as CPVISITS counts
+  them (latest visit no more than N working days before, or opened fewer than N working
+  days before). N is the indicator's ``limit`` when it has one, else the visit-frequency
+  setting or its timescale. Only from Annex A: full histories have CPVISITS.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -44,15 +50,18 @@ from xlkpi.indicators.counting import (
     Counts,
     Settings,
     check_month_end,
+    codes_in,
     distinct,
+    extract_date,
+    held,
     matched,
     month_ends,
+    open_rows,
     period_index,
     rule,
     tally,
 )
 from xlkpi.indicators.definitions import Indicator
-from xlkpi.indicators.kinds_cin import children_open, values
 from xlkpi.indicators.kinds_core import _reviewed, _visit_days, _visited
 from xlkpi.indicators.loader import Extract, Table
 from xlkpi.timescales import edate
@@ -64,20 +73,27 @@ def _starting(ind: Indicator, table: Table, periods: np.ndarray) -> np.ndarray:
     return period_index(table.dates[ind.start], periods[0], len(periods))
 
 
+def _repeats(ind: Indicator, table: Table) -> np.ndarray:
+    """Plans that are a second or subsequent one: the return's count of previous plans is
+    1 or more, or the child has a plan with an earlier start in the data."""
+    start = table.dates[ind.start]
+    first = np.full(max(len(table.ids), 1), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, table.children, start.astype(np.int64))
+    hit = first[table.children] < start.astype(np.int64)
+    previous = held(table, "previous_plans")
+    if previous is not None:
+        hit |= previous.astype(np.int64) > 0
+    return hit
+
+
 @rule("plan_repeat", "share of plans starting in the month that are a second or subsequent "
       "plan (the return's count of previous plans, or an earlier plan in the data)",
       events=True)
 def _plan_repeat(ind: Indicator, extract: Extract, periods: np.ndarray, settings: Settings,
                  group: np.ndarray, ngroups: int) -> Counts:
     table = extract.tables[ind.source]
-    start = table.dates[ind.start]
-    first = np.full(max(len(table.ids), 1), np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first, table.children, start.astype(np.int64))
-    hit = first[table.children] < start.astype(np.int64)
-    previous = values(table, "previous_plans")
-    if previous is not None:
-        hit |= previous.astype(np.int64) > 0
-    return tally(_starting(ind, table, periods), hit, group, ngroups, len(periods))
+    return tally(_starting(ind, table, periods), _repeats(ind, table), group, ngroups,
+                 len(periods))
 
 
 @rule("plan_return", "share of plans starting in the month whose child had a previous plan "
@@ -106,27 +122,45 @@ def _plan_return(ind: Indicator, extract: Extract, periods: np.ndarray, settings
     return tally(period, hit, group[order], ngroups, len(periods))
 
 
+def _open_share(ind: Indicator, table: Table, periods: np.ndarray, group: np.ndarray,
+                ngroups: int, hit: Callable[[np.ndarray, np.datetime64], np.ndarray]
+                ) -> Counts:
+    """Distinct children with a row open at each month end, and those with an open row
+    that ``hit(rows, day)`` marks."""
+    k = len(periods)
+    num = np.zeros((ngroups, k), dtype=np.int64)
+    den = np.zeros((ngroups, k), dtype=np.int64)
+    for m, day in enumerate(month_ends(periods)):  # K months, not rows
+        rows = open_rows(table, ind.start, ind.end, day)
+        marked = rows[hit(rows, day)]
+        den[:, m] = distinct(table.children[rows], group[rows], ngroups)
+        num[:, m] = distinct(table.children[marked], group[marked], ngroups)
+    return num, den
+
+
 @rule("open_since", "share of children open at month end whose open episode has lasted at "
       "least N months")
 def _open_since(ind: Indicator, extract: Extract, periods: np.ndarray, settings: Settings,
                 group: np.ndarray, ngroups: int) -> Counts:
     table = extract.tables[ind.source]
     lasted = np.asarray(edate(table.dates[ind.start], ind.months)).astype("datetime64[D]")
-    k = len(periods)
-    num = np.zeros((ngroups, k), dtype=np.int64)
-    den = np.zeros((ngroups, k), dtype=np.int64)
-    for m, day in enumerate(month_ends(periods)):  # K months, not rows
-        rows = children_open(table, ind.start, ind.end, day)
-        long = rows[lasted[rows] <= day]
-        den[:, m] = distinct(table.children[rows], group[rows], ngroups)
-        num[:, m] = distinct(table.children[long], group[long], ngroups)
-    return num, den
+    return _open_share(ind, table, periods, group, ngroups,
+                       lambda rows, day: lasted[rows] <= day)
+
+
+@rule("open_repeat", "share of children on a plan at month end whose open plan is a second "
+      "or subsequent one")
+def _open_repeat(ind: Indicator, extract: Extract, periods: np.ndarray, settings: Settings,
+                 group: np.ndarray, ngroups: int) -> Counts:
+    table = extract.tables[ind.source]
+    repeat = _repeats(ind, table)
+    return _open_share(ind, table, periods, group, ngroups, lambda rows, day: repeat[rows])
 
 
 def _plan_reviews(table: Table, other: Table, column: str) -> tuple[np.ndarray, ...]:
     """Reviews as (child code of ``table``, plan start, date), sorted by child then date,
     without same-day repeats of one plan; children not in ``table`` dropped."""
-    codes = pd.Index(table.ids).get_indexer(other.ids)[other.children]
+    codes = codes_in(table, other)
     day, plan = other.dates[column], other.dates["plan_start"]
     keep = np.flatnonzero(codes >= 0)
     order = keep[np.lexsort((day[keep], plan[keep], codes[keep]))]
@@ -150,7 +184,7 @@ def _plan_reviewed(ind: Indicator, extract: Extract, periods: np.ndarray, settin
     size = max(len(table.ids), 1)
     for m, day in enumerate(month_ends(periods)):  # K months, not rows
         check_month_end(ind, day)
-        rows = children_open(table, ind.start, ind.end, day)
+        rows = open_rows(table, ind.start, ind.end, day)
         current = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
         np.maximum.at(current, table.children[rows],
                       table.dates[ind.start][rows].astype(np.int64))
@@ -163,44 +197,27 @@ def _plan_reviewed(ind: Indicator, extract: Extract, periods: np.ndarray, settin
     return num, den
 
 
-#: date columns that are no event of the return (left out of its extract date)
-_NOT_EVENTS = ("birth_date", "death_date")
-
-
-def _extract_date(extract: Extract, source: str) -> np.datetime64:
-    """The latest event date in any table of return ``source`` (NaT when none); birth
-    dates are not events (an unborn child's expected birth may be after the extract)."""
-    latest = np.datetime64("NaT", "D")
-    for table in extract.tables.values():
-        if table.source != source:
-            continue
-        for column, days in table.dates.items():
-            if column in _NOT_EVENTS:
-                continue
-            known = days[~np.isnat(days)]
-            if len(known) and (np.isnat(latest) or known.max() > latest):
-                latest = known.max()
-    return latest
-
-
-@rule("visited_latest", "share of children on a plan at the extract date seen within N "
-      "working days (or not yet due), in the month of the extract date")
+@rule("visited_latest", "share of children open at the extract date (a plan, a case, a "
+      "period of care) seen within N working days (or not yet due), in the month of the "
+      "extract date")
 def _visited_latest(ind: Indicator, extract: Extract, periods: np.ndarray,
                     settings: Settings, group: np.ndarray, ngroups: int) -> Counts:
     table = extract.tables[ind.source]
     k = len(periods)
     num = np.zeros((ngroups, k), dtype=np.int64)
     den = np.zeros((ngroups, k), dtype=np.int64)
-    day = _extract_date(extract, extract.tables[ind.secondary].source)
+    day = extract_date(extract, extract.tables[ind.secondary].source)
+    if np.isnat(day):
+        return num, den
     m = int(period_index(np.array([day], dtype="datetime64[D]"), periods[0], k)[0])
     if m < 0:
         return num, den
     check_month_end(ind, day)
     cal = busday_calendar(settings.region, settings.closures)
-    rows = children_open(table, ind.start, ind.end, day)
+    rows = open_rows(table, ind.start, ind.end, day)
+    n = ind.limit if ind.limit is not None else _visit_days(ind, settings)
     hit = _visited(ind, table, day, rows, matched(table, extract.tables[ind.secondary],
-                                                  ind.event),
-                   _visit_days(ind, settings), cal)
+                                                  ind.event), n, cal)
     seen = rows[hit[table.children[rows]]]
     den[:, m] = distinct(table.children[rows], group[rows], ngroups)
     num[:, m] = distinct(table.children[seen], group[seen], ngroups)

@@ -22,9 +22,21 @@ import numpy as np
 import pandas as pd
 
 from xlkpi.indicators.catalogue_leavers import SELECT
-from xlkpi.indicators.counting import Counts, Settings, distinct, period_index, rule, tally
+from xlkpi.indicators.counting import (
+    DAY_BASE,
+    DAY_SPAN,
+    Counts,
+    Settings,
+    codes_in,
+    day_keys,
+    distinct,
+    period_index,
+    rule,
+    tally,
+    text,
+)
 from xlkpi.indicators.definitions import Indicator
-from xlkpi.indicators.kinds_cla import codes_in, matches, values
+from xlkpi.indicators.kinds_cla import matches
 from xlkpi.indicators.loader import Extract
 from xlkpi.timescales import edate
 
@@ -33,8 +45,6 @@ __all__: list[str] = []  # rules register themselves (counting.RULES)
 #: legal statuses giving court authority to place for adoption (placement order, freeing
 #: order)
 COURT_AUTHORITY = ("E1", "D1")
-_BASE = np.datetime64("1900-01-01", "D")
-_SPAN = np.int64(1 << 20)  # more days than any date after _BASE holds
 
 
 def _cohort(ind: Indicator, extract: Extract, periods: np.ndarray, settings: Settings,
@@ -43,8 +53,8 @@ def _cohort(ind: Indicator, extract: Extract, periods: np.ndarray, settings: Set
     select = SELECT[ind.code]
     counted = np.ones(len(table), dtype=bool)
     if select.out_column:
-        text = pd.Series(values(table, select.out_column)).astype(str).str.strip()
-        counted &= ~text.str.upper().str.fullmatch(select.out).to_numpy(dtype=bool)
+        out = pd.Series(text(table, select.out_column)).astype(str).str.strip()
+        counted &= ~out.str.upper().str.fullmatch(select.out).to_numpy(dtype=bool)
     hit = np.flatnonzero(counted & matches(table, select))
     rows = np.flatnonzero(counted)
     k = len(periods)
@@ -66,25 +76,21 @@ def _within(ind: Indicator, extract: Extract, periods: np.ndarray, settings: Set
     return tally(period, hit, group, ngroups, len(periods))
 
 
-def _keys(code: np.ndarray, day: np.ndarray) -> np.ndarray:
-    return code.astype(np.int64) * _SPAN + (day - _BASE).astype(np.int64)
-
-
 def _latest_on_or_before(code: np.ndarray, day: np.ndarray, other_code: np.ndarray,
                          other_day: np.ndarray) -> np.ndarray:
     """Per row, the latest ``other_day`` of the same child on or before ``day`` (NaT)."""
     out = np.full(len(code), np.datetime64("NaT"), dtype="datetime64[D]")
     keep = (other_code >= 0) & ~np.isnat(other_day)
-    keys = np.sort(_keys(other_code[keep], other_day[keep]))
+    keys = np.sort(day_keys(other_code[keep], other_day[keep]))
     ok = (code >= 0) & ~np.isnat(day)
     if not (len(keys) and ok.any()):
         return out
-    own = _keys(code[ok], day[ok])
+    own = day_keys(code[ok], day[ok])
     at = np.searchsorted(keys, own, side="right") - 1
     found = at >= 0
     same = np.zeros(len(own), dtype=bool)
-    same[found] = keys[at[found]] // _SPAN == code[ok][found]
-    days = (keys[np.maximum(at, 0)] % _SPAN).astype("timedelta64[D]") + _BASE
+    same[found] = keys[at[found]] // DAY_SPAN == code[ok][found]
+    days = (keys[np.maximum(at, 0)] % DAY_SPAN).astype("timedelta64[D]") + DAY_BASE
     out[np.flatnonzero(ok)[same]] = days[same]
     return out
 
@@ -95,16 +101,16 @@ def _first_from(code: np.ndarray, since: np.ndarray, until: np.ndarray,
     ``until`` inclusive (NaT when none)."""
     out = np.full(len(code), np.datetime64("NaT"), dtype="datetime64[D]")
     keep = (other_code >= 0) & ~np.isnat(other_day)
-    keys = np.sort(_keys(other_code[keep], other_day[keep]))
+    keys = np.sort(day_keys(other_code[keep], other_day[keep]))
     ok = (code >= 0) & ~np.isnat(until)
     if not (len(keys) and ok.any()):
         return out
-    low = np.where(np.isnat(since[ok]), _BASE, since[ok])
-    at = np.searchsorted(keys, _keys(code[ok], low), side="left")
+    low = np.where(np.isnat(since[ok]), DAY_BASE, since[ok])
+    at = np.searchsorted(keys, day_keys(code[ok], low), side="left")
     inside = at < len(keys)
     hit = keys[np.minimum(at, len(keys) - 1)]
-    inside &= (hit // _SPAN == code[ok]) & (hit <= _keys(code[ok], until[ok]))
-    days = (hit % _SPAN).astype("timedelta64[D]") + _BASE
+    inside &= (hit // DAY_SPAN == code[ok]) & (hit <= day_keys(code[ok], until[ok]))
+    days = (hit % DAY_SPAN).astype("timedelta64[D]") + DAY_BASE
     out[np.flatnonzero(ok)[inside]] = days[inside]
     return out
 
@@ -125,7 +131,7 @@ def _adoption_days(ind: Indicator, extract: Extract, periods: np.ndarray,
         since = entered
     else:
         episodes = extract.tables[ind.secondary]
-        status = pd.Series(values(episodes, "legal_status")).astype(str).str.strip()
+        status = pd.Series(text(episodes, "legal_status")).astype(str).str.strip()
         court = np.flatnonzero(status.str.upper().isin(COURT_AUTHORITY).to_numpy())
         in_table = codes_in(table, episodes)[court]
         since = _first_from(table.children, entered, moment, in_table,

@@ -30,6 +30,7 @@ import pandas as pd
 
 from xlkpi.calendar import FIRST_YEAR, LAST_YEAR
 from xlkpi.errors import KpiError
+from xlkpi.indicators.counting import WORKING_DAYS, load_rules
 from xlkpi.indicators.definitions import INDICATORS
 from xlkpi.indicators.loader import Extract, Table
 from xlkpi.indicators.reading import Finding, Reading
@@ -50,10 +51,6 @@ PREFERENCE = ("CIN census", "SSDA903", "extract", "Annex A")
 
 _CAL_FIRST = np.datetime64(f"{FIRST_YEAR}-01-01", "D")
 _CAL_LAST = np.datetime64(f"{LAST_YEAR}-12-31", "D")
-#: indicator kinds that count working days between their start and end columns
-_WORKING_DAY_KINDS = ("timely", "overdue_open")
-#: kinds that count working days from the start of episodes open at a month end
-_OPEN_START_KINDS = ("reviewed",)
 _SKIPPED_NAMES = (".", "~$")  # hidden files and Office owner files
 
 
@@ -180,14 +177,17 @@ def _stitched(readings: list[Reading]) -> tuple[dict[str, pd.DataFrame], dict[st
 
 def _working_day_columns() -> dict[str, dict[str, str]]:
     """table -> {date column working days are counted over: the column that closes it
-    ("" for always)}. ``timely``/``overdue_open`` count from start to end; ``reviewed``
-    counts due dates from the start of episodes open within the calendar."""
+    ("" for always)}, as each kind declares (:data:`~xlkpi.indicators.counting.WORKING_DAYS`):
+    ``span`` kinds count from start to end; ``open_start`` kinds count due dates from the
+    start of episodes open within the calendar."""
+    load_rules()
     out: dict[str, dict[str, str]] = {}
     for ind in INDICATORS.values():
         columns = out.setdefault(ind.source, {})
-        if ind.kind in _WORKING_DAY_KINDS:
+        counts = WORKING_DAYS.get(ind.kind)
+        if counts == "span":
             columns.update({c: "" for c in (ind.start, ind.end) if c})
-        elif ind.kind in _OPEN_START_KINDS:
+        elif counts == "open_start":
             columns.setdefault(ind.start, ind.end)
     return out
 
