@@ -220,3 +220,32 @@ def test_out_of_calendar_and_bad_settings_are_errors() -> None:
         add_working_days("2023-05-05", "three")
     with pytest.raises(KpiError, match=r"element 1"):
         working_days(["2023-05-05", "31/02/2017"], "2023-05-10")
+
+
+def test_bank_holidays_are_kept_in_the_cache_folder_and_read_back(tmp_path, monkeypatch):
+    """The first process computes the dates with ``holidays`` and keeps them; a later one
+    reads the same dates; a damaged or unwritable cache is ignored, never trusted."""
+    import holidays
+
+    from xlkpi import calendar
+
+    want = np.array(sorted(holidays.country_holidays("GB", subdiv="SCT", years=range(
+        calendar.FIRST_YEAR, calendar.LAST_YEAR + 1))), dtype="datetime64[D]")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    bank_holidays.cache_clear()
+    try:
+        assert (bank_holidays("SCT") == want).all()
+        (kept,) = (tmp_path / "xlkpi").glob("bank-holidays-SCT-*.npy")
+        assert holidays.__version__ in kept.name
+        assert (np.load(kept) == want).all()
+        bank_holidays.cache_clear()
+        assert (bank_holidays("SCT") == want).all()  # read back
+        kept.write_bytes(b"not an array")
+        bank_holidays.cache_clear()
+        assert (bank_holidays("SCT") == want).all() and (np.load(kept) == want).all()
+        monkeypatch.setenv("XDG_CACHE_HOME", str(kept))  # a file, not a folder
+        bank_holidays.cache_clear()
+        assert (bank_holidays("SCT") == want).all()
+        assert sorted(p.name for p in (tmp_path / "xlkpi").iterdir()) == [kept.name]
+    finally:
+        bank_holidays.cache_clear()

@@ -119,3 +119,37 @@ def test_any_cells_give_numbers_or_kpi_error(cells: list) -> None:
         assert err.mask is not None and err.mask.any() and "numerator" in str(err)
     else:
         assert out.shape == (len(cells),)
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(0, 500), st.floats(0, 99, allow_nan=False)),
+                min_size=1, max_size=30), st.integers(1, 14), st.integers(0, 11))
+def test_rolling_and_year_to_date_agree_with_pandas(values, window, first_month):
+    """The numpy totals against pandas' rolling sum and grouped running total (the oracle
+    they replace): a blank month blanks its windows; YTD restarts each April."""
+    import pandas as pd
+
+    from xlkpi.measures import rolling, year_to_date
+
+    v = np.array([np.nan if x is None else x for x in values], dtype=float)
+    want = pd.Series(v).rolling(window, min_periods=window).sum().to_numpy()
+    np.testing.assert_allclose(rolling(v, window), want, rtol=1e-12, equal_nan=True)
+    months = np.datetime64("2015-01", "M") + first_month + np.arange(len(v))
+    fy = np.where((months.astype(int) % 12) >= 3, months.astype("datetime64[Y]").astype(int),
+                  months.astype("datetime64[Y]").astype(int) - 1)
+    want_ytd = pd.Series(np.nan_to_num(v)).groupby(fy).cumsum().to_numpy()
+    np.testing.assert_allclose(year_to_date(v, months), want_ytd, rtol=1e-12)
+
+
+@given(st.lists(st.tuples(st.floats(-1e6, 1e6, allow_nan=False), st.sampled_from(
+    ["{:,.2f}", "{:.1f}%", " {:.0f} ", "{:.3e}", "{:+.2f}"])), min_size=1, max_size=10))
+def test_numeric_text_reads_as_a_person_reads_it(items) -> None:
+    """Text written from a number (thousands commas, a percent sign, spaces, an exponent,
+    a sign) reads back as that number; mixed with real numbers and blanks in one range."""
+    texts = [fmt.format(x) for x, fmt in items]
+    want = [float(t.strip().replace(",", "").rstrip("%")) / (100 if "%" in t else 1)
+            for t in texts]
+    np.testing.assert_allclose(parse_numbers(texts), want, rtol=1e-12)
+    mixed = np.array([*texts, 7, None, ""], dtype=object)
+    got = parse_numbers(mixed)
+    np.testing.assert_allclose(got[:-3], want, rtol=1e-12)
+    assert got[-3] == 7 and np.isnan(got[-2]) and np.isnan(got[-1])

@@ -18,10 +18,14 @@ negative ``n`` when ``s`` is itself a working day).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -93,14 +97,60 @@ def _region(code: Any) -> Region:
 
 @functools.cache
 def bank_holidays(region: str = "ENG") -> np.ndarray:
-    """Bank holidays of a region for 2000-2040, as sorted ``datetime64[D]``."""
+    """Bank holidays of a region for 2000-2040, as sorted ``datetime64[D]``.
+
+    Computed by the ``holidays`` package, then kept in the user's cache folder
+    (``$XDG_CACHE_HOME/xlkpi`` or ``~/.cache/xlkpi``) under that package's version, so a
+    later process reads the dates instead of importing ``holidays`` (a fifth of a second);
+    a new ``holidays`` release computes them afresh. A cache that cannot be read or
+    written is ignored."""
+    r = _region(region)
+    cached = _cache_file(r)
+    if cached is not None:
+        try:
+            days = np.load(cached, allow_pickle=False)
+            if days.dtype == np.dtype("datetime64[D]") and days.ndim == 1:
+                return days
+        except (OSError, ValueError, EOFError):
+            pass
     import holidays  # imported on first use: the calendar is cached per region
 
-    r = _region(region)
-    days = holidays.country_holidays(
+    found = holidays.country_holidays(
         r.country, subdiv=r.subdivision, years=range(FIRST_YEAR, LAST_YEAR + 1)
     )
-    return np.array(sorted(days), dtype="datetime64[D]")
+    days = np.array(sorted(found), dtype="datetime64[D]")
+    if cached is not None:
+        _keep(cached, days)
+    return days
+
+
+def _cache_file(region: Region) -> Path | None:
+    """Where a region's dates are kept for this version of ``holidays`` (None: unknown)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("holidays")
+    except PackageNotFoundError:
+        return None
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    name = f"bank-holidays-{region.code}-{FIRST_YEAR}-{LAST_YEAR}-holidays-{release}.npy"
+    return Path(root) / "xlkpi" / name
+
+
+def _keep(path: Path, days: np.ndarray) -> None:
+    """Write the dates beside ``path`` and rename them into place (never half a file)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as out:
+            np.save(out, days, allow_pickle=False)
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
 
 
 def _blank_scalar(value: Any) -> bool:

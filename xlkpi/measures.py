@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from xlkpi.calendar import _wrap
 from xlkpi.dates import parse_months
@@ -86,21 +85,20 @@ def change_text(current: Any, previous: Any, style: str = "count") -> Any:
     blank = np.isnan(cur) | np.isnan(prev)
     diff = np.where(blank, 0.0, cur - prev)
     if key == "points":
-        text = pd.Series(np.round(diff * 100, 1).ravel()).map(lambda v: f"{v + 0.0:.1f}%")
+        text = [f"{v + 0.0:.1f}%" for v in np.round(diff * 100, 1).ravel().tolist()]
     else:
         fractional = (np.mod(cur, 1) != 0) | (np.mod(prev, 1) != 0)
         decimals = np.where(fractional, 1, 0).ravel()
         with np.errstate(divide="ignore", invalid="ignore"):
             change = np.where(prev == 0, np.nan, diff / np.where(prev == 0, 1, prev) * 100)
-        text = pd.Series(
-            [
-                f"{_format_number(d + 0.0, k)} "
-                + ("(N/A)" if np.isnan(p) else f"({round(p, 1) + 0.0:.1f}%)")
-                for d, p, k in zip(diff.ravel(), change.ravel(), decimals, strict=True)
-            ],
-            dtype=object,
-        )
-    out = np.where(blank.ravel(), None, text.to_numpy(dtype=object)).reshape(cur.shape)
+        text = [
+            f"{_format_number(d + 0.0, k)} "
+            + ("(N/A)" if np.isnan(p) else f"({round(p, 1) + 0.0:.1f}%)")
+            for d, p, k in zip(diff.ravel(), change.ravel(), decimals, strict=True)
+        ]
+    shown = np.empty(len(text), dtype=object)
+    shown[:] = text
+    out = np.where(blank.ravel(), None, shown).reshape(cur.shape)
     return _wrap(out, (current, previous))
 
 
@@ -131,7 +129,8 @@ def year_to_date(values: Any, periods: Any) -> np.ndarray:
     as Excel's SUM does)."""
     v, m = _monthly(values, periods, "values")
     fy = np.asarray(financial_year(m))
-    return pd.Series(np.nan_to_num(v)).groupby(fy).cumsum().to_numpy()
+    years = np.flatnonzero(fy[1:] != fy[:-1]) + 1  # months are consecutive: years are runs
+    return np.concatenate([np.cumsum(part) for part in np.split(np.nan_to_num(v), years)])
 
 
 def ytd_ratio(numerator: Any, denominator: Any, periods: Any, per: float = 1.0) -> Any:
@@ -144,8 +143,12 @@ def ytd_ratio(numerator: Any, denominator: Any, periods: Any, per: float = 1.0) 
 def rolling(values: Any, window: int = 12) -> np.ndarray:
     """Rolling total over the last ``window`` months (blank until the window is full or
     when any month in it is blank)."""
-    v = np.atleast_1d(parse_numbers(values, "values")).ravel()
-    return pd.Series(v).rolling(int(window), min_periods=int(window)).sum().to_numpy()
+    v = np.atleast_1d(parse_numbers(values, "values")).ravel().astype(np.float64)
+    width = int(window)
+    out = np.full(len(v), np.nan)
+    if 1 <= width <= len(v):  # a blank month in a window makes its total blank (NaN)
+        out[width - 1:] = np.lib.stride_tricks.sliding_window_view(v, width).sum(axis=1)
+    return out
 
 
 def rolling_ratio(numerator: Any, denominator: Any, window: int = 12, per: float = 1.0) -> Any:

@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from xlkpi.dates import as_array, bad_input
+from xlkpi.uniques import factorize
 
 __all__ = [
     "AMBER",
@@ -101,7 +101,7 @@ def polarity_codes(polarity: Any, name: str = "polarity") -> np.ndarray:
         if code is None:
             raise bad_input(name, arr, np.array(True), _UNKNOWN)
         return np.array(code, dtype=np.int8)
-    index, uniques = pd.factorize(arr.ravel().astype(object), use_na_sentinel=True)
+    index, uniques = factorize(arr.ravel().astype(object))
     looked_up = [_lookup(u) for u in uniques]  # one look-up per distinct word
     unknown = np.array([c is None for c in looked_up] + [False])
     table = np.array([NO_JUDGEMENT if c is None else c for c in looked_up] + [NO_JUDGEMENT],

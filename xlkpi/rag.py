@@ -19,7 +19,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from xlkpi.bands import OUTSIDE, Band, BandError, compile_bands, parse_bands
 from xlkpi.calendar import _wrap
@@ -38,6 +37,7 @@ from xlkpi.polarity import (
     polarity_codes,
     refuse_to_target,
 )
+from xlkpi.uniques import factorize
 
 __all__ = [
     "DEFAULT_TOLERANCE",
@@ -173,7 +173,7 @@ def _compiled_or_raise(item: Any, texts: np.ndarray, where: Callable[[], Any]) -
 
 def _rate_per_row(v: np.ndarray, texts: np.ndarray, value: Any, text: Any) -> np.ndarray:
     """Many texts: a padded table of steps, one row per distinct text, indexed per cell."""
-    index, uniques = pd.factorize(texts.ravel().astype(object), use_na_sentinel=True)
+    index, uniques = factorize(texts.ravel().astype(object))
     index = index.reshape(texts.shape)
     compiled = []
     for k, item in enumerate(uniques):  # one parse per distinct text, never per row

@@ -15,13 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from xlkpi.calendar import _wrap
 from xlkpi.dates import as_array, bad_input
 from xlkpi.errors import KpiError
 from xlkpi.numbers import parse_numbers
 from xlkpi.polarity import HIGH, LOW, normalise_word, polarity_codes, refuse_to_target
+from xlkpi.uniques import factorize
 
 __all__ = [
     "DIRECTION_WORDS",
@@ -80,7 +80,7 @@ def direction(current: Any, previous: Any, polarity: Any = None, tolerance: Any 
 
 def _series(values: Any, name: str) -> np.ndarray:
     """A row or a column of cells as a 1-D object/number array."""
-    if isinstance(values, pd.DataFrame):
+    if not isinstance(values, np.ndarray) and hasattr(values, "to_numpy"):  # a DataFrame
         values = values.to_numpy()
     # a list keeps TRUE/FALSE cells as booleans (numpy alone would make them 1 and 0)
     listed = isinstance(values, list | tuple)
@@ -207,7 +207,7 @@ def symbol(status: Any, set: str = "default") -> Any:
         raise KpiError(f"set: {set!r} is not a symbol set; use one of "
                        f"{', '.join(SYMBOL_SETS)}", argument="set")
     cells = as_array(status)
-    index, uniques = pd.factorize(cells.reshape(-1).astype(object), use_na_sentinel=True)
+    index, uniques = factorize(cells.reshape(-1).astype(object))
     words = [read_status(u) for u in uniques]
     known = np.array([w is not None or _blank_text(u) for w, u in zip(words, uniques,
                                                                        strict=True)] + [True])
