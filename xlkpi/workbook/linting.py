@@ -17,7 +17,14 @@ from xlkpi.functions import REGISTRY
 from xlkpi.lint import Finding, lint
 from xlkpi.lint_checks import finding
 from xlkpi.workbook.package import Package, Sheet
-from xlkpi.workbook.references import address, calls, parse_cell, r1c1_key, references
+from xlkpi.workbook.references import (
+    address,
+    calls,
+    formula_shape,
+    parse_cell,
+    r1c1_key,
+    references,
+)
 from xlkpi.workbook.tables import Table, indicator_tables, kpi_name
 
 __all__ = ["VOLATILE_IN_KPI", "formula_findings", "lint_package", "lint_workbook",
@@ -62,20 +69,32 @@ def _formula_problems(formula: str) -> list[tuple[str, str]]:
     return problems
 
 
+def _problems_of(formula: str, seen: dict[str, list[tuple[str, str]]]
+                 ) -> list[tuple[str, str]]:
+    """:func:`_formula_problems`, worked out once per formula shape: the problems do not
+    depend on a formula's numbers (its row numbers, filled down a column), except that a
+    whole-column message quotes the reference, so such a formula is read in full."""
+    shape = formula_shape(formula)
+    problems = seen.get(shape)
+    if problems is None:
+        problems = seen[shape] = _formula_problems(formula)
+    if any(code == "FULL-COLUMN" for code, _ in problems):
+        return _formula_problems(formula)
+    return problems
+
+
 def formula_findings(sheet: Sheet) -> list[Finding]:
     """Every formula problem in a sheet, once per filled-down formula."""
     groups: dict[tuple[str, str], list[str]] = {}
     messages: dict[tuple[str, str], str] = {}
-    problems_by_text: dict[str, list[tuple[str, str]]] = {}
+    problems_by_shape: dict[str, list[tuple[str, str]]] = {}
     for (row, col), cell in sorted(sheet.cells.items()):
         if not cell.has_formula:
             continue
         formula = cell.formula or ""
         if "KPI" not in formula.upper():
             continue
-        problems = problems_by_text.get(formula)
-        if problems is None:
-            problems = problems_by_text[formula] = _formula_problems(formula)
+        problems = _problems_of(formula, problems_by_shape)
         if not problems:
             continue
         key_text = r1c1_key(formula, row, col)

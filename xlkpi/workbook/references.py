@@ -26,6 +26,7 @@ __all__ = [
     "calls",
     "col_letters",
     "col_number",
+    "formula_shape",
     "parse_cell",
     "parse_range",
     "r1c1_key",
@@ -262,6 +263,16 @@ def shift_formula(formula: str, rows: int, cols: int = 0) -> str:
         last = ref.end
     out.append(formula[last:])
     return "".join(out)
+
+
+_NUMBERS = re.compile(r"[0-9]+")
+
+
+def formula_shape(formula: str) -> str:
+    """The formula with every number as 0: the cells of a column filled down share it (as
+    do formulas differing only in constants), so what depends only on a formula's
+    functions and argument counts can be worked out once per shape."""
+    return _NUMBERS.sub("0", formula)
 
 
 def r1c1_key(formula: str, row: int, col: int) -> str:

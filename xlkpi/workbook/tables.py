@@ -19,7 +19,7 @@ from typing import Any
 from xlkpi.functions import REGISTRY
 from xlkpi.lint import Entry, IndicatorRow, Month
 from xlkpi.workbook.package import Cell, Package, Sheet
-from xlkpi.workbook.references import address, calls, references
+from xlkpi.workbook.references import address, calls, formula_shape, references
 
 __all__ = [
     "HEADINGS",
@@ -227,13 +227,17 @@ def _formula_rows(package: Package, tables: list[Table]) -> list[IndicatorRow]:
     sheets = {s.name.upper(): s for s in package.sheets}
     known = {(t.sheet, r.number): r for t in tables for r in t.rows}
     extra = []
+    verdicts: dict[str, str | None] = {}  # by formula shape: a filled-down column is read once
     for sheet in package.sheets:
         for (number, col), cell in sorted(sheet.cells.items()):
             formula = cell.formula
             if not formula or "KPI" not in formula.upper():
                 continue
-            verdict = next((VERDICT_FUNCTIONS[n] for c in calls(formula)
-                            if (n := kpi_name(c.name)) in VERDICT_FUNCTIONS), None)
+            shape = formula_shape(formula)
+            if shape not in verdicts:
+                verdicts[shape] = next((VERDICT_FUNCTIONS[n] for c in calls(formula)
+                                        if (n := kpi_name(c.name)) in VERDICT_FUNCTIONS), None)
+            verdict = verdicts[shape]
             if verdict is None:
                 continue
             row = known.get((sheet.name, number))
