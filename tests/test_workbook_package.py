@@ -3,6 +3,8 @@ array formulas, prefixed XML, running totals and circular references."""
 
 from __future__ import annotations
 
+import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -134,6 +136,33 @@ def test_cli_check_exit_codes_and_json(tmp_path):
     assert result.exit_code == 1
     assert '"cell": "C2"' in result.stdout and '"cached": 7.0' in result.stdout
     assert '"computed": 6.0' in result.stdout
+
+
+def test_cli_check_of_many_files_in_parallel_reports_as_one_at_a_time(tmp_path):
+    """Checked in worker processes (-j 2) or here (-j 1): the same reports, in the order
+    the files were given, and the same exit code; an unreadable file stops the run with
+    exit 2, naming it, after the files before it."""
+    files = [_package(tmp_path / f"{name}.xlsx", SHARED) for name in ("b", "c")]
+    files.insert(1, _package(tmp_path / "a-stale.xlsx", SHARED.replace(
+        '<x:c r="C2"><x:f t="shared" si="0"/><x:v>6</x:v>',
+        '<x:c r="C2"><x:f t="shared" si="0"/><x:v>7</x:v>')))
+    runs = {jobs: runner.invoke(app, ["check", "-j", jobs, *map(str, files)])
+            for jobs in ("1", "2")}
+    assert runs["1"].exit_code == runs["2"].exit_code == 1
+    def timeless(text: str) -> str:
+        return re.sub(r"in [0-9.]+ s;", "in ? s;", text)
+
+    assert timeless(runs["1"].stdout) == timeless(runs["2"].stdout)
+    at = [runs["2"].stdout.index(f"{f}:") for f in files]
+    assert at == sorted(at) and "3 workbook(s) checked: 1 with differences" in runs["2"].stdout
+    as_json = runner.invoke(app, ["check", "-j", "2", "--json", *map(str, files)])
+    assert [f["path"] for f in json.loads(as_json.stdout)["files"]] == list(map(str, files))
+    (tmp_path / "broken.xlsx").write_text("not a workbook")
+    stopped = runner.invoke(app, ["check", "-j", "2", str(files[0]),
+                                  str(tmp_path / "broken.xlsx"), str(files[2])])
+    assert stopped.exit_code == 2 and "broken.xlsx" in stopped.output
+    assert f"{files[0]}:" in stopped.stdout and f"{files[2]}:" not in stopped.stdout
+    assert "Traceback" not in stopped.output
 
 
 @pytest.mark.parametrize("args", [

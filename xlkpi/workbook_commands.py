@@ -149,38 +149,100 @@ def check_command(
     paths: Annotated[list[str], typer.Argument(help="Workbooks or glob patterns "
                      "('scorecards/**/*.xlsx').")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Workbooks checked at "
+                    "once, each in its own process; 0 (the default) uses every core when "
+                    "there are several files, 1 checks them one after the other here.")] = 0,
 ) -> None:
     """Recalculate in memory, compare with the values Excel cached, and lint (a CI gate).
 
     Numbers must agree to a relative tolerance of 1e-9; text, booleans and error values
     exactly. Cells using TODAY(), NOW() or RAND(), and cells computed from them, are not
     compared (Excel saved them on another day). The lint findings are
-    those of `xlkpi lint`. Exit 1 when any file has a difference, a formula that cannot be
-    evaluated or a lint finding; 2 when a file is unreadable.
+    those of `xlkpi lint`. Several files are checked in parallel, one per core, and
+    reported in the order given. Exit 1 when any file has a difference, a formula that
+    cannot be evaluated or a lint finding; 2 when a file is unreadable.
     """
-    from xlkpi.workbook import PackageError, check
+    from xlkpi.check_many import check_in_workers, cores
 
-    outcomes = []
-    for path in _expand(paths):
-        bar = _Bar(f"checking {path.name}", as_json)
-        try:
-            outcomes.append(check(path, progress=bar))
-        except PackageError as err:
-            raise _open_error(path, err) from None
-        finally:
-            bar.close()
-    failed = [o for o in outcomes if not o.ok]
+    files = _expand(paths)
+    workers = min(jobs or cores(), len(files))
+    reports = (check_in_workers(files, workers, _check_one, as_json) if workers > 1
+               else (_check_one(path, as_json, progress=True) for path in files))
+    checked = []
+    with _Overall(len(files), as_json or workers == 1) as overall:
+        for report in reports:
+            if report.error is not None:
+                overall.close()
+                raise fail(report.error)
+            checked.append(report)
+            if not as_json:
+                overall.print(report.shown)
+            overall.advance()
+    failed = [c for c in checked if not c.ok]
     if as_json:
-        _print_json({"ok": not failed, "files": [o.to_dict() for o in outcomes]})
+        _print_json({"ok": not failed, "files": [c.record for c in checked]})
     else:
-        for outcome in outcomes:
-            _print_check(outcome)
-        differing = sum(not o.agrees for o in outcomes)
-        findings = sum(len(o.findings) for o in outcomes)
-        console.print(f"{len(outcomes)} workbook(s) checked: {differing} with differences, "
+        differing = sum(not c.agrees for c in checked)
+        findings = sum(c.findings for c in checked)
+        console.print(f"{len(checked)} workbook(s) checked: {differing} with differences, "
                       f"{findings} lint finding(s).")
     if failed:
         raise typer.Exit(FINDINGS)
+
+
+def _check_one(path: Path, as_json: bool, progress: bool = False) -> Any:
+    """One workbook checked: its report as plain data (run in a worker or here)."""
+    from xlkpi.check_many import Checked
+    from xlkpi.workbook import PackageError, check
+
+    bar = _Bar(f"checking {path.name}", as_json or not progress)
+    try:
+        outcome = check(path, progress=bar)
+    except PackageError as err:
+        return Checked(path, error=str(err) if str(path) in str(err) else f"{path}: {err}")
+    finally:
+        bar.close()
+    shown = ""
+    if not as_json:
+        with console.capture() as captured:
+            _print_check(outcome)
+        shown = captured.get()
+    return Checked(path, outcome.ok, outcome.agrees, len(outcome.findings), shown,
+                   outcome.to_dict() if as_json else None)
+
+
+class _Overall:
+    """A bar over the files being checked (on a terminal, for parallel checks), printing
+    each report above it."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        self.progress: Progress | None = None
+        if not quiet and total > 1 and console.is_terminal:
+            self.progress = Progress("[progress.description]{task.description}", BarColumn(),
+                                     MofNCompleteColumn(), TimeElapsedColumn(),
+                                     console=console, transient=True)
+            self.task = self.progress.add_task("checking workbooks", total=total)
+
+    def __enter__(self) -> _Overall:
+        if self.progress is not None:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def print(self, text: str) -> None:
+        console.file.write(text)
+        console.file.flush()
+
+    def advance(self) -> None:
+        if self.progress is not None:
+            self.progress.advance(self.task)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
 
 
 def lint_command(

@@ -133,6 +133,10 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
                     and cell.shared_index == shared_key and pattern.plain):
                 pattern.block.row2 = row  # the same shared formula, nothing rewritten
                 continue
+            if (pattern is not None and pattern.plain and row == pattern.block.row2 + 1
+                    and pattern.extends(str(cell.formula), row)):
+                pattern.block.row2 = row  # a plain formula filled down: nothing to rewrite
+                continue
             text = text_of(cell, row, col)
             if pattern is not None and row == pattern.block.row2 + 1 and pattern.extends(
                     text, row):

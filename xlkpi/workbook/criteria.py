@@ -27,6 +27,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -47,22 +48,38 @@ _ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
                           "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"})
 
 
+_KIND_NAMES = np.array(["blank", "number", "text", "bool", "error"], dtype=object)
+#: a cell's type -> its kind's position in _KIND_NAMES (other types ask :func:`_kind`)
+_KIND_OF: dict[type, int] = {type(None): 0, float: 1, int: 1, np.float64: 1, np.int64: 1,
+                             str: 2, np.str_: 2, bool: 3, np.bool_: 3, XlError: 4}
+
+
+def _kinds(cells: np.ndarray) -> np.ndarray:
+    """Each cell's kind code (positions in _KIND_NAMES), by its type (a C-level pass)."""
+    codes = np.fromiter(map(_KIND_OF.get, map(type, cells), repeat(-1)), dtype=np.int8,
+                        count=cells.size)
+    for i in np.flatnonzero(codes < 0):  # subclasses and tokens: few
+        codes[i] = _KIND_NAMES.tolist().index(_kind(cells[i]))
+    return codes
+
+
 class Column:
     """A range's cells split by type once: numbers, text (lower case), blanks, booleans."""
 
     def __init__(self, values: Any) -> None:
         cells = from_excel(values).ravel()
-        kind = np.frompyfunc(_kind, 1, 1)(cells) if cells.size else np.array([], object)
-        self.kind = np.asarray(kind, dtype=object)
-        self.blank = self.kind == "blank"
-        self.is_bool = self.kind == "bool"
-        self.is_number = self.kind == "number"
-        self.is_text = self.kind == "text"
-        self.is_error = self.kind == "error"
+        codes = _kinds(cells)
+        self.kind = _KIND_NAMES[codes]
+        self.blank = codes == 0
+        self.is_number = codes == 1
+        self.is_text = codes == 2
+        self.is_bool = codes == 3
+        self.is_error = codes == 4
         self.numbers = np.where(self.is_number, cells, np.nan).astype(np.float64)
-        self.text = np.where(self.is_text, np.frompyfunc(
-            lambda v: v.lower() if isinstance(v, str) else "", 1, 1)(cells), "").astype(str) \
-            if cells.size else np.array([], str)
+        texts = cells[self.is_text].astype(str)
+        lowered = np.char.lower(texts) if texts.size else np.array([], str)
+        self.text = np.zeros(cells.size, dtype=lowered.dtype if lowered.size else "<U1")
+        self.text[self.is_text] = lowered
         self.cells = cells
         self.size = cells.size
         self.hidden = hidden_blanks(values)
@@ -262,6 +279,12 @@ def _conditional(reduce: str, first_is_values: bool) -> Callable[..., Any]:
                              for row in zip(*flat, strict=True)), dtype=np.int64)
         firsts = np.unique(index, return_index=True)[1]
         results = np.empty(len(codes), dtype=object)
+        together = _together(reduce, columns, flat, firsts, target) if len(codes) > 1 \
+            else None
+        if together is not None:  # every distinct criterion in one pass over the ranges
+            results[index[firsts]] = together
+            out = results[index].reshape(shape)
+            return out.view(Array) if shape else out[()]
         for code, at in zip(index[firsts], firsts, strict=True):
             if len(columns) == 1 and len(codes) > 1:
                 key = criterion(flat[0][at]).tally_key()
@@ -280,6 +303,104 @@ def _conditional(reduce: str, first_is_values: bool) -> Callable[..., Any]:
         return out.view(Array) if shape else out[()]
 
     return evaluate
+
+
+def _equality_keys(column: Column, kind: str) -> list[Any]:
+    """What each cell equals for a plain "equal to" criterion of ``kind`` (None: no such
+    criterion matches it): a number criterion takes numbers and text that reads as one."""
+    if kind == "number":
+        keys = np.where(column.is_number, column.numbers, column.text_numbers())
+        return [None if k != k else k for k in keys.tolist()]  # NaN matches nothing
+    if kind == "text":
+        found = np.where(column.is_text, column.text.astype(object), None)
+    elif kind == "bool":
+        found = np.where(column.is_bool, column.cells, None)
+    else:  # error
+        found = np.where(column.is_error, column.cells.astype(str), None)
+    return found.tolist()
+
+
+def _together(reduce: str, columns: list[Column], flat: list[np.ndarray],
+              firsts: np.ndarray, target: Column | None) -> np.ndarray | None:
+    """The results of many distinct criteria rows (at ``firsts``) in one pass over the
+    ranges, or None when they do not suit it. Each range whose criteria are all "equal
+    to" one kind of value (a team, a status) gives every cell the code of the value it
+    equals; the others (``"<=45"``) are masks, computed once per distinct combination.
+    A row's cells are those whose codes are its values', counted with one ``bincount``.
+    (Blank cells never equal such a value, so no hidden blank is counted.)"""
+    tests = [[criterion(values[at]) for at in firsts.tolist()] for values in flat]
+    equal = [p for p, row in enumerate(tests)
+             if all(t.tally_key() is not None for t in row) and len({t.kind for t in row}) == 1]
+    if not equal:
+        return None
+    n = len(firsts)
+    size = columns[0].size
+    combined = np.zeros(size, dtype=np.int64)
+    wanted = np.zeros(n, dtype=np.int64)
+    valid = np.ones(size, dtype=bool)
+    scale = 1
+    for p in equal:
+        lookup: dict[Any, int] = {}
+        row_codes = [lookup.setdefault(t.operand, len(lookup)) for t in tests[p]]
+        cell_codes = np.fromiter(map(lookup.get, _equality_keys(columns[p], tests[p][0].kind),
+                                     repeat(-1)), dtype=np.int64, count=size)
+        valid &= cell_codes >= 0
+        combined += cell_codes * scale
+        wanted += np.array(row_codes, dtype=np.int64) * scale
+        scale *= max(len(lookup), 1)
+        if scale > 2 ** 62:
+            return None
+    order = np.unique(wanted)
+    position = np.full(size, -1, dtype=np.int64)
+    at = np.searchsorted(order, combined[valid])
+    hit = at < len(order)
+    hit[hit] = order[at[hit]] == combined[valid][hit]
+    position[np.flatnonzero(valid)[hit]] = at[hit]
+    row_position = np.searchsorted(order, wanted)
+    others = [p for p in range(len(tests)) if p not in equal]
+    out = np.empty(n, dtype=object)
+    by_rest: dict[tuple, list[int]] = {}
+    for k in range(n):
+        rest = tuple((tests[p][k].kind, tests[p][k].op, str(tests[p][k].operand)) for p in others)
+        by_rest.setdefault(rest, []).append(k)
+    for rows in by_rest.values():  # one mask per distinct set of the other criteria
+        mask = np.ones(size, dtype=bool)
+        for p in others:
+            mask &= tests[p][rows[0]].mask(columns[p])
+        picked = np.flatnonzero(mask & (position >= 0))
+        values = _grouped_reduce(reduce, position[picked], picked, len(order), target)
+        for k in rows:
+            out[k] = values[row_position[k]]
+    return out
+
+
+def _grouped_reduce(reduce: str, group: np.ndarray, cells: np.ndarray, groups: int,
+                    target: Column | None) -> list[Any]:
+    """:func:`_reduce` of each group at once: ``cells`` (in order) fall in ``group``."""
+    count = np.bincount(group, minlength=groups)
+    if reduce == "count":
+        return count.astype(np.float64).tolist()
+    assert target is not None
+    first_error = np.full(groups, np.iinfo(np.int64).max, dtype=np.int64)
+    wrong = target.is_error[cells]
+    np.minimum.at(first_error, group[wrong], cells[wrong])
+    numeric = target.is_number[cells]
+    g, v = group[numeric], target.numbers[cells[numeric]]
+    numbers = np.bincount(g, minlength=groups)
+    if reduce in ("sum", "average"):
+        total = np.bincount(g, weights=v, minlength=groups).astype(np.float64)
+        found = (total if reduce == "sum" else
+                 [float(t / c) if c else xl_error("#DIV/0!") for t, c in zip(
+                     total.tolist(), numbers.tolist(), strict=True)])
+    else:
+        extreme = np.full(groups, -np.inf if reduce == "max" else np.inf)
+        (np.maximum if reduce == "max" else np.minimum).at(extreme, g, v)
+        found = np.where(numbers > 0, extreme, 0.0)
+    results = (found.astype(np.float64).tolist() if isinstance(found, np.ndarray)
+               else list(found))
+    for k in np.flatnonzero(first_error < np.iinfo(np.int64).max):
+        results[k] = target.cells[first_error[k]]
+    return results
 
 
 def _key(value: Any) -> tuple[str, Any]:

@@ -23,6 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -57,13 +58,14 @@ _CELL = re.compile(
 )
 #: A cell as Excel and openpyxl write most of them: ``r``, ``s`` and ``t`` attributes with
 #: double quotes, then at most a formula (``<f>`` with or without attributes) and one
-#: ``<v>`` with text. Tried first at each cell; any other form is read by ``_CELL``. Both
-#: match the same span (the first ``</c>``), so the cells found are the same.
+#: ``<v>`` with text, or an inline string of one plain ``<t>`` (openpyxl's text cells).
+#: Tried first at each cell; any other form is read by ``_CELL``. Both match the same
+#: span (the first ``</c>``), so the cells found are the same.
 _SIMPLE_CELL = (
     r'<c r="(?P<fcol>[A-Z]{1,3})(?P<frow>[1-9][0-9]{0,6})"(?: s="[0-9]+")?'
     r'(?: t="(?P<ft>[a-zA-Z]+)")?(?: s="[0-9]+")?'
     r'(?:/>|>(?:<f(?P<ffa>(?: [a-z]+="[^"<>]*")*)(?:/>|>(?P<fff>[^<]*)</f>))?'
-    r'(?:<v>(?P<fv>[^<]*)</v>)?</c>)'
+    r'(?:<v>(?P<fv>[^<]*)</v>|<is><t>(?P<fis>[^<]*)</t></is>)?</c>)'
 )
 _CELLS = re.compile(_SIMPLE_CELL + "|" + _CELL.pattern, re.DOTALL)
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -133,11 +135,11 @@ class Sheet:
 
     @property
     def max_row(self) -> int:
-        return max((r for r, _ in self.cells), default=0)
+        return max(self.cells, default=(0, 0))[0]  # keys are (row, col): rows compare first
 
     @property
     def max_col(self) -> int:
-        return max((c for _, c in self.cells), default=0)
+        return max(map(itemgetter(1), self.cells), default=0)
 
 
 def _attrs(text: str) -> dict[str, str]:
@@ -307,28 +309,29 @@ class Package:
         cells = sheet.cells
         column = _column
         for match in _CELLS.finditer(text):
-            letters = match.group("fcol")
+            letters, row_text, kind, f_attrs, f_text, raw, inline = match.groups()[:7]
             if letters is None:
                 cell = self._cell(sheet, match, text, anchors, pending)
                 cells[(cell.row, cell.col)] = cell
                 continue
             # the common form, read from one match (what _cell does, without searching)
-            row, col = int(match.group("frow")), column(letters)
-            kind, raw = match.group("ft"), match.group("fv")
+            row, col = int(row_text), column(letters)
             if kind is None or kind == "n":
                 try:
                     value = float(raw) if raw else None
                 except ValueError:
                     value = self._value(sheet, "n", raw, "", letters, row)
+            elif kind == "inlineStr":
+                inline = inline or ""
+                value = decode_xstring(html.unescape(inline) if "&" in inline else inline)
             else:
                 value = self._value(sheet, kind, raw, "", letters, row)
             cell = Cell(row, col, value, span=match.span())
-            f_attrs = match.group("ffa")
             if f_attrs is not None:  # a formula cell
                 cell.kind = kind
                 if raw is not None:
-                    cell.value_at = match.span("fv")
-                f_text = match.group("fff") or ""
+                    cell.value_at = match.span(6)  # fv
+                f_text = f_text or ""
                 if "&" in f_text:
                     f_text = html.unescape(f_text)
                 if f_attrs:
@@ -413,9 +416,14 @@ class Package:
         """The sheet part with the given cells' cached values replaced; the rest as it was."""
         text = self.texts[sheet.part]
         out, last = [], 0
-        for key in sorted(results, key=lambda k: sheet.cells[k].span[0]):
-            cell = sheet.cells[key]
-            kind, value = format_value(results[key])
+        cells = sheet.cells
+        for key in sorted(results, key=lambda k: cells[k].span[0]):
+            cell = cells[key]
+            result = results[key]
+            if type(result) is float and result.is_integer() and abs(result) < 1e15:
+                kind, value = None, str(int(result))  # format_value's commonest case
+            else:
+                kind, value = format_value(result)
             if cell.value_at is not None and kind == cell.kind:
                 start, end = cell.value_at  # same type: only the value text changes
                 out.append(text[last:start])
