@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_calendar
 import bench_ci
+import bench_countifs
 import bench_indicators
 import bench_recalc
 from common import RESULTS, merge_results
@@ -32,13 +33,14 @@ from rich.table import Table
 
 #: (calendar pairs, rows for pandas apply), (referrals, assessments),
 #: recalc: (rows, timed runs, formulas runs or None for bench_recalc.FORMULAS_RUNS, warm-up),
-#: ci: (workbooks, rows each, timed runs)
+#: ci: (workbooks, rows each, timed runs), countifs: (case rows, timed runs)
 SIZES = {
     "quick": {
         "calendar": [(100_000, 5_000)],
         "indicators": [(20_000, 6_000)],
         "recalc": [(1_000, 3, 1, 1), (20_000, 3, 0, 1)],
         "ci": (10, 1_000, 3),
+        "countifs": [(20_000, 3)],
     },
     "full": {
         "calendar": [(1_000, 1_000), (10_000, 10_000), (100_000, 20_000),
@@ -49,8 +51,18 @@ SIZES = {
         "recalc": [(1_000, 5, None, 1), (20_000, 5, None, 1), (100_000, 5, None, 1),
                    (1_000_000, 3, None, 0)],
         "ci": (50, 1_000, 5),
+        "countifs": [(100_000, 5)],
     },
 }
+
+
+def compiled_package() -> None:
+    """Write xlkpi's byte-code files first, as an installed package has them: with
+    PYTHONDONTWRITEBYTECODE set (as on the CI machines) every ``xlkpi`` process would
+    otherwise compile its modules again, which no user's second run does."""
+    import compileall
+
+    compileall.compile_dir(str(Path(__file__).resolve().parent.parent / "xlkpi"), quiet=1)
 
 
 def main() -> None:
@@ -69,7 +81,10 @@ def main() -> None:
     for referrals, assessments in sizes["indicators"]:
         with console.status(f"indicators, {referrals:,} referrals ..."):
             records += bench_indicators.run(referrals, assessments)
+    compiled_package()
     with tempfile.TemporaryDirectory(prefix="xlkpi-lo-profile-") as profile:
+        for rows, runs in sizes["countifs"]:
+            records += bench_countifs.run(rows, runs, Path(profile))
         for rows, runs, formulas_runs, warmup in sizes["recalc"]:
             records += bench_recalc.run(rows, runs, formulas_runs, Path(profile), warmup)
         workbooks, rows, runs = sizes["ci"]

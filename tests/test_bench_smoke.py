@@ -76,3 +76,24 @@ def test_libreoffice_job_keeps_a_profile_that_recalculates(tmp_path) -> None:
     assert f"-env:UserInstallation=file://{tmp_path / 'profile'}" in job.commands[0]
     settings = (tmp_path / "profile" / "user" / "registrymodifications.xcu").read_text()
     assert "OOXMLRecalcMode" in settings and "<value>0</value>" in settings
+
+
+def test_countifs_bench_workbook_is_computed_right(tmp_path) -> None:
+    """The summary's counts against the case rows counted with numpy."""
+    import numpy as np
+    import openpyxl
+    from bench_countifs import build
+
+    from xlkpi.workbook import recalc
+
+    path = build(tmp_path / "summary.xlsx", 2_000, summary_rows=60)
+    result = recalc(path)
+    cases = list(openpyxl.load_workbook(path)["Cases"].iter_rows(min_row=2, values_only=True))
+    team = np.array([c[0] for c in cases])
+    status = np.array([c[1] for c in cases])
+    days = np.array([c[2] for c in cases])
+    summary = openpyxl.load_workbook(path)["Summary"]
+    for r in (2, 30, 61):
+        wanted = (team == summary[f"A{r}"].value) & (status == summary[f"B{r}"].value)
+        assert result.value("Summary", f"C{r}") == float(wanted.sum())
+        assert result.value("Summary", f"D{r}") == float((wanted & (days <= 45)).sum())
