@@ -306,3 +306,19 @@ def test_fill_refuses_a_population_without_its_cell(tmp_path):
         fill(tmp_path / "t.xlsx", read_table(SEEDS / "001_monthly.csv"), tmp_path / "o.xlsx",
              population=1000)
     assert not (tmp_path / "o.xlsx").exists()
+
+
+@pytest.mark.parametrize("codes", [("CPVISITS",), ("CPVISITSA",), ("CPVISITS", "CPVISITSA")])
+def test_cp_visit_rows_read_the_full_history_when_there_is_no_snapshot(tmp_path, codes):
+    """Page 21 (CP visits in time) is bound to Annex A's snapshot (CPVISITSA); a council
+    reporting from a full history (xlkpi's CSV layout) has CPVISITS instead, and the row
+    shows that; when both are there the snapshot the row was bound to wins."""
+    figures = {"CPVISITS": 0.75, "CPVISITSA": 0.5}
+    table = pd.DataFrame({"period": pd.to_datetime(["2015-10-01"] * len(codes)),
+                          "code": list(codes), "numerator": [3.0] * len(codes),
+                          "denominator": [4.0] * len(codes),
+                          "value": [figures[c] for c in codes]})
+    filled = fill(TEMPLATES / "indicator_pages.xlsx", table, tmp_path / "filled.xlsx")
+    values = recalc(filled, tmp_path / "out.xlsx").evaluation.values["Indicator pages"]
+    r = 5 + [row["ref"] for row in _seed_rows("001_indicators.csv")].index("21")
+    assert values[(r, 5)] == figures["CPVISITSA" if "CPVISITSA" in codes else "CPVISITS"]

@@ -24,6 +24,7 @@ from workbooks.common import (
     add_rag_formatting,
     add_settings_sheet,
     bind,
+    key_cell,
     lookup,
     no_verdict,
     print_setup,
@@ -114,7 +115,7 @@ def _report(wb: Workbook, rows: list[dict[str, str]]) -> None:
         target = ws.cell(r, 4 + MONTHS, _number(row["target"]))
         target.number_format = fmt
         ws.cell(r, 5 + MONTHS, row["owner"])
-        ws[f"{_KEY}{r}"] = row["key"]
+        ws[f"{_KEY}{r}"] = key_cell(row)
         ws.cell(r, 7 + MONTHS, row.get("rag_text", "")).alignment = Alignment(wrap_text=True)
         # RAG on the latest month, read from the methodology text at its own precision;
         # a row from the council's own systems says so until its figures are in

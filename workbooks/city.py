@@ -25,6 +25,7 @@ from workbooks.common import (
     add_rag_formatting,
     add_settings_sheet,
     bind,
+    key_cell,
     lookup,
     no_verdict,
     print_setup,
@@ -85,7 +86,7 @@ def build(path: Path, population: int | None = 275_000) -> Path:
         ws[f"A{r}"] = row["section"] if row["section"] != section else None
         section = row["section"]
         ws[f"B{r}"], ws[f"C{r}"], ws[f"D{r}"] = row["ref"], row["name"], row["polarity"]
-        ws[f"N{r}"] = row["key"]
+        ws[f"N{r}"] = key_cell(row)
         own = row["source"] == "own"
         missing = missing_text(row)
 

@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "DATE_FORMAT",
+    "FULL_HISTORY",
     "HEADER_FILL",
     "MONTH_FORMAT",
     "NOT_COMPUTED",
@@ -31,6 +32,7 @@ __all__ = [
     "add_rag_formatting",
     "add_settings_sheet",
     "bind",
+    "key_cell",
     "lookup",
     "missing",
     "no_verdict",
@@ -108,6 +110,23 @@ def bind(rows: list[dict[str, str]], codes: dict[str, str | Binding],
             row["source"] = "own"
         bound.append(row)
     return bound
+
+
+#: Indicators a full case history computes in place of an Annex A snapshot: a row bound to
+#: the snapshot shows the full measure when the Data sheet has that instead (xlkpi's CSV
+#: layout and other full histories give CPVISITS; Annex A gives CPVISITSA).
+FULL_HISTORY = {"CPVISITSA": "CPVISITS"}
+
+
+def key_cell(row: dict[str, str]) -> str:
+    """What a row's key cell holds: its indicator code, or for a snapshot indicator a
+    formula choosing the snapshot's code when the Data sheet has it, else the full
+    history's (:data:`FULL_HISTORY`)."""
+    key = row["key"]
+    full = FULL_HISTORY.get(key) if row.get("source") == "returns" else None
+    if full is None:
+        return key
+    return f'=IF(COUNTIF(Data!$F:$F,"*|{key}")>0,"{key}","{full}")'
 
 
 def missing(row: dict[str, str]) -> str:

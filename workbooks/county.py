@@ -32,6 +32,7 @@ from workbooks.common import (
     add_rag_formatting,
     add_settings_sheet,
     bind,
+    key_cell,
     lookup,
     no_verdict,
     print_setup,
@@ -113,7 +114,7 @@ def _report_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
             "K": _number(row["target"]), "N": _number(row["red"]), "O": _number(row["green"]),
             "Q": _number(row["sn_avg"]), "R": _number(row["sn_best"]),
             "S": _number(row["nat_avg"]), "T": _number(row["nat_top_quartile"]),
-            "U": row["key"],
+            "U": key_cell(row),
         }
         section = row["section"]
         for col, value in values.items():
@@ -186,7 +187,7 @@ def _months_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
         ws[f"{col}3"], ws[f"{col}4"], ws[f"{col}5"] = row["ref"], row["name"], row["polarity"]
         ws[f"{col}4"].alignment = Alignment(wrap_text=True, vertical="top")
         ws[f"{col}3"].font = Font(bold=True)
-        ws[f"{col}23"] = row["key"]
+        ws[f"{col}23"] = key_cell(row)
         for m in range(13):
             ws[f"{col}{6 + m}"] = lookup(f"$A{6 + m}", f"{col}$23", column=row["column"])
             ws[f"{col}{6 + m}"].number_format = fmt

@@ -23,6 +23,7 @@ from workbooks.common import (
     add_rag_formatting,
     add_settings_sheet,
     bind,
+    key_cell,
     lookup,
     no_verdict,
     print_setup,
@@ -86,7 +87,7 @@ def build(path: Path, population: int | None = 36_100) -> Path:
         fmt = _FORMATS.get(row.get("unit", ""), "General")
         ws[f"A{r}"], ws[f"B{r}"], ws[f"C{r}"] = row["ref"], row["name"], row["owner"]
         ws[f"D{r}"] = row["polarity"] or "N/A"
-        ws[f"P{r}"] = row["key"]
+        ws[f"P{r}"] = key_cell(row)
         column = row["column"]
         missing = missing_text(row)
         ws[f"E{r}"] = lookup("ReportMonth", f"$P{r}", column=column)
