@@ -84,6 +84,28 @@ class _FillPattern:
                 last = run.end()
         self.pieces.append(block.formula[last:])
 
+    def run(self, cells: list[tuple[int, Any]], start: int) -> int:
+        """How many of ``cells[start:]`` (a column's formula cells in row order) continue
+        the block as plain formulas filled down, counted in growing chunks: the texts the
+        block's formula takes on the next rows are made in one go and compared with the
+        cells' own, so a long filled-down column costs one formatted string a cell."""
+        template = "{}".join(piece.replace("{", "{{").replace("}", "}}")
+                             for piece in self.pieces)
+        done, chunk = 0, 1
+        while start + done < len(cells):
+            part = cells[start + done: start + done + chunk]
+            offset = self.block.row2 + 1 + done - self.block.row1
+            want = [template.format(*[n + offset + k for n in self.rows])
+                    for k in range(len(part))]
+            first = self.block.row2 + 1 + done
+            for k, ((row, cell), text) in enumerate(zip(part, want, strict=True)):
+                if (row != first + k or cell.formula_type != "normal" or not cell.text
+                        or cell.text != text):
+                    return done + k
+            done += len(part)
+            chunk = min(chunk * 8, 4096)
+        return done
+
     def extends(self, formula: str, row: int) -> bool:
         if row != self.block.row2 + 1:
             return False
@@ -120,7 +142,12 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
         cells.sort(key=lambda item: item[0])
         pattern: _FillPattern | None = None
         shared_key = None
-        for row, cell in cells:
+        filled = 0  # cells after the current block's first found to continue it
+        for at, (row, cell) in enumerate(cells):
+            if filled:
+                filled -= 1
+                pattern.block.row2 = row  # type: ignore[union-attr]
+                continue
             kind = cell.formula_type
             if kind == "normal" and not cell.text:
                 continue  # <f ca="1"/> inside an array formula's range: the anchor computes it
@@ -147,6 +174,8 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
             pattern.plain = text == cell.formula
             shared_key = cell.shared_index if cell.formula_type == "shared" else None
             blocks.append(block)
+            if pattern.plain and kind == "normal":
+                filled = pattern.run(cells, at + 1)
     return blocks
 
 

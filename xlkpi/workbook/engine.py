@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import formulas
@@ -361,10 +362,16 @@ def evaluate(package: Package, progress: Callable[[int, int], None] | None = Non
     def record(block: Block, result: np.ndarray) -> None:
         name = engine.names[block.sheet]
         sheet_values = values[name]
-        for (row, col), value in zip(block.cells(), result, strict=True):
-            sheet_values[(row, col)] = to_python(value)
-            if isinstance(value, _CellError):
-                skipped[name][(row, col)] = value.message
+        plain = _plain_numbers(result) if block.array is None else None
+        if plain is not None:  # a column of finite numbers: stored as they are
+            rows = range(block.row1, block.row2 + 1)
+            sheet_values.update(zip(zip(rows, repeat(block.col), strict=False), plain,
+                                    strict=True))
+        else:
+            for (row, col), value in zip(block.cells(), result, strict=True):
+                sheet_values[(row, col)] = to_python(value)
+                if isinstance(value, _CellError):
+                    skipped[name][(row, col)] = value.message
         done[0] += len(result)
         engine.progress(done[0], total)
 
@@ -386,6 +393,23 @@ def evaluate(package: Package, progress: Callable[[int, int], None] | None = Non
     cells = done[0]
     return Evaluation(values, cells, len(blocks), engine.batched, skipped,
                       time.perf_counter() - started, volatile)
+
+
+def _plain_numbers(result: np.ndarray) -> list[float] | None:
+    """The results as Python floats when every one is a finite float (what
+    :func:`to_python` would make of them), else None."""
+    if result.dtype.kind == "f":
+        numbers = result
+    elif result.dtype == object and all(map(_FLOAT_TYPES.__contains__, map(type, result))):
+        numbers = result.astype(np.float64)
+    else:
+        return None
+    if not np.isfinite(numbers).all():
+        return None
+    return numbers.astype(np.float64).tolist()
+
+
+_FLOAT_TYPES = frozenset({float, np.float64})
 
 
 def _volatile_cells(engine: _Engine, ordered: list[Block]) -> dict[str, set[tuple[int, int]]]:

@@ -7,6 +7,8 @@ results).
 
 from __future__ import annotations
 
+from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -27,8 +29,22 @@ class Grid:
     def __init__(self, sheet: Sheet) -> None:
         self.max_row = max(sheet.max_row, 1)
         self.columns: dict[int, np.ndarray] = {}
-        for (row, col), cell in sheet.cells.items():
-            self.column(col)[row] = to_formulas(cell.value)
+        if not sheet.cells:
+            return
+        keys = np.fromiter(chain.from_iterable(sheet.cells), dtype=np.int64,
+                           count=2 * len(sheet.cells)).reshape(-1, 2)
+        values = np.empty(len(keys), dtype=object)
+        values[:] = list(map(attrgetter("value"), sheet.cells.values()))
+        values[np.equal(values, None)] = EMPTY  # a blank cell
+        errors = np.fromiter(map(isinstance, values, repeat(ExcelError)), dtype=bool,
+                             count=len(values))
+        for k in np.flatnonzero(errors):  # few
+            values[k] = xl_error(str(values[k]))
+        cols = keys[:, 1]
+        order = np.argsort(cols, kind="stable")
+        bounds = np.flatnonzero(np.diff(cols[order])) + 1
+        for part in np.split(order, bounds):  # one assignment per column
+            self.column(int(cols[part[0]]))[keys[part, 0]] = values[part]
 
     def column(self, col: int) -> np.ndarray:
         if col not in self.columns:

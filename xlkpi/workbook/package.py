@@ -470,13 +470,18 @@ class Package:
             """Every replaced part well-formed XML with one value per cell; then re-open
             the written file: every member there, every CRC right, the same bytes."""
             check_xml(replaced)
+            bad = OSError(f"the written copy of {Path(out).name} did not verify")
             with zipfile.ZipFile(written) as archive:
-                names = [i.filename for i in archive.infolist()]
-                if names != [i.filename for i in self.infos] or archive.testzip() is not None:
-                    raise OSError(f"the written copy of {Path(out).name} did not verify")
-                for name, data in replaced.items():
-                    if archive.read(name) != data:
-                        raise OSError(f"part {name} did not verify after writing")
+                members = archive.infolist()
+                if [i.filename for i in members] != [i.filename for i in self.infos]:
+                    raise bad
+                for info in members:  # reading checks each member's CRC
+                    try:
+                        data = archive.read(info)
+                    except (zipfile.BadZipFile, zlib.error):
+                        raise bad from None
+                    if info.filename in replaced and data != replaced[info.filename]:
+                        raise OSError(f"part {info.filename} did not verify after writing")
 
         write_atomically(Path(out), write, verify)
 
