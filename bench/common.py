@@ -4,10 +4,10 @@ processes timed from outside and interleaved (:func:`interleave`), and bench/res
 from __future__ import annotations
 
 import json
-import os
 import resource
 import statistics
 import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
@@ -131,25 +131,50 @@ class Job:
     samples: list[Sample | None] = field(default_factory=list)
 
 
-def run_processes(commands: Sequence[Sequence[str]]) -> Sample:
-    """Start each command in a fresh process, in turn, and time them from outside.
+#: Runs one command from a small process and prints its wall time, CPU time, peak RSS (KB)
+#: and exit code. Linux counts, in a child's peak resident set, the memory of the process
+#: it was forked from (the old address space's high-water mark is kept across ``exec``),
+#: so a child forked by this benchmark process, which holds the workbooks it built, would
+#: report that size: forked from this ~10 MB launcher instead, it reports its own.
+_LAUNCHER = """
+import os, sys, time
+t0 = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    try:
+        os.execvp(sys.argv[1], sys.argv[1:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.monotonic() - t0
+print(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
 
-    Peak memory is the kernel's ``ru_maxrss`` of each reaped child (``os.wait4``): its own
-    and its waited-for descendants' largest resident set (``soffice`` is a launcher waiting
-    for ``soffice.bin``); the figure is the largest over the commands, not a sum.
+
+def run_processes(commands: Sequence[Sequence[str]]) -> Sample:
+    """Start each command in a fresh process, in turn, and time it from outside.
+
+    Each command is forked by a small launcher (:data:`_LAUNCHER`) that reaps it with
+    ``os.wait4``: wall time from just before the fork to the reaping (monotonic clock),
+    CPU time and peak memory from the kernel's accounting of the finished child
+    (``ru_maxrss``: its own and its waited-for descendants' largest resident set;
+    ``soffice`` is a launcher waiting for ``soffice.bin``). The figure is the largest over
+    the commands, not a sum.
     """
     wall = cpu = peak = 0.0
     codes = []
     for argv in commands:
-        t0 = time.monotonic()
-        proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall += time.monotonic() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        codes.append(proc.returncode)
-        cpu += usage.ru_utime + usage.ru_stime
-        peak = max(peak, usage.ru_maxrss / 1024)  # kilobytes on Linux
+        done = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *argv],
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              check=True)
+        seconds, used, peak_kb, code = done.stdout.split()
+        wall += float(seconds)
+        cpu += float(used)
+        peak = max(peak, int(peak_kb) / 1024)  # kilobytes on Linux
+        codes.append(int(code))
     return Sample(wall, cpu, peak, tuple(codes))
 
 
