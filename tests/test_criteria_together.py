@@ -12,7 +12,7 @@ from formulas.functions import Array
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlkpi.workbook.criteria import FUNCTIONS
+from xlkpi.workbook.conditional import FUNCTIONS
 from xlkpi.workbook.excel_functions import EMPTY, xl_error
 
 _CELLS = st.one_of(st.sampled_from(["North", "north", "South", "23", "", "x*"]),

@@ -15,7 +15,7 @@ import pytest
 from formulas.functions import Array
 
 from tests.excel_formula import excel
-from xlkpi.workbook.criteria import FUNCTIONS as CONDITIONAL
+from xlkpi.workbook.conditional import FUNCTIONS as CONDITIONAL
 from xlkpi.workbook.excel_functions import EMPTY, xl_error
 from xlkpi.workbook.natives.aggregates import FUNCTIONS as AGGREGATES
 from xlkpi.workbook.natives.lookup import FUNCTIONS as LOOKUP

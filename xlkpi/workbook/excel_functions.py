@@ -473,7 +473,7 @@ def register(natives: bool = True) -> None:
         FUNCTIONS[name] = function
         dict.__setitem__(table, name, function)
 
-    from xlkpi.workbook.criteria import FUNCTIONS as CONDITIONAL
+    from xlkpi.workbook.conditional import FUNCTIONS as CONDITIONAL
     from xlkpi.workbook.lambdas import FUNCTIONS as LAMBDAS
     from xlkpi.workbook.natives import natives as native_functions
 
