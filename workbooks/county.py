@@ -102,7 +102,7 @@ def _report_sheet(wb: Workbook, rows: list[dict[str, str]]) -> None:
     for merged in ("F5:I5", "J5:K5", "N5:O5", "Q5:T5"):
         ws.merge_cells(merged)
     style_header(ws, range(5, 7), range(1, 24))
-    ws.row_dimensions[6].height = 45  # "RAG (In month unless stated)" on three lines
+    ws.row_dimensions[6].height = 58  # "RAG (In month unless stated)" takes four lines
     section = None
     for offset, row in enumerate(rows):
         r = FIRST_ROW + offset
