@@ -54,6 +54,17 @@ def test_errors_from_two_arguments_land_in_their_own_cells() -> None:
     assert out[0, 1] == "#NUM!"  # end outside the calendar
 
 
+def test_a_bad_closure_date_is_an_error_in_every_cell() -> None:
+    """The closure dates are one setting for every cell, not a range matched cell by cell:
+    one bad date makes every result an error naming it, whatever the shapes (a fuzz case
+    once crashed here when the closures and the days had different shapes)."""
+    for days in ([1.0, 2.0, 3.0], [[1.0, 2.0]]):
+        out = get("KPI_WORKDAY").call("2023-05-05", days, None, [["2023-05-08", False]])
+        assert np.shape(out) == np.shape(days)
+        assert all(v == "#VALUE!" and "closures: False" in v.message
+                   for v in np.ravel(out))
+
+
 def test_whole_call_settings_and_arity() -> None:
     assert get("KPI_WORKDAYS").call("2023-05-05", "2023-05-10", "calendar") == "#VALUE!"
     err = get("KPI_PCT").call(1)

@@ -112,7 +112,9 @@ class KpiFunction:
             except KpiError as err:
                 cell_error = ExcelError(err.excel, str(err))
                 index = names.index(err.argument) if err.argument in names else None
-                if err.mask is None or index is None or not np.any(err.mask):
+                if (err.mask is None or index is None or not np.any(err.mask)
+                        or self.args[index].kind != "value"):
+                    # a setting (a region, the closure dates) is one for every cell
                     return _fill(cell_error, self._shape(values))
                 raw = as_array(values[index]).astype(object)
                 if raw.shape != err.mask.shape:
