@@ -113,6 +113,12 @@ def test_classic_functions_take_ranges_dates_serials_and_errors():
     ("KPI_DOT", (0.238, 0.2, "Low"), "Worsening"),
     ("KPI_TREND", ([[1, 2, 4, 3, 5]],), "Increasing"),
     ("KPI_TREND", ([[1, 2], [3, 4]],), "#VALUE!"),  # a block is not a series
+    # a missing month leaves the dataset incomplete; an error in the series is the answer
+    ("KPI_TREND", ([[1], [None], [3], [4]],), "Dataset is incomplete"),
+    ("KPI_TREND", ([[1], ["#N/A"], [3]],), "#N/A"),
+    # an error among the closure dates (one setting for every cell) is every cell's answer
+    ("KPI_WORKDAYS", ([["05/05/2023"], ["2023-05-06"]], "2023-05-10", None, None,
+                      [["#REF!"]]), [["#REF!"], ["#REF!"]]),
     ("KPI_RAG", ([[0.9], ["#DIV/0!"]], "High", 0.75, 0.85), [["Green"], ["#DIV/0!"]]),
     ("KPI_RAG", (0.9, "Sideways", 0.75, 0.85), "#VALUE!"),
     ("KPI_SYMBOL", ("Green",), "★"),

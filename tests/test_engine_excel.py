@@ -418,3 +418,17 @@ def test_trimrange_trims_both_ends_by_default(tmp_path):
     result = _run(tmp_path, build)
     assert [result.value("Sheet", c) for c in ("J3", "J4", "J5", "K3", "L1", "L2")] == [
         1.0, 2.0, 3.0, 6.0, 5.0, "#VALUE!"]
+
+
+def test_an_error_inside_a_trend_series_is_the_trend_s_answer(tmp_path):
+    """=KPI_TREND over months one of which is #N/A gives #N/A (as SUM would), not
+    "Dataset is incomplete", which is the answer for a month left blank."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["A2"], ws["A3"] = 1, "=NA()", 3
+    ws["C1"], ws["C3"] = 1, 2
+    ws["B1"], ws["B2"] = "=KPI_TREND(A1:A3)", "=KPI_TREND(C1:C3)"
+    wb.save(tmp_path / "trend.xlsx")
+    result = recalc(tmp_path / "trend.xlsx")
+    assert str(result.value("Sheet", "B1")) == "#N/A"
+    assert result.value("Sheet", "B2") == "Dataset is incomplete"

@@ -56,14 +56,20 @@ def call_cells(
     argument is a whole range taken in order. Input errors are returned in the broadcast
     shape of the value arguments (``None`` where there is none); the caller puts them over
     the result. Blanks (``is_blank``) are passed as ``None``. An error about the whole
-    call (a bad region) fills the shape.
+    call (a bad region) fills the shape, and so does an error value inside a ``series`` or
+    ``option`` range (a month of a trend, a benchmark, a closure date): it is the answer
+    of every cell, as a range holding an error is to SUM, never read as a missing value.
     """
     values: list[Any] = []
     element_args: list[np.ndarray] = []
+    whole: Any = None  # the first error value inside a series or option range
     for arg, spec in zip(args, function.args, strict=False):
         arr = np.asarray(arg, dtype=object)
         if arr.size:
             arr = np.where(_mask(is_blank, arr), None, arr)
+        if spec.kind != "value" and whole is None and arr.size:
+            bad = np.flatnonzero(_mask(is_error, arr.ravel()))
+            whole = arr.ravel()[bad[0]] if bad.size else None
         if spec.kind == "series":  # one row or one column, in order; a block stays a block
             values.append(arr.ravel() if arr.ndim < 2 or min(arr.shape) == 1 else arr)
         elif spec.kind == "option":
@@ -78,6 +84,8 @@ def call_cells(
         shape = np.broadcast_shapes(*(a.shape for a in element_args))
     except ValueError:
         return ExcelError("#VALUE!", "the ranges given are not the same size"), None, ()
+    if whole is not None:
+        return None, np.full(shape, whole, dtype=object), shape
     errors = first_errors(element_args, shape, is_error)
     if errors is not None:  # compute the rest with the bad elements blank
         values = [np.where(_mask(is_error, v), None, v)

@@ -101,10 +101,10 @@ const CASES = {
   TREND: [
     ["scalar", [[[1, 2, 4, 3, 5]]], [[v("Increasing")]]],
     ["range", [[[5], [4], [3]]], [[v("Reducing")]]],
-    // a missing month (blank, or an error cell in the series) leaves the dataset incomplete
+    // a missing month leaves the dataset incomplete; an error cell in the series is the answer
     ["blank", [[[1], [null], [3], [4]]], [[v("Dataset is incomplete")]]],
     ["bad", [[[1, 2], [3, 4]]], [[VALUE(/one row or one column/)]]],
-    ["error", [[[1], [NA], [3]]], [[v("Dataset is incomplete")]]],
+    ["error", [[[1], [NA], [3]]], [[FROM_NA]]],
   ],
   QUARTILE: [
     ["scalar", [95, BENCH, "High"], [[v(1)]]],
