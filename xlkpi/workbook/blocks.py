@@ -83,40 +83,27 @@ class _FillPattern:
                 self.rows.append(int(run.group()))
                 last = run.end()
         self.pieces.append(block.formula[last:])
+        #: the formula with a ``{}`` at each moving row number
+        self.template = "{}".join(piece.replace("{", "{{").replace("}", "}}")
+                                  for piece in self.pieces)
+
+    def text_at(self, row: int) -> str:
+        """The text the block's first formula takes when filled down to ``row``."""
+        return self.template.format(*[n + row - self.block.row1 for n in self.rows])
 
     def run(self, cells: list[tuple[int, Any]], start: int) -> int:
         """How many of ``cells[start:]`` (a column's formula cells in row order) continue
-        the block as plain formulas filled down, counted in growing chunks: the texts the
-        block's formula takes on the next rows are made in one go and compared with the
-        cells' own, so a long filled-down column costs one formatted string a cell."""
-        template = "{}".join(piece.replace("{", "{{").replace("}", "}}")
-                             for piece in self.pieces)
-        done, chunk = 0, 1
-        while start + done < len(cells):
-            part = cells[start + done: start + done + chunk]
-            offset = self.block.row2 + 1 + done - self.block.row1
-            want = [template.format(*[n + offset + k for n in self.rows])
-                    for k in range(len(part))]
-            first = self.block.row2 + 1 + done
-            for k, ((row, cell), text) in enumerate(zip(part, want, strict=True)):
-                if (row != first + k or cell.formula_type != "normal" or not cell.text
-                        or cell.text != text):
-                    return done + k
-            done += len(part)
-            chunk = min(chunk * 8, 4096)
-        return done
+        the block as plain formulas filled down: one formatted string a cell."""
+        first = self.block.row2 + 1
+        for k in range(start, len(cells)):
+            row, cell = cells[k]
+            if (row != first + k - start or cell.formula_type != "normal"
+                    or cell.text != self.text_at(row)):
+                return k - start
+        return len(cells) - start
 
     def extends(self, formula: str, row: int) -> bool:
-        if row != self.block.row2 + 1:
-            return False
-        if not self.rows:
-            return formula == self.block.formula
-        offset = row - self.block.row1
-        parts = [self.pieces[0]]
-        for number, piece in zip(self.rows, self.pieces[1:], strict=True):
-            parts.append(str(number + offset))
-            parts.append(piece)
-        return formula == "".join(parts)
+        return row == self.block.row2 + 1 and formula == self.text_at(row)
 
 
 def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = None
