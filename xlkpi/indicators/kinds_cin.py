@@ -53,6 +53,7 @@ from xlkpi.indicators.loader import Extract, Table
 
 __all__: list[str] = []  # rules register themselves (counting.RULES)
 
+
 def _in_need(table: Table) -> np.ndarray:
     """Referrals that open an episode of need: every one not flagged NFA."""
     nfa = held(table, "nfa")

@@ -43,6 +43,7 @@ from xlkpi.indicators.counting import (
     distinct,
     matched,
     month_ends,
+    open_rows,
     per_child,
     period_index,
     rule,
@@ -127,8 +128,7 @@ def _snapshot(ind: Indicator, table: Table, periods: np.ndarray, group: np.ndarr
     num = np.zeros((ngroups, k), dtype=np.int64)
     den = np.zeros((ngroups, k), dtype=np.int64)
     for m, day in enumerate(month_ends(periods)):  # K months, not rows
-        is_open = (start <= day) & (np.isnat(end) | (end > day))
-        rows = np.flatnonzero(is_open)
+        rows = open_rows(table, ind.start, ind.end, day)
         if ind.kind == "snapshot_rate":
             num[:, m] = distinct(table.children[rows], group[rows], ngroups)
         elif ind.kind == "frequent":
@@ -149,7 +149,10 @@ def _snapshot(ind: Indicator, table: Table, periods: np.ndarray, group: np.ndarr
 
 
 def _visit_days(ind: Indicator, settings: Settings) -> int:
-    """N, the visit frequency in working days: the setting, else the indicator's timescale."""
+    """N, the visit frequency in working days: the indicator's own limit (CLA visits, six
+    weeks), else the setting, else the indicator's timescale."""
+    if ind.limit is not None:
+        return int(ind.limit)
     if settings.visit_days is not None:
         if settings.visit_days < 0:
             raise KpiError(f"visit days: {settings.visit_days} must be 0 or more")
@@ -226,7 +229,6 @@ def _two_files(ind: Indicator, table: Table, other: Table, periods: np.ndarray,
                group: np.ndarray, ngroups: int,
                settings: Settings) -> tuple[np.ndarray, np.ndarray]:
     """Children open at each month end, and those in time (``visited``, ``reviewed``)."""
-    start, end = table.dates[ind.start], table.dates[ind.end]
     events = matched(table, other, ind.event)
     k = len(periods)
     num = np.zeros((ngroups, k), dtype=np.int64)
@@ -235,7 +237,7 @@ def _two_files(ind: Indicator, table: Table, other: Table, periods: np.ndarray,
     cal = busday_calendar(settings.region, settings.closures)
     for m, day in enumerate(month_ends(periods)):  # K months, not rows
         check_month_end(ind, day)
-        rows = np.flatnonzero((start <= day) & (np.isnat(end) | (end > day)))
+        rows = open_rows(table, ind.start, ind.end, day)
         if ind.kind == "visited":
             hit = _visited(ind, table, day, rows, events, n, cal)
             counted = np.ones(len(hit), dtype=bool)

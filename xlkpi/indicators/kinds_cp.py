@@ -35,7 +35,8 @@ a previous plan ending), plans open a long time at month end, review conferences
   date (a plan, a case, a period of care: the denominator), in time as CPVISITS counts
   them (latest visit no more than N working days before, or opened fewer than N working
   days before). N is the indicator's ``limit`` when it has one, else the visit-frequency
-  setting or its timescale. Only from Annex A: full histories have CPVISITS.
+  setting or its timescale (``kinds_core._visit_days``). Only from Annex A: full
+  histories have CPVISITS.
 """
 
 from __future__ import annotations
@@ -215,9 +216,8 @@ def _visited_latest(ind: Indicator, extract: Extract, periods: np.ndarray,
     check_month_end(ind, day)
     cal = busday_calendar(settings.region, settings.closures)
     rows = open_rows(table, ind.start, ind.end, day)
-    n = ind.limit if ind.limit is not None else _visit_days(ind, settings)
     hit = _visited(ind, table, day, rows, matched(table, extract.tables[ind.secondary],
-                                                  ind.event), n, cal)
+                                                  ind.event), _visit_days(ind, settings), cal)
     seen = rows[hit[table.children[rows]]]
     den[:, m] = distinct(table.children[rows], group[rows], ngroups)
     num[:, m] = distinct(table.children[seen], group[seen], ngroups)
