@@ -70,8 +70,13 @@ def _print_json(data: Any) -> None:
     console.print_json(to_json(data))
 
 
+def _open_message(path: Path, err: Exception) -> str:
+    """What an unreadable workbook's error says, the file named once."""
+    return str(err) if str(path) in str(err) else f"{path}: {err}"
+
+
 def _open_error(path: Path, err: Exception) -> typer.Exit:
-    return fail(str(err) if str(path) in str(err) else f"{path}: {err}")
+    return fail(_open_message(path, err))
 
 
 def recalc_command(
@@ -199,7 +204,7 @@ def _check_one(path: Path, as_json: bool, progress: bool = False) -> Any:
     try:
         outcome = check(path, progress=bar)
     except PackageError as err:
-        return Checked(path, error=str(err) if str(path) in str(err) else f"{path}: {err}")
+        return Checked(path, error=_open_message(path, err))
     finally:
         bar.close()
     shown = ""

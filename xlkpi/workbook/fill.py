@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from xlkpi.workbook.package import Package, PackageError, Sheet
-from xlkpi.workbook.references import col_number
+from xlkpi.workbook.references import parse_range
 from xlkpi.workbook.writing import format_value, patch_cell
 
 __all__ = ["COLUMNS", "DATA_SHEET", "TableError", "fill", "population_cell", "read_table"]
@@ -137,20 +137,16 @@ def filled_sheet(package: Package, sheet: Sheet, table: pd.DataFrame) -> bytes:
     return text.encode("utf-8")
 
 
-_ONE_CELL = re.compile(r"^'?(?P<sheet>[^!]+?)'?!\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+)$")
-
-
 def population_cell(package: Package) -> tuple[Sheet, tuple[int, int]]:
     """The sheet and (row, column) of the template's ``Population`` name: one constant cell
     the template writes (its Settings sheet)."""
     target = package.defined_names.get("POPULATION", "").strip()
-    found = _ONE_CELL.match(target)
-    if found is None:
+    rect = parse_range(target, "") if target else None
+    if rect is None or not rect.sheet or (rect.row1, rect.col1) != (rect.row2, rect.col2):
         raise PackageError(f"{package.path}: the template has no defined name Population "
                            f"naming one cell (it names {target or 'nothing'!r})")
-    name = found["sheet"].replace("''", "'")
-    sheet = next((s for s in package.sheets if s.name == name), None)
-    key = (int(found["row"]), col_number(found["col"]))
+    sheet = next((s for s in package.sheets if s.name.upper() == rect.sheet), None)
+    key = (rect.row1, rect.col1)
     if sheet is None or key not in sheet.cells or sheet.cells[key].text is not None:
         raise PackageError(f"{package.path}: Population ({target}) is not a cell holding a "
                            "number the template wrote")
