@@ -122,3 +122,22 @@ def test_any_cells_parse_or_raise_kpi_error(cells: list) -> None:
         assert "start" in str(err)
     else:
         assert out.shape == (len(cells),)
+
+
+@given(st.lists(st.one_of(st.floats(min_value=-10, max_value=3e6),
+                          st.integers(min_value=-10, max_value=3_000_000),
+                          st.sampled_from([None, True, float("nan"), 45000.5, np.float64(60.0),
+                                           np.int64(61)])),
+                min_size=1, max_size=30))
+def test_a_column_of_plain_numbers_reads_as_the_mixed_path_reads_it(values):
+    """A column of serials is read in bulk; a text date beside them sends the same values
+    down the cell-by-cell path, whose answer (or refusal) the bulk one must equal."""
+    from xlkpi.dates import _from_objects
+
+    plain = np.array(values, dtype=object)
+    mixed = np.array([*values, "2024-01-31"], dtype=object)
+    dates, bad = _from_objects(plain)
+    expected_dates, expected_bad = _from_objects(mixed)
+    assert np.array_equal(bad, expected_bad[:-1])
+    assert (np.isnat(dates) == np.isnat(expected_dates[:-1])).all()
+    assert (dates[~np.isnat(dates)] == expected_dates[:-1][~np.isnat(dates)]).all()

@@ -185,9 +185,16 @@ def _from_text(text: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return dates.reshape(shape), blank.reshape(shape), bad.reshape(shape)
 
 
+#: value types that are plain numbers (a bool is not, though it is an int)
+_PLAIN_NUMBER_TYPES = frozenset({float, int, np.float64, np.float32, np.int64, np.int32})
+
+
 def _from_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mixed cell values (as Excel or a DataFrame hands them) to dates: (dates, bad)."""
     flat = values.ravel()
+    if flat.size and set(map(type, flat)) <= _PLAIN_NUMBER_TYPES:  # a column of serials
+        dates, bad = from_serial(flat.astype(np.float64))
+        return dates.reshape(values.shape), bad.reshape(values.shape)
     kind = np.frompyfunc(_kind, 1, 1)(flat).astype(str) if flat.size else flat.astype(str)
     dates = np.full(flat.shape, _NAT)
     bad = kind == "bad"
