@@ -256,3 +256,63 @@ def test_defined_names_and_rich_text_shared_strings(tmp_path):
     # 245 children per 10,000 of 36,100 (seed 001's CP rate arithmetic): 67.867...
     assert result.value("Data", "C1") == pytest.approx(245 / 36100 * 10000, rel=1e-12)
     assert result.value("Data", "D1") == "Green!"
+
+
+def _plain_package(path: Path, rows: str) -> Path:
+    """A package whose sheet uses the default namespace (as Excel and openpyxl write it)."""
+    _package(path, "")
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns='
+             '"http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f"<sheetData>{rows}</sheetData></worksheet>")
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+MIXED = (
+    '<row r="1"><c r="A1"><v>1.5</v></c><c r="B1" t="inlineStr"><is><t>a &amp; b</t></is>'
+    '</c><c r="C1"><f>A1*2</f><v>3</v></c></row>'
+    '<row r="2"><c r="A2" t="e"><v>#N/A</v></c><c r="B2" t="b"><v>1</v></c>'
+    '<c r="C2" s="1"/><c r="D2"><f>IFERROR(A2,0)+B2+COUNTA(A1:C2)</f><v>0</v></c></row>'
+)
+
+
+def test_value_cells_are_held_by_column_and_still_read_as_cells(tmp_path):
+    from xlkpi.workbook.package import Package
+
+    package = Package(_plain_package(tmp_path / "mixed.xlsx", MIXED))
+    sheet = package.sheets[0]
+    assert set(sheet.objects) == {(1, 3), (2, 4)}  # the formulas only
+    assert len(sheet.constants) == 5 and (sheet.max_row, sheet.max_col) == (2, 4)
+    assert sheet.cell(1, 2).value == "a & b" and sheet.cell(2, 2).value is True
+    assert str(sheet.cell(2, 1).value) == "#N/A" and sheet.cell(2, 3).value is None
+    assert sheet.cell(1, 4) is None and sheet.cell(9, 9) is None
+    cells = sheet.cells  # every cell as a Cell, in row order, each at its own element
+    assert list(cells) == [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3), (2, 4)]
+    text = package.texts[sheet.part]
+    for (row, col), cell in cells.items():
+        letter = "ABCD"[col - 1]
+        assert text[cell.span[0]:cell.span[1]].startswith(f'<c r="{letter}{row}"')
+        assert text[cell.span[1] - 2:cell.span[1]] in ("/>", "c>")
+    # 1.5 * 2; then 0 for the #N/A, TRUE as 1, and six non-blank cells among A1:C2
+    result = recalc(package.path)
+    assert [result.value("Data", a) for a in ("C1", "D2")] == [3.0, 6.0]
+
+
+def test_a_cell_listed_twice_is_the_later_one_as_before(tmp_path):
+    rows = ('<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f>A1+1</f><v>2</v></c>'
+            '<c r="A1"><v>5</v></c><c r="C1"><v>7</v></c></row>'
+            '<row r="2"><c r="A2"><f>C1*2</f><v>0</v></c></row>'
+            '<row r="1"><c r="C1"><f>10+1</f><v>0</v></c></row>')
+    from xlkpi.workbook.package import Package
+
+    path = _plain_package(tmp_path / "twice.xlsx", rows)
+    sheet = Package(path).sheets[0]
+    assert sheet.cell(1, 1).value == 5.0 and sheet.cell(1, 3).formula == "10+1"
+    assert sorted(sheet.cells) == [(1, 1), (1, 2), (1, 3), (2, 1)]
+    result = recalc(path)
+    assert [result.value("Data", a) for a in ("B1", "C1", "A2")] == [6.0, 11.0, 22.0]

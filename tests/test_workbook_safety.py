@@ -20,6 +20,8 @@ from xml.etree import ElementTree
 import numpy as np
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.test_workbook_package import _package, _row
@@ -128,7 +130,8 @@ def test_a_sheet_that_would_not_parse_is_never_written(tmp_path, monkeypatch):
 
     source = _package(tmp_path / "card.xlsx", PRESERVED)
     before = source.read_bytes()
-    monkeypatch.setattr(package, "format_value", lambda value: ("str", "<broken"))
+    monkeypatch.setattr(package, "formatted",
+                        lambda values: (["str"] * len(values), ["<broken"] * len(values)))
     result = runner.invoke(app, ["recalc", str(source), "-o", str(tmp_path / "out.xlsx")])
     assert result.exit_code == 2
     assert "would not be well-formed XML" in _text(result)
@@ -460,3 +463,17 @@ def test_fill_is_refused_while_excel_has_the_output_open(tmp_path):
                                  "--data", str(tmp_path / "missing.csv"), "-o", str(out)])
     assert result.exit_code == 2
     assert "open in Excel by Jane Doe" in result.output and not out.exists()
+
+
+@given(st.lists(st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-10**16, max_value=10**16).map(float),
+    st.sampled_from([True, "text", None, ExcelError("#N/A"), 0.1, -0.0, 1e15, 1e15 - 1])),
+    max_size=40))
+def test_values_formatted_in_bulk_are_written_as_one_by_one(values):
+    """A column of results is formatted in one numpy step when it can be: the text and
+    type written must be what format_value writes for each value."""
+    from xlkpi.workbook.writing import formatted
+
+    kinds, texts = formatted(values)
+    assert list(zip(kinds, texts, strict=True)) == [format_value(v) for v in values]

@@ -343,7 +343,7 @@ def recalc(
                 values = writes.get(sheet.name)
                 if values:
                     replaced[sheet.part] = package.patched_sheet(sheet, {
-                        key: value for key, value in values.items() if key in sheet.cells
+                        key: value for key, value in values.items() if key in sheet.objects
                     })
             package.save(target, replaced)
         result.out = target
@@ -362,7 +362,7 @@ def check(path: str | Path, progress: Callable[[int, int], None] | None = None) 
         skipped = result.evaluation.skipped.get(sheet.name, {})
         volatile = result.evaluation.volatile.get(sheet.name, set())
         for key, value in computed.items():
-            cell = sheet.cells.get(key)
+            cell = sheet.objects.get(key)  # a formula cell: always an object
             if cell is None or key in skipped:
                 continue
             formula = cell.formula or ""

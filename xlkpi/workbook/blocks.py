@@ -121,7 +121,7 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
         return prepare(text, row, col) if needs(text) else text  # type: ignore[misc]
 
     by_column: dict[int, list[tuple[int, Any]]] = defaultdict(list)
-    for (row, col), cell in sheet.cells.items():
+    for (row, col), cell in sheet.objects.items():  # formula cells are always objects
         if cell.has_formula:
             by_column[col].append((row, cell))
     blocks: list[Block] = []

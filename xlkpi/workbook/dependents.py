@@ -163,7 +163,7 @@ def keep_dependents(package: Package, values: dict[str, dict[tuple[int, int], An
     index, shapes = _Readers(), _Shapes()
     for sheet in package.sheets:
         own, done = sheet.name.upper(), skipped.get(sheet.name, {})
-        for key, cell in sheet.cells.items():
+        for key, cell in sheet.objects.items():  # formula cells are always objects
             if key in done or not cell.has_formula:
                 continue
             reader = (sheet.name, _outputs(cell, own))

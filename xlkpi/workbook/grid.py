@@ -29,12 +29,16 @@ class Grid:
     def __init__(self, sheet: Sheet) -> None:
         self.max_row = max(sheet.max_row, 1)
         self.columns: dict[int, np.ndarray] = {}
-        if not sheet.cells:
-            return
-        keys = np.fromiter(chain.from_iterable(sheet.cells), dtype=np.int64,
-                           count=2 * len(sheet.cells)).reshape(-1, 2)
+        objects, constants = sheet.objects, sheet.constants
+        keys = np.fromiter(chain.from_iterable(objects), dtype=np.int64,
+                           count=2 * len(objects)).reshape(-1, 2)
         values = np.empty(len(keys), dtype=object)
-        values[:] = list(map(attrgetter("value"), sheet.cells.values()))
+        values[:] = list(map(attrgetter("value"), objects.values()))
+        if constants is not None and len(constants):  # no address is in both
+            keys = np.concatenate([keys, np.column_stack([constants.rows, constants.cols])])
+            values = np.concatenate([values, constants.values])
+        if not len(keys):
+            return
         values[np.equal(values, None)] = EMPTY  # a blank cell
         errors = np.fromiter(map(isinstance, values, repeat(ExcelError)), dtype=bool,
                              count=len(values))

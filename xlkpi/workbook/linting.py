@@ -88,7 +88,7 @@ def formula_findings(sheet: Sheet) -> list[Finding]:
     groups: dict[tuple[str, str], list[str]] = {}
     messages: dict[tuple[str, str], str] = {}
     problems_by_shape: dict[str, list[tuple[str, str]]] = {}
-    for (row, col), cell in sorted(sheet.cells.items()):
+    for (row, col), cell in sorted(sheet.objects.items()):  # formula cells: always objects
         if not cell.has_formula:
             continue
         formula = cell.formula or ""

@@ -22,19 +22,27 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+import numpy as np
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedElementTree
 
 from xlkpi.errors import ExcelError
-from xlkpi.workbook.references import col_number, shift_formula
+from xlkpi.workbook.references import col_number
 from xlkpi.workbook.safety import check_archive, check_signature, refuse_dtd
-from xlkpi.workbook.writing import check_xml, encode_xstring, file_mode, format_value, patch_cell
+from xlkpi.workbook.sheets import ROW_STEP, Cell, Constants, Sheet
+from xlkpi.workbook.writing import (
+    check_xml,
+    encode_xstring,
+    file_mode,
+    format_value,
+    formatted,
+    patch_cell,
+)
 
 __all__ = [
     "Cell",
@@ -84,62 +92,6 @@ _ADDRESS = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
 
 class PackageError(ValueError):
     """The file is not a workbook this engine can read (named in the message)."""
-
-
-@dataclass(slots=True)
-class Cell:
-    """One ``<c>`` element: its address, value and, for a formula cell, the formula."""
-
-    row: int
-    col: int
-    #: the value as stored: the constant, or the value Excel cached for a formula
-    value: Any
-    #: formula text without "="; None if none (see ``formula``)
-    text: str | None = None
-    #: ``shared`` or ``array`` or ``normal``
-    formula_type: str = "normal"
-    #: a shared formula's group index, or an array formula's target range
-    shared_index: str | None = None
-    array_ref: str | None = None
-    #: where the element sits in the sheet XML text
-    span: tuple[int, int] = (0, 0)
-    #: a shared formula's anchor text and this cell's offset from the anchor
-    shared_from: tuple[str, int, int] | None = None
-    #: a formula cell's ``t`` attribute and where its ``<v>`` text sits (for patching)
-    kind: str | None = None
-    value_at: tuple[int, int] | None = None
-    #: the namespace prefix of an empty ``<v/>`` at ``value_at`` (None: ``value_at`` is the
-    #: text inside ``<v>...</v>``)
-    empty_value: str | None = None
-
-    @property
-    def formula(self) -> str | None:
-        """The formula text at this cell (a shared formula shifted from its anchor)."""
-        if self.text is None and self.shared_from is not None:
-            text, rows, cols = self.shared_from
-            self.text = shift_formula(text, rows, cols)
-        return self.text
-
-    @property
-    def has_formula(self) -> bool:
-        return self.text is not None or self.shared_from is not None
-
-
-@dataclass
-class Sheet:
-    """A worksheet: its name, its part in the package and its cells by (row, col)."""
-
-    name: str
-    part: str
-    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
-
-    @property
-    def max_row(self) -> int:
-        return max(self.cells, default=(0, 0))[0]  # keys are (row, col): rows compare first
-
-    @property
-    def max_col(self) -> int:
-        return max(map(itemgetter(1), self.cells), default=0)
 
 
 def _attrs(text: str) -> dict[str, str]:
@@ -306,16 +258,30 @@ class Package:
         self.texts[sheet.part] = text
         anchors: dict[str, tuple[str, int, int]] = {}
         pending: list[tuple[Cell, str]] = []
-        cells = sheet.cells
+        cells = sheet.objects
         column = _column
+        # value cells in the common form go to columns (Constants), not to Cell objects
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[Any] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        last = -1  # the last address read, as one number: to notice one out of order
+        in_order = True
         for match in _CELLS.finditer(text):
             letters, row_text, kind, f_attrs, f_text, raw, inline = match.groups()[:7]
             if letters is None:
                 cell = self._cell(sheet, match, text, anchors, pending)
                 cells[(cell.row, cell.col)] = cell
+                here = cell.row * ROW_STEP + cell.col
+                in_order = in_order and here > last
+                last = here
                 continue
             # the common form, read from one match (what _cell does, without searching)
             row, col = int(row_text), column(letters)
+            here = row * ROW_STEP + col
+            in_order = in_order and here > last
+            last = here
             if kind is None or kind == "n":
                 try:
                     value = float(raw) if raw else None
@@ -326,19 +292,32 @@ class Package:
                 value = decode_xstring(html.unescape(inline) if "&" in inline else inline)
             else:
                 value = self._value(sheet, kind, raw, "", letters, row)
+            if f_attrs is None:  # a value cell
+                rows.append(row)
+                cols.append(col)
+                values.append(value)
+                start, end = match.span()
+                starts.append(start)
+                ends.append(end)
+                continue
             cell = Cell(row, col, value, span=match.span())
-            if f_attrs is not None:  # a formula cell
-                cell.kind = kind
-                if raw is not None:
-                    cell.value_at = match.span(6)  # fv
-                f_text = f_text or ""
-                if "&" in f_text:
-                    f_text = html.unescape(f_text)
-                if f_attrs:
-                    self._formula(cell, _attrs(f_attrs), f_text, anchors, pending)
-                else:
-                    cell.text = f_text
+            cell.kind = kind
+            if raw is not None:
+                cell.value_at = match.span(6)  # fv
+            f_text = f_text or ""
+            if "&" in f_text:
+                f_text = html.unescape(f_text)
+            if f_attrs:
+                self._formula(cell, _attrs(f_attrs), f_text, anchors, pending)
+            else:
+                cell.text = f_text
             cells[(row, col)] = cell
+        sheet.constants = Constants.of(rows, cols, values, starts, ends)
+        if not in_order:  # an address out of order, maybe twice: the later one is the cell
+            everything = sheet.constants.cells() + list(cells.values())
+            everything.sort(key=lambda cell: cell.span[0])
+            sheet.objects = {(cell.row, cell.col): cell for cell in everything}
+            sheet.constants = None
         for cell, index in pending:
             if index not in anchors:
                 raise PackageError(f"{self.path}: sheet {sheet.name!r} cell "
@@ -415,26 +394,30 @@ class Package:
     def patched_sheet(self, sheet: Sheet, results: Mapping[tuple[int, int], Any]) -> bytes:
         """The sheet part with the given cells' cached values replaced; the rest as it was."""
         text = self.texts[sheet.part]
-        out, last = [], 0
-        cells = sheet.cells
-        for key in sorted(results, key=lambda k: cells[k].span[0]):
-            cell = cells[key]
-            result = results[key]
-            if type(result) is float and result.is_integer() and abs(result) < 1e15:
-                kind, value = None, str(int(result))  # format_value's commonest case
-            else:
-                kind, value = format_value(result)
-            if cell.value_at is not None and kind == cell.kind:
-                start, end = cell.value_at  # same type: only the value text changes
-                out.append(text[last:start])
-                p = cell.empty_value
-                out.append(value if p is None else f"<{p}v>{value}</{p}v>")
-            else:
-                start, end = cell.span
-                out.append(text[last:start])
-                out.append(patch_cell(text[start:end], kind, value))
-            last = end
-        out.append(text[last:])
+        keys = list(results)
+        chosen = list(map(sheet.objects.__getitem__, keys))  # formula cells: always objects
+        kinds, values = formatted(list(map(results.__getitem__, keys)))
+        # the common case, one value text for another of the same type: only the text
+        # inside <v> changes; any other cell is written again whole (patch_cell)
+        places = [cell.value_at if cell.value_at is not None and kind == cell.kind
+                  else None for cell, kind in zip(chosen, kinds, strict=True)]
+        for k in [k for k, place in enumerate(places) if place is None]:
+            cell = chosen[k]
+            start, end = places[k] = cell.span
+            values[k] = patch_cell(text[start:end], kinds[k], values[k])
+        for k in [k for k, cell in enumerate(chosen) if cell.empty_value is not None]:
+            if places[k] == chosen[k].value_at:  # <v/>: a value element in its place
+                p = chosen[k].empty_value
+                values[k] = f"<{p}v>{values[k]}</{p}v>"
+        starts = np.fromiter(map(itemgetter(0), places), dtype=np.int64, count=len(places))
+        order = np.argsort(starts, kind="stable").tolist()
+        places = [places[k] for k in order]
+        ends = [0, *map(itemgetter(1), places)]
+        gaps = [text[last:place[0]] for last, place in zip(ends, places, strict=False)]
+        gaps.append(text[ends[-1]:])
+        out: list[str] = [""] * (2 * len(places) + 1)
+        out[0::2] = gaps
+        out[1::2] = [values[k] for k in order]
         return "".join(out).encode("utf-8")
 
     def patched_workbook_xml(self) -> bytes:

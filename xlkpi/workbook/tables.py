@@ -229,7 +229,7 @@ def _formula_rows(package: Package, tables: list[Table]) -> list[IndicatorRow]:
     extra = []
     verdicts: dict[str, str | None] = {}  # by formula shape: a filled-down column is read once
     for sheet in package.sheets:
-        for (number, col), cell in sorted(sheet.cells.items()):
+        for (number, col), cell in sorted(sheet.objects.items()):  # formula cells
             formula = cell.formula
             if not formula or "KPI" not in formula.upper():
                 continue
@@ -259,7 +259,7 @@ def _formula_rows(package: Package, tables: list[Table]) -> list[IndicatorRow]:
                 if role is None or target is None or role in row.fields:
                     continue
                 r, c = ref.rect[0], ref.rect[1]
-                source = target.cells.get((r, c))
+                source = target.cell(r, c)
                 where = address(r, c) if target is sheet else f"{target.name}!{address(r, c)}"
                 row.fields[role] = Entry(_shown(source.value) if source else None, where,
                                          bool(source and source.has_formula))

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
+import numpy as np
+
 from xlkpi.errors import ExcelError
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "excel_owner",
     "file_mode",
     "format_value",
+    "formatted",
     "patch_cell",
 ]
 
@@ -74,6 +77,25 @@ def format_value(value: Any) -> tuple[str | None, str]:
     if number.is_integer() and abs(number) < 1e15:
         return None, str(int(number))
     return None, repr(number)
+
+
+def formatted(values: list[Any]) -> tuple[list[str | None], list[str]]:
+    """``format_value`` of each value; a column of finite numbers in bulk (whole numbers
+    by numpy, the rest by ``repr`` as ``format_value`` writes them)."""
+    if values and set(map(type, values)) == {float}:
+        numbers = np.fromiter(values, dtype=np.float64, count=len(values))
+        if np.isfinite(numbers).all():
+            whole = (numbers == np.trunc(numbers)) & (np.abs(numbers) < 1e15)
+            texts = np.where(whole, numbers, 0).astype(np.int64).astype(str).tolist()
+            for k in np.flatnonzero(~whole).tolist():
+                texts[k] = repr(values[k])
+            return [None] * len(values), texts
+    kinds, texts = [], []
+    for value in values:
+        kind, text = format_value(value)
+        kinds.append(kind)
+        texts.append(text)
+    return kinds, texts
 
 
 def patch_cell(element: str, kind: str | None, text: str) -> str:
