@@ -17,14 +17,13 @@ import numpy as np
 
 from xlkpi.errors import ExcelError
 from xlkpi.functions import KpiFunction
+from xlkpi.masks import mask_of
 
 __all__ = ["call_cells", "first_errors"]
 
 
 def _mask(test: Callable[[Any], bool], arr: np.ndarray) -> np.ndarray:
-    if not arr.size:
-        return np.zeros(arr.shape, dtype=bool)
-    return np.asarray(np.frompyfunc(test, 1, 1)(arr), dtype=bool)
+    return mask_of(test, np.asarray(arr, dtype=object))
 
 
 def first_errors(arrays: list[np.ndarray], shape: tuple[int, ...],

@@ -104,6 +104,14 @@ def _shown(value: Any) -> Any:
     return json_ready(value)
 
 
+def _finite_numbers(values: dict[Any, Any]) -> bool:
+    """Whether every value is a finite float (stored as it is), checked in bulk."""
+    if not values or set(map(type, values.values())) != {float}:
+        return False
+    return bool(np.isfinite(np.fromiter(values.values(), dtype=np.float64,
+                                        count=len(values))).all())
+
+
 def _storable(value: Any) -> tuple[Any, str | None]:
     """A computed value as a cell can hold it (a number, text, boolean, error or empty), or
     None and why it cannot be stored."""
@@ -279,6 +287,8 @@ def _run(path: str | Path, progress: Callable[[int, int], None] | None
         evaluation = evaluate(package, progress)
         for sheet, values in evaluation.values.items():
             skipped = evaluation.skipped.setdefault(sheet, {})
+            if _finite_numbers(values):  # the common case: every value a cell can hold
+                continue
             for key, computed in values.items():
                 if key in skipped:
                     continue
@@ -293,11 +303,11 @@ def _run(path: str | Path, progress: Callable[[int, int], None] | None
     writes: dict[str, dict[tuple[int, int], Any]] = {}
     for sheet, values in evaluation.values.items():
         skipped = evaluation.skipped[sheet]
-        writes[sheet] = out = {}
-        for key, value in values.items():
-            if key in skipped:
-                continue
-            out[key] = value
+        writes[sheet] = out = ({key: value for key, value in values.items()
+                                if key not in skipped} if skipped else values)
+        if set(map(type, out.values())) <= {float}:
+            continue  # numbers only: no error, no RAG status to count
+        for value in out.values():
             if isinstance(value, ExcelError):
                 errors[str(value)] += 1
             elif isinstance(value, str) and value in RAG_WORDS:
@@ -342,9 +352,10 @@ def recalc(
             for sheet in package.sheets:
                 values = writes.get(sheet.name)
                 if values:
-                    replaced[sheet.part] = package.patched_sheet(sheet, {
-                        key: value for key, value in values.items() if key in sheet.objects
-                    })
+                    if not values.keys() <= sheet.objects.keys():  # a spill beyond the
+                        values = {key: value for key, value in values.items()  # cells
+                                  if key in sheet.objects}
+                    replaced[sheet.part] = package.patched_sheet(sheet, values)
             package.save(target, replaced)
         result.out = target
     return result

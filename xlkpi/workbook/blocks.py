@@ -12,6 +12,8 @@ import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter, ne
 from typing import Any
 
 from xlkpi.workbook.package import Sheet
@@ -64,6 +66,15 @@ _DIGITS = re.compile(r"[0-9]+")
 _A1 = re.compile(r"^[A-Z]{1,3}[0-9]+$")
 
 
+def _count_until(flags: Iterator[bool]) -> int:
+    """How many of ``flags`` come before the first true one (all of them if none is)."""
+    held = list(flags)
+    try:
+        return held.index(True)
+    except ValueError:
+        return len(held)
+
+
 class _FillPattern:
     """Recognises the same formula filled down: the text the first cell's formula takes
     ``k`` rows further down (its moving row numbers plus ``k``) is exactly the text of a
@@ -93,14 +104,25 @@ class _FillPattern:
 
     def run(self, cells: list[tuple[int, Any]], start: int) -> int:
         """How many of ``cells[start:]`` (a column's formula cells in row order) continue
-        the block as plain formulas filled down: one formatted string a cell."""
-        first = self.block.row2 + 1
-        for k in range(start, len(cells)):
-            row, cell = cells[k]
-            if (row != first + k - start or cell.formula_type != "normal"
-                    or cell.text != self.text_at(row)):
-                return k - start
-        return len(cells) - start
+        the block as plain formulas filled down, compared a chunk at a time (growing, so a
+        short run costs little and a long one few steps), each chunk by ``map`` in C."""
+        first, done, size = self.block.row2 + 1, 0, 16
+        offsets = [n - self.block.row1 for n in self.rows]
+        while start + done < len(cells):
+            part = cells[start + done: start + done + size]
+            row = first + done
+            rows = _count_until(map(ne, map(itemgetter(0), part), range(row, row + len(part))))
+            texts = [cell.text if cell.formula_type == "normal" else None
+                     for _, cell in part[:rows]]
+            expected = map(self.template.format, *[
+                range(row + offset, row + offset + rows) for offset in offsets
+            ]) if offsets else repeat(self.text_at(row), rows)  # no row moves: one text
+            same = _count_until(map(ne, texts, expected))
+            done += same
+            if same < len(part):
+                break
+            size *= 4
+        return done
 
     def extends(self, formula: str, row: int) -> bool:
         return row == self.block.row2 + 1 and formula == self.text_at(row)
@@ -126,15 +148,13 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
             by_column[col].append((row, cell))
     blocks: list[Block] = []
     for col, cells in by_column.items():
-        cells.sort(key=lambda item: item[0])
+        cells.sort(key=itemgetter(0))
         pattern: _FillPattern | None = None
         shared_key = None
-        filled = 0  # cells after the current block's first found to continue it
-        for at, (row, cell) in enumerate(cells):
-            if filled:
-                filled -= 1
-                pattern.block.row2 = row  # type: ignore[union-attr]
-                continue
+        at = 0
+        while at < len(cells):
+            row, cell = cells[at]
+            at += 1
             kind = cell.formula_type
             if kind == "normal" and not cell.text:
                 continue  # <f ca="1"/> inside an array formula's range: the anchor computes it
@@ -162,7 +182,10 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
             shared_key = cell.shared_index if cell.formula_type == "shared" else None
             blocks.append(block)
             if pattern.plain and kind == "normal":
-                filled = pattern.run(cells, at + 1)
+                filled = pattern.run(cells, at)  # the cells after it that continue it
+                if filled:
+                    at += filled
+                    block.row2 = cells[at - 1][0]
     return blocks
 
 

@@ -396,7 +396,7 @@ def evaluate(package: Package, progress: Callable[[int, int], None] | None = Non
 
 
 def _plain_numbers(result: np.ndarray) -> list[float] | None:
-    """The results as Python floats when every one is a finite float (what
+    """The results as Python floats when every one is a finite number (what
     :func:`to_python` would make of them), else None."""
     if result.dtype.kind == "f":
         numbers = result
@@ -409,7 +409,8 @@ def _plain_numbers(result: np.ndarray) -> list[float] | None:
     return numbers.astype(np.float64).tolist()
 
 
-_FLOAT_TYPES = frozenset({float, np.float64})
+#: result types stored as plain numbers (as floats): no bool, which is its own type
+_FLOAT_TYPES = frozenset({float, int, np.float64, np.int64})
 
 
 def _volatile_cells(engine: _Engine, ordered: list[Block]) -> dict[str, set[tuple[int, int]]]:

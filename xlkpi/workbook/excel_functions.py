@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import functools
 import importlib
+import operator
 import threading
 from collections.abc import Callable
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 import formulas.functions as _formulas_functions
@@ -34,6 +36,7 @@ from formulas.tokens.operand import XlError
 from xlkpi.calendar import count_days, shift_days
 from xlkpi.dates import EXCEL_EPOCH, parse_dates, to_serial
 from xlkpi.errors import ExcelError, KpiError
+from xlkpi.masks import mask_of, with_many
 from xlkpi.timescales import edate
 
 if TYPE_CHECKING:
@@ -117,8 +120,18 @@ def _is_xl_error(value: Any) -> bool:
     return isinstance(value, XlError)
 
 
-_is_error = np.frompyfunc(_is_xl_error, 1, 1)
-_is_empty = np.frompyfunc(lambda v: v is EMPTY, 1, 1)
+def _is_empty_value(value: Any) -> bool:
+    return value is EMPTY
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+with_many(_is_xl_error, lambda flat: map(isinstance, flat, repeat(XlError)))
+with_many(_is_empty_value, lambda flat: map(operator.is_, flat, repeat(EMPTY)))
+with_many(_is_str, lambda flat: map(isinstance, flat, repeat(str)))
+_is_error, _is_empty, _is_text = _is_xl_error, _is_empty_value, _is_str
 
 
 def _error_cells(code: str) -> np.ndarray:
@@ -128,7 +141,9 @@ def _error_cells(code: str) -> np.ndarray:
 
 def _mask(test: Any, arr: np.ndarray) -> np.ndarray:
     """A boolean mask of ``test`` over an object array (0-d included)."""
-    return np.asarray(test(arr), dtype=bool)
+    return mask_of(test, np.asarray(arr, dtype=object))
+
+
 
 
 def from_excel(value: Any) -> np.ndarray:
@@ -162,6 +177,18 @@ def to_excel(value: Any) -> Any:
 _to_excel = np.frompyfunc(to_excel, 1, 1)
 
 
+def _cell_values(result: Any) -> np.ndarray:
+    """A KPI function's result as cell values (``to_excel`` of each element); an array
+    of numbers in one step (whole numbers as floats, NaN as an empty cell)."""
+    arr = np.asarray(result)
+    if arr.dtype.kind in "iuf" and arr.ndim:
+        numbers = arr.astype(np.float64)
+        out = numbers.astype(object)
+        out[np.isnan(numbers)] = ""
+        return out
+    return _to_excel(np.asarray(result, dtype=object))
+
+
 def _result(values: np.ndarray, errors: np.ndarray | None) -> Any:
     out = np.asarray(values, dtype=object)
     if errors is not None:
@@ -174,8 +201,8 @@ def _kpi(function: KpiFunction) -> Callable[..., Any]:
     from xlkpi.cells import call_cells
 
     def evaluate(*args: Any) -> Any:
-        result, errors, _ = call_cells(function, args, _is_xl_error, lambda v: v is EMPTY)
-        return _result(_to_excel(np.asarray(result, dtype=object)), errors)
+        result, errors, _ = call_cells(function, args, _is_xl_error, _is_empty_value)
+        return _result(_cell_values(result), errors)
 
     evaluate.__name__ = function.name
     evaluate.__doc__ = function.help
@@ -186,7 +213,15 @@ def _kpi(function: KpiFunction) -> Callable[..., Any]:
 _serial = np.frompyfunc(
     lambda v: 0.0 if v is None else (
         float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else np.nan), 1, 1)
-_is_text = np.frompyfunc(lambda v: isinstance(v, str), 1, 1)
+
+
+def _serial_numbers(value: Any) -> np.ndarray:
+    """Cell values as numbers (blank 0, anything but a number NaN): a column of plain
+    numbers is taken as it is."""
+    value = np.asarray(value, dtype=object)
+    if value.size and set(map(type, value.ravel())) <= {float, int}:  # no bool: own type
+        return value.astype(np.float64)
+    return np.asarray(_serial(value), dtype=np.float64)
 
 
 def _dates(value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -196,7 +231,7 @@ def _dates(value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Excel; date text (ISO or UK order) is read as DATEVALUE would; anything else is bad.
     """
     value = np.asarray(value, dtype=object)
-    numbers = np.asarray(_serial(value), dtype=np.float64)
+    numbers = _serial_numbers(value)
     text = _mask(_is_text, value) if value.size else np.zeros(value.shape, bool)
     if text.any():
         numbers[text] = _text_serials(value[text])
@@ -279,7 +314,7 @@ def _workday_native(offset: int | None, intl: bool) -> Callable[..., Any]:
         b = np.where(_mask(_is_error, b), None, b) if b.size else b
         s, bad_s = _dates(a)
         if offset is None:
-            n = np.asarray(_serial(b), dtype=np.float64)
+            n = _serial_numbers(b)
             bad = np.broadcast_to(bad_s, shape) | np.broadcast_to(np.isnan(n), shape)
             k = np.trunc(np.where(np.isnan(n), 0, n)).astype(np.int64)
             s, k = np.broadcast_arrays(np.where(bad_s, EXCEL_EPOCH, s), k)
@@ -302,7 +337,7 @@ def _edate(start: Any, months: Any) -> Any:
     shape = np.broadcast_shapes(a.shape, m.shape)
     errors = first_errors([a, m], shape, _is_xl_error)
     s, bad = _dates(np.where(_mask(_is_error, a), None, a) if a.size else a)
-    n = np.asarray(_serial(np.where(_mask(_is_error, m), None, m)), dtype=np.float64)
+    n = _serial_numbers(np.where(_mask(_is_error, m), None, m))
     bad = np.broadcast_to(bad, shape) | np.broadcast_to(np.isnan(n), shape)
     moved = edate(np.where(np.broadcast_to(bad, shape), EXCEL_EPOCH,
                            np.broadcast_to(s, shape)),

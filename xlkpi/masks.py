@@ -1,0 +1,34 @@
+"""A test of one cell value applied to every element of an object array.
+
+Tests like "is this an error value" run over whole columns of cells. numpy's
+``frompyfunc`` calls the Python test once per cell; a test given a whole-array form
+(:func:`with_many`), such as ``map(isinstance, flat, repeat(XlError))``, runs in C.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+__all__ = ["mask_of", "with_many"]
+
+
+def with_many(test: Callable[[Any], bool],
+              many: Callable[[np.ndarray], Iterable[bool]]) -> Callable[[Any], bool]:
+    """``test`` with its whole-array form: ``many(flat)`` yields ``test`` of each element
+    of a flat object array, without a Python frame per element."""
+    test.many = many  # type: ignore[attr-defined]
+    return test
+
+
+def mask_of(test: Callable[[Any], bool], arr: np.ndarray) -> np.ndarray:
+    """``test`` of each element of an object array, as a boolean array of its shape."""
+    if not arr.size:
+        return np.zeros(arr.shape, dtype=bool)
+    many = getattr(test, "many", None)
+    if many is None:
+        return np.asarray(np.frompyfunc(test, 1, 1)(arr), dtype=bool)
+    flat = arr.ravel()
+    return np.fromiter(many(flat), dtype=bool, count=flat.size).reshape(arr.shape)
