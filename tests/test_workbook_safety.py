@@ -125,13 +125,35 @@ def test_a_preserved_space_value_is_replaced_never_doubled(tmp_path):
     assert check(out).agrees
 
 
+@pytest.mark.parametrize("broken", ["cell", "value"])
+def test_a_cell_that_would_hold_two_values_is_never_written(tmp_path, monkeypatch, broken):
+    """The one-value-per-cell check covers what is written: a cell element written whole
+    with a second <v>, or a value text carrying markup, stops the write."""
+    import xlkpi.workbook.package as package
+
+    source = _package(tmp_path / "card.xlsx", PRESERVED)
+    before = source.read_bytes()
+    if broken == "cell":
+        monkeypatch.setattr(package, "patch_cell",
+                            lambda element, kind, text: element.replace("</x:c>",
+                                                                        "<x:v>9</x:v></x:c>"))
+    else:
+        monkeypatch.setattr(package, "formatted",
+                            lambda values: ([None] * len(values), ["1</v><v>2"] * len(values)))
+    result = runner.invoke(app, ["recalc", str(source), "--in-place"])
+    assert result.exit_code == 2
+    assert ("two values" if broken == "cell" else "markup inside a cell value") in _text(result)
+    assert "nothing was written" in _text(result)
+    assert source.read_bytes() == before
+
+
 def test_a_sheet_that_would_not_parse_is_never_written(tmp_path, monkeypatch):
     import xlkpi.workbook.package as package
 
     source = _package(tmp_path / "card.xlsx", PRESERVED)
     before = source.read_bytes()
     monkeypatch.setattr(package, "formatted",
-                        lambda values: (["str"] * len(values), ["<broken"] * len(values)))
+                        lambda values: (["str"] * len(values), ["&broken"] * len(values)))
     result = runner.invoke(app, ["recalc", str(source), "-o", str(tmp_path / "out.xlsx")])
     assert result.exit_code == 2
     assert "would not be well-formed XML" in _text(result)

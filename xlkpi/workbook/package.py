@@ -36,6 +36,7 @@ from xlkpi.workbook.references import col_number
 from xlkpi.workbook.safety import check_archive, check_signature, refuse_dtd
 from xlkpi.workbook.sheets import ROW_STEP, Cell, Constants, Sheet
 from xlkpi.workbook.writing import (
+    check_written,
     check_xml,
     encode_xstring,
     file_mode,
@@ -401,10 +402,13 @@ class Package:
         # inside <v> changes; any other cell is written again whole (patch_cell)
         places = [cell.value_at if cell.value_at is not None and kind == cell.kind
                   else None for cell, kind in zip(chosen, kinds, strict=True)]
-        for k in [k for k, place in enumerate(places) if place is None]:
+        check_written(sheet.part, values, [])  # every value text: no markup
+        whole = [k for k, place in enumerate(places) if place is None]
+        for k in whole:
             cell = chosen[k]
             start, end = places[k] = cell.span
             values[k] = patch_cell(text[start:end], kinds[k], values[k])
+        check_written(sheet.part, [], [values[k] for k in whole])  # one <v> each
         for k in [k for k, cell in enumerate(chosen) if cell.empty_value is not None]:
             if places[k] == chosen[k].value_at:  # <v/>: a value element in its place
                 p = chosen[k].empty_value
@@ -450,8 +454,8 @@ class Package:
                     archive.writestr(info, data, compress_type=info.compress_type)
 
         def verify(written: Path) -> None:
-            """Every replaced part well-formed XML with one value per cell; then re-open
-            the written file: every member there, every CRC right, the same bytes."""
+            """Every replaced part well-formed XML; then re-open the written file: every
+            member there, every CRC right, the same bytes."""
             check_xml(replaced)
             bad = OSError(f"the written copy of {Path(out).name} did not verify")
             with zipfile.ZipFile(written) as archive:

@@ -1,9 +1,10 @@
 """What a recalculation writes into a sheet part, and the checks made before it is kept.
 
-``format_value`` and ``patch_cell`` make the text of one cell; ``check_xml`` re-parses
-every replaced part before the new file takes the old one's place (well-formed, one
-``<v>`` per cell); ``file_mode`` and ``excel_owner`` keep a workbook on a shared drive as
-its users expect: its permission bits kept, and no write while Excel has it open.
+``format_value`` and ``patch_cell`` make the text of one cell; ``check_written`` checks
+that what is written keeps one ``<v>`` per cell, and ``check_xml`` re-parses every
+replaced part before the new file takes the old one's place; ``file_mode`` and
+``excel_owner`` keep a workbook on a shared drive as its users expect: its permission
+bits kept, and no write while Excel has it open.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from xlkpi.errors import ExcelError
 
 __all__ = [
     "WorkbookOpenError",
+    "check_written",
     "check_xml",
     "encode_xstring",
     "excel_owner",
@@ -118,10 +120,24 @@ def patch_cell(element: str, kind: str | None, text: str) -> str:
     return head + ">" + body[:at] + new_value + body[at:]
 
 
+def check_written(part: str, values: list[str], elements: list[str]) -> None:
+    """Raise ``OSError`` unless what a recalculation writes into ``part`` keeps one value
+    per cell: each value text put inside a ``<v>`` holds no markup, and each cell element
+    written whole (``patch_cell``) has at most one ``<v>``. What Excel needs to open the
+    file without a repair; the cells not written are the workbook's own, kept as they are."""
+    marked = next((k for k, value in enumerate(values) if "<" in value), None)
+    if marked is not None:
+        raise OSError(f"part {part} would have markup inside a cell value "
+                      f"({values[marked][:40]!r}); nothing was written")
+    for element in elements:
+        if _TWO_VALUES.search(element.encode("utf-8")):
+            raise OSError(f"part {part} would have a cell with two values (<v>): "
+                          f"{element[:60]!r}; nothing was written")
+
+
 def check_xml(parts: Mapping[str, bytes]) -> None:
-    """Raise ``OSError`` unless every part is well-formed XML (no document type
-    declaration) with at most one ``<v>`` in each ``<c>``: what Excel needs to open the file
-    without a repair."""
+    """Raise ``OSError`` unless every part is well-formed XML with no document type
+    declaration."""
     for name, data in parts.items():
         parser = expat.ParserCreate()
         parser.StartDoctypeDeclHandler = _refuse_doctype
@@ -130,10 +146,6 @@ def check_xml(parts: Mapping[str, bytes]) -> None:
         except (expat.ExpatError, ValueError) as err:
             raise OSError(f"part {name} would not be well-formed XML ({err}); "
                           "nothing was written") from None
-        twice = _TWO_VALUES.search(data)
-        if twice:
-            raise OSError(f"part {name} would have a cell with two values (<v>) at "
-                          f"byte {twice.start()}; nothing was written")
 
 
 def _refuse_doctype(*args: Any) -> None:
