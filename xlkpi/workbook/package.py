@@ -13,8 +13,6 @@ damaged workbook.
 from __future__ import annotations
 
 import contextlib
-import functools
-import html
 import os
 import posixpath
 import re
@@ -31,10 +29,9 @@ import numpy as np
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedElementTree
 
-from xlkpi.errors import ExcelError
-from xlkpi.workbook.references import col_number
 from xlkpi.workbook.safety import check_archive, check_signature, refuse_dtd
-from xlkpi.workbook.sheets import ROW_STEP, Cell, Constants, Sheet
+from xlkpi.workbook.sheet_xml import PackageError, SheetReader, decode_xstring
+from xlkpi.workbook.sheets import Cell, Sheet
 from xlkpi.workbook.writing import (
     check_written,
     check_xml,
@@ -61,102 +58,7 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _EXCEL_EPOCH_ORDINAL = 693594  # date(1899, 12, 30).toordinal()
 
-_CELL = re.compile(
-    r"<(?P<p>[A-Za-z_][\w.-]*:)?c(?=[\s/>])(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?P=p)?c>)",
-    re.DOTALL,
-)
-#: A cell as Excel and openpyxl write most of them: ``r``, ``s`` and ``t`` attributes with
-#: double quotes, then at most a formula (``<f>`` with or without attributes) and one
-#: ``<v>`` with text, or an inline string of one plain ``<t>`` (openpyxl's text cells).
-#: Tried first at each cell; any other form is read by ``_CELL``. Both match the same
-#: span (the first ``</c>``), so the cells found are the same.
-_SIMPLE_CELL = (
-    r'<c r="(?P<fcol>[A-Z]{1,3})(?P<frow>[1-9][0-9]{0,6})"(?: s="[0-9]+")?'
-    r'(?: t="(?P<ft>[a-zA-Z]+)")?(?: s="[0-9]+")?'
-    r'(?:/>|>(?:<f(?P<ffa>(?: [a-z]+="[^"<>]*")*)(?:/>|>(?P<fff>[^<]*)</f>))?'
-    r'(?:<v>(?P<fv>[^<]*)</v>|<is><t>(?P<fis>[^<]*)</t></is>)?</c>)'
-)
-_CELLS = re.compile(_SIMPLE_CELL + "|" + _CELL.pattern, re.DOTALL)
-_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_FORMULA = re.compile(
-    r"<(?:[\w.-]+:)?f(?=[\s/>])(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</(?:[\w.-]+:)?f>)",
-    re.DOTALL,
-)
-_VALUE = re.compile(r"<(?P<p>[\w.-]+:)?v(?=[\s/>])[^>]*?(?:/>|>(?P<text>.*?)</(?:[\w.-]+:)?v>)",
-                    re.DOTALL)
-_INLINE_TEXT = re.compile(r"<(?:[\w.-]+:)?t(?:\s[^>]*)?>(.*?)</(?:[\w.-]+:)?t>", re.DOTALL)
 _SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
-_R_ATTR = re.compile(r"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_T_TYPE = re.compile(r"""(?:^|\s)t\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_ADDRESS = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
-
-
-class PackageError(ValueError):
-    """The file is not a workbook this engine can read (named in the message)."""
-
-
-def _attrs(text: str) -> dict[str, str]:
-    return {m.group(1): html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
-            for m in _ATTR.finditer(text)}
-
-
-def _attribute(pattern: re.Pattern[str], head: str) -> str | None:
-    """An attribute's value in a start tag (fast path for Excel's ` r="A1"` form)."""
-    name = ' r="' if pattern is _R_ATTR else ' t="'
-    at = head.find(name)
-    if at >= 0:
-        return head[at + 4: head.index('"', at + 4)]
-    if "=" not in head:
-        return None
-    found = pattern.search(head)
-    if not found:
-        return None
-    return found.group(1) if found.group(1) is not None else found.group(2)
-
-
-@functools.cache
-def _column(letters: str) -> int:
-    return col_number(letters)
-
-
-def _serial_from_iso(text: str) -> float:
-    from datetime import datetime
-
-    moment = datetime.fromisoformat(text)
-    days = moment.toordinal() - _EXCEL_EPOCH_ORDINAL
-    seconds = moment.hour * 3600 + moment.minute * 60 + moment.second
-    return days + seconds / 86400
-
-
-def _value(kind: str, raw: str | None, body: str, shared: list[str]) -> Any:
-    if kind == "inlineStr":
-        return decode_xstring("".join(html.unescape(t) for t in _INLINE_TEXT.findall(body)))
-    if raw is None:
-        return None
-    text = html.unescape(raw)
-    if kind == "s":
-        return shared[int(text)]
-    if kind in ("str", "inlineStr"):
-        return decode_xstring(text)
-    if kind == "b":
-        return text.strip() in ("1", "true")
-    if kind == "e":
-        return ExcelError(text.strip())
-    if kind == "d":
-        return _serial_from_iso(text)
-    if text == "":
-        return None
-    return float(text)
-
-
-_XSTRING_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
-def decode_xstring(text: str) -> str:
-    """Excel's stored text with its ``_xHHHH_`` escapes turned back into characters."""
-    if "_x" not in text:
-        return text
-    return _XSTRING_ESCAPE.sub(lambda m: chr(int(m.group()[2:6], 16)), text)
-
-
 class Package:
     """An .xlsx/.xlsm file held in memory: its parts, sheets, shared strings, names."""
 
@@ -257,139 +159,8 @@ class Package:
         except UnicodeDecodeError as err:
             raise PackageError(f"{self.path}: sheet {sheet.name!r} is not UTF-8 ({err})") from None
         self.texts[sheet.part] = text
-        anchors: dict[str, tuple[str, int, int]] = {}
-        pending: list[tuple[Cell, str]] = []
-        cells = sheet.objects
-        column = _column
-        # value cells in the common form go to columns (Constants), not to Cell objects
-        rows: list[int] = []
-        cols: list[int] = []
-        values: list[Any] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        last = -1  # the last address read, as one number: to notice one out of order
-        in_order = True
-        for match in _CELLS.finditer(text):
-            letters, row_text, kind, f_attrs, f_text, raw, inline = match.groups()[:7]
-            if letters is None:
-                cell = self._cell(sheet, match, text, anchors, pending)
-                cells[(cell.row, cell.col)] = cell
-                here = cell.row * ROW_STEP + cell.col
-                in_order = in_order and here > last
-                last = here
-                continue
-            # the common form, read from one match (what _cell does, without searching)
-            row, col = int(row_text), column(letters)
-            here = row * ROW_STEP + col
-            in_order = in_order and here > last
-            last = here
-            if kind is None or kind == "n":
-                try:
-                    value = float(raw) if raw else None
-                except ValueError:
-                    value = self._value(sheet, "n", raw, "", letters, row)
-            elif kind == "inlineStr":
-                inline = inline or ""
-                value = decode_xstring(html.unescape(inline) if "&" in inline else inline)
-            else:
-                value = self._value(sheet, kind, raw, "", letters, row)
-            if f_attrs is None:  # a value cell
-                rows.append(row)
-                cols.append(col)
-                values.append(value)
-                start, end = match.span()
-                starts.append(start)
-                ends.append(end)
-                continue
-            cell = Cell(row, col, value, span=match.span())
-            cell.kind = kind
-            if raw is not None:
-                cell.value_at = match.span(6)  # fv
-            f_text = f_text or ""
-            if "&" in f_text:
-                f_text = html.unescape(f_text)
-            if f_attrs:
-                self._formula(cell, _attrs(f_attrs), f_text, anchors, pending)
-            else:
-                cell.text = f_text
-            cells[(row, col)] = cell
-        sheet.constants = Constants.of(rows, cols, values, starts, ends)
-        if not in_order:  # an address out of order, maybe twice: the later one is the cell
-            everything = sheet.constants.cells() + list(cells.values())
-            everything.sort(key=lambda cell: cell.span[0])
-            sheet.objects = {(cell.row, cell.col): cell for cell in everything}
-            sheet.constants = None
-        for cell, index in pending:
-            if index not in anchors:
-                raise PackageError(f"{self.path}: sheet {sheet.name!r} cell "
-                                   f"R{cell.row}C{cell.col} uses shared formula {index} "
-                                   "that has no anchor")
-            text_, row, col = anchors[index]
-            cell.shared_from = (text_, cell.row - row, cell.col - col)
-
-    def _value(self, sheet: Sheet, kind: str, raw: str | None, body: str, address: str,
-               row: int | None = None) -> Any:
-        try:
-            return _value(kind, raw, body, self.shared_strings)
-        except (ValueError, IndexError):
-            where = address if row is None else f"{address}{row}"
-            raise PackageError(f"{self.path}: sheet {sheet.name!r} cell {where}: "
-                               f"unreadable value {raw!r}") from None
-
-    @staticmethod
-    def _formula(cell: Cell, f_attrs: dict[str, str], f_text: str,
-                 anchors: dict[str, tuple[str, int, int]],
-                 pending: list[tuple[Cell, str]]) -> None:
-        """The formula of ``cell`` from its ``<f>`` attributes and text."""
-        cell.formula_type = f_attrs.get("t", "normal")
-        cell.array_ref = f_attrs.get("ref") if cell.formula_type == "array" else None
-        if cell.formula_type == "shared":
-            cell.shared_index = f_attrs.get("si")
-            if f_text:
-                anchors[cell.shared_index or ""] = (f_text, cell.row, cell.col)
-                cell.text = f_text
-            else:
-                pending.append((cell, cell.shared_index or ""))
-        else:
-            cell.text = f_text
-
-    def _cell(self, sheet: Sheet, match: re.Match[str], text: str,
-              anchors: dict[str, tuple[str, int, int]],
-              pending: list[tuple[Cell, str]]) -> Cell:
-        """A cell in any form (prefixed, single quotes, inline strings, ``<v/>``...)."""
-        head = match.group("attrs")
-        body = match.group("body") or ""
-        address = _attribute(_R_ATTR, head)
-        if address is None:
-            raise PackageError(f"{self.path}: sheet {sheet.name!r} has a cell without an "
-                               "address (r attribute); save it from Excel and try again")
-        found = _ADDRESS.match(address)
-        if not found:
-            raise PackageError(f"{self.path}: sheet {sheet.name!r} has a cell with a "
-                               f"bad address {address!r}")
-        row, col = int(found.group(2)), _column(found.group(1))
-        value_match = _VALUE.search(body) if body else None
-        raw = value_match.group("text") if value_match else None
-        kind = _attribute(_T_TYPE, head)
-        value = self._value(sheet, kind or "n", raw, body, address)
-        cell = Cell(row, col, value, span=match.span())
-        formula = _FORMULA.search(body) if ("<f" in body or ":f" in body) else None
-        if formula:
-            cell.kind = kind
-            if value_match is not None and _VALUE.search(body, value_match.end()):
-                pass  # two values: patch_cell rewrites the element with one
-            elif raw is not None:
-                at = match.start("body") + value_match.start("text")
-                cell.value_at = (at, at + len(raw))
-            elif value_match is not None:  # <v/>: a formula never calculated
-                at = match.start("body")
-                cell.value_at = (at + value_match.start(), at + value_match.end())
-                cell.empty_value = value_match.group("p") or ""
-            f_attrs = _attrs(formula.group("attrs")) if formula.group("attrs") else {}
-            f_text = formula.group("text") or ""
-            f_text = html.unescape(f_text) if "&" in f_text else f_text
-            self._formula(cell, f_attrs, f_text, anchors, pending)
-        return cell
+        reader = SheetReader(f"{self.path}: sheet {sheet.name!r}", self.shared_strings)
+        sheet.objects, sheet.constants = reader.read(text)
 
     # writing -----------------------------------------------------------------
     def patched_sheet(self, sheet: Sheet, results: Mapping[tuple[int, int], Any]) -> bytes:

@@ -1,0 +1,256 @@
+"""A worksheet's cells read from its XML text.
+
+Each cell element is found by one regular expression (``_CELLS``: the form Excel and
+openpyxl write, read from the match's groups, else any form, read by ``_cell``). Value
+cells go to :class:`~xlkpi.workbook.sheets.Constants` (columns, no object per cell);
+formula cells and cells in an unusual form become :class:`~xlkpi.workbook.sheets.Cell`.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from typing import Any
+
+from xlkpi.errors import ExcelError
+from xlkpi.workbook.references import col_number
+from xlkpi.workbook.sheets import ROW_STEP, Cell, Constants
+
+__all__ = ["PackageError", "SheetReader", "decode_xstring"]
+
+_EXCEL_EPOCH_ORDINAL = 693594  # date(1899, 12, 30).toordinal()
+
+_CELL = re.compile(
+    r"<(?P<p>[A-Za-z_][\w.-]*:)?c(?=[\s/>])(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?P=p)?c>)",
+    re.DOTALL,
+)
+#: A cell as Excel and openpyxl write most of them: ``r``, ``s`` and ``t`` attributes with
+#: double quotes, then at most a formula (``<f>`` with or without attributes) and one
+#: ``<v>`` with text, or an inline string of one plain ``<t>`` (openpyxl's text cells).
+#: Tried first at each cell; any other form is read by ``_CELL``. Both match the same
+#: span (the first ``</c>``), so the cells found are the same.
+_SIMPLE_CELL = (
+    r'<c r="(?P<fcol>[A-Z]{1,3})(?P<frow>[1-9][0-9]{0,6})"(?: s="[0-9]+")?'
+    r'(?: t="(?P<ft>[a-zA-Z]+)")?(?: s="[0-9]+")?'
+    r'(?:/>|>(?:<f(?P<ffa>(?: [a-z]+="[^"<>]*")*)(?:/>|>(?P<fff>[^<]*)</f>))?'
+    r'(?:<v>(?P<fv>[^<]*)</v>|<is><t>(?P<fis>[^<]*)</t></is>)?</c>)'
+)
+_CELLS = re.compile(_SIMPLE_CELL + "|" + _CELL.pattern, re.DOTALL)
+_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_FORMULA = re.compile(
+    r"<(?:[\w.-]+:)?f(?=[\s/>])(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</(?:[\w.-]+:)?f>)",
+    re.DOTALL,
+)
+_VALUE = re.compile(r"<(?P<p>[\w.-]+:)?v(?=[\s/>])[^>]*?(?:/>|>(?P<text>.*?)</(?:[\w.-]+:)?v>)",
+                    re.DOTALL)
+_INLINE_TEXT = re.compile(r"<(?:[\w.-]+:)?t(?:\s[^>]*)?>(.*?)</(?:[\w.-]+:)?t>", re.DOTALL)
+_R_ATTR = re.compile(r"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_T_TYPE = re.compile(r"""(?:^|\s)t\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ADDRESS = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
+_XSTRING_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+
+
+class PackageError(ValueError):
+    """The file is not a workbook this engine can read (named in the message)."""
+
+
+def decode_xstring(text: str) -> str:
+    """Excel's stored text with its ``_xHHHH_`` escapes turned back into characters."""
+    if "_x" not in text:
+        return text
+    return _XSTRING_ESCAPE.sub(lambda m: chr(int(m.group()[2:6], 16)), text)
+
+
+def _attrs(text: str) -> dict[str, str]:
+    return {m.group(1): html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
+            for m in _ATTR.finditer(text)}
+
+
+def _attribute(pattern: re.Pattern[str], head: str) -> str | None:
+    """An attribute's value in a start tag (fast path for Excel's ` r="A1"` form)."""
+    name = ' r="' if pattern is _R_ATTR else ' t="'
+    at = head.find(name)
+    if at >= 0:
+        return head[at + 4: head.index('"', at + 4)]
+    if "=" not in head:
+        return None
+    found = pattern.search(head)
+    if not found:
+        return None
+    return found.group(1) if found.group(1) is not None else found.group(2)
+
+
+@functools.cache
+def _column(letters: str) -> int:
+    return col_number(letters)
+
+
+def _serial_from_iso(text: str) -> float:
+    from datetime import datetime
+
+    moment = datetime.fromisoformat(text)
+    days = moment.toordinal() - _EXCEL_EPOCH_ORDINAL
+    seconds = moment.hour * 3600 + moment.minute * 60 + moment.second
+    return days + seconds / 86400
+
+
+def _value(kind: str, raw: str | None, body: str, shared: list[str]) -> Any:
+    if kind == "inlineStr":
+        return decode_xstring("".join(html.unescape(t) for t in _INLINE_TEXT.findall(body)))
+    if raw is None:
+        return None
+    text = html.unescape(raw)
+    if kind == "s":
+        return shared[int(text)]
+    if kind in ("str", "inlineStr"):
+        return decode_xstring(text)
+    if kind == "b":
+        return text.strip() in ("1", "true")
+    if kind == "e":
+        return ExcelError(text.strip())
+    if kind == "d":
+        return _serial_from_iso(text)
+    if text == "":
+        return None
+    return float(text)
+
+
+class SheetReader:
+    """Reads one sheet's cells; ``where`` names it in messages (file and sheet)."""
+
+    def __init__(self, where: str, shared: list[str]) -> None:
+        self.where = where
+        self.shared = shared
+        self.objects: dict[tuple[int, int], Cell] = {}
+        self.anchors: dict[str, tuple[str, int, int]] = {}
+        self.pending: list[tuple[Cell, str]] = []
+
+    def read(self, text: str) -> tuple[dict[tuple[int, int], Cell], Constants | None]:
+        """The sheet's cells: formula (and unusual) cells by address, value cells as
+        columns; a cell listed twice or out of order makes every cell an object, the later
+        one kept.
+
+        One pass, one match a cell: a tight loop here costs less than several passes of
+        ``map`` over a chunk's columns (measured: 0.8 s against 1.4 s for 400,000 cells).
+        """
+        objects, column = self.objects, _column
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[Any] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        last, in_order = -1, True  # the last address read as one number (see ROW_STEP)
+        for match in _CELLS.finditer(text):
+            letters, row_text, kind, f_attrs, f_text, raw, inline = match.groups()[:7]
+            if letters is None:
+                cell = self._cell(match)
+                objects[(cell.row, cell.col)] = cell
+                here = cell.row * ROW_STEP + cell.col
+                in_order = in_order and here > last
+                last = here
+                continue
+            # the common form, read from one match (what _cell does, without searching)
+            row, col = int(row_text), column(letters)
+            here = row * ROW_STEP + col
+            in_order = in_order and here > last
+            last = here
+            if kind is None or kind == "n":
+                try:
+                    value = float(raw) if raw else None
+                except ValueError:
+                    value = self._value("n", raw, "", f"{letters}{row}")
+            elif kind == "inlineStr":
+                inline = inline or ""
+                value = decode_xstring(html.unescape(inline) if "&" in inline else inline)
+            else:
+                value = self._value(kind, raw, "", f"{letters}{row}")
+            if f_attrs is None:  # a value cell: to the columns
+                rows.append(row)
+                cols.append(col)
+                values.append(value)
+                start, end = match.span()
+                starts.append(start)
+                ends.append(end)
+                continue
+            cell = Cell(row, col, value, span=match.span())
+            cell.kind = kind
+            if raw is not None:
+                cell.value_at = match.span(6)  # fv
+            f_text = f_text or ""
+            if "&" in f_text:
+                f_text = html.unescape(f_text)
+            if f_attrs:
+                self._formula(cell, _attrs(f_attrs), f_text)
+            else:
+                cell.text = f_text
+            objects[(row, col)] = cell
+        constants: Constants | None = Constants.of(rows, cols, values, starts, ends)
+        if not in_order:
+            everything = constants.cells() + list(objects.values())  # type: ignore[union-attr]
+            everything.sort(key=lambda cell: cell.span[0])
+            objects = {(cell.row, cell.col): cell for cell in everything}
+            constants = None
+        for cell, index in self.pending:
+            if index not in self.anchors:
+                raise PackageError(f"{self.where} cell R{cell.row}C{cell.col} uses shared "
+                                   f"formula {index} that has no anchor")
+            text_, row, col = self.anchors[index]
+            cell.shared_from = (text_, cell.row - row, cell.col - col)
+        return objects, constants
+
+    def _value(self, kind: str, raw: str | None, body: str, address: str) -> Any:
+        try:
+            return _value(kind, raw, body, self.shared)
+        except (ValueError, IndexError):
+            raise PackageError(f"{self.where} cell {address}: unreadable value "
+                               f"{raw!r}") from None
+
+    def _formula(self, cell: Cell, f_attrs: dict[str, str], f_text: str) -> None:
+        """The formula of ``cell`` from its ``<f>`` attributes and text."""
+        cell.formula_type = f_attrs.get("t", "normal")
+        cell.array_ref = f_attrs.get("ref") if cell.formula_type == "array" else None
+        if cell.formula_type == "shared":
+            cell.shared_index = f_attrs.get("si")
+            if f_text:
+                self.anchors[cell.shared_index or ""] = (f_text, cell.row, cell.col)
+                cell.text = f_text
+            else:
+                self.pending.append((cell, cell.shared_index or ""))
+        else:
+            cell.text = f_text
+
+    def _cell(self, match: re.Match[str]) -> Cell:
+        """A cell in any form (prefixed, single quotes, inline strings, ``<v/>``...)."""
+        head = match.group("attrs")
+        body = match.group("body") or ""
+        address = _attribute(_R_ATTR, head)
+        if address is None:
+            raise PackageError(f"{self.where} has a cell without an address (r attribute); "
+                               "save it from Excel and try again")
+        found = _ADDRESS.match(address)
+        if not found:
+            raise PackageError(f"{self.where} has a cell with a bad address {address!r}")
+        row, col = int(found.group(2)), _column(found.group(1))
+        value_match = _VALUE.search(body) if body else None
+        raw = value_match.group("text") if value_match else None
+        kind = _attribute(_T_TYPE, head)
+        value = self._value(kind or "n", raw, body, address)
+        cell = Cell(row, col, value, span=match.span())
+        formula = _FORMULA.search(body) if ("<f" in body or ":f" in body) else None
+        if formula:
+            cell.kind = kind
+            if value_match is not None and _VALUE.search(body, value_match.end()):
+                pass  # two values: patch_cell rewrites the element with one
+            elif raw is not None:
+                at = match.start("body") + value_match.start("text")
+                cell.value_at = (at, at + len(raw))
+            elif value_match is not None:  # <v/>: a formula never calculated
+                at = match.start("body")
+                cell.value_at = (at + value_match.start(), at + value_match.end())
+                cell.empty_value = value_match.group("p") or ""
+            f_attrs = _attrs(formula.group("attrs")) if formula.group("attrs") else {}
+            f_text = formula.group("text") or ""
+            f_text = html.unescape(f_text) if "&" in f_text else f_text
+            self._formula(cell, f_attrs, f_text)
+        return cell
