@@ -316,3 +316,25 @@ def test_a_cell_listed_twice_is_the_later_one_as_before(tmp_path):
     assert sorted(sheet.cells) == [(1, 1), (1, 2), (1, 3), (2, 1)]
     result = recalc(path)
     assert [result.value("Data", a) for a in ("B1", "C1", "A2")] == [6.0, 11.0, 22.0]
+
+
+def test_a_sheet_is_written_a_chunk_at_a_time_and_nothing_else_changes(tmp_path):
+    """20,000 formula cells (three chunks of the streamed sheet) beside text that is not
+    ASCII: the sheet written is the sheet read with each formula's value replaced, byte
+    for byte."""
+    rows = 20_000
+
+    def sheet(values: list[int]) -> str:
+        return "".join(
+            f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>Café № {r}</t></is></c>'
+            f'<c r="B{r}"><v>{r}</v></c><c r="C{r}"><f>B{r}*2</f><v>{v}</v></c></row>'
+            for r, v in zip(range(1, rows + 1), values, strict=True))
+
+    source = _plain_package(tmp_path / "big.xlsx", sheet([0] * rows))
+    out = tmp_path / "out.xlsx"
+    recalc(source, out)
+    with zipfile.ZipFile(source) as before, zipfile.ZipFile(out) as after:
+        expected = before.read("xl/worksheets/sheet1.xml").decode().replace(
+            sheet([0] * rows), sheet([2 * r for r in range(1, rows + 1)]))
+        assert after.read("xl/worksheets/sheet1.xml").decode() == expected
+        assert [i.filename for i in after.infolist()] == [i.filename for i in before.infolist()]

@@ -19,7 +19,7 @@ import re
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from xlkpi.workbook.safety import check_archive, check_signature, refuse_dtd
 from xlkpi.workbook.sheet_xml import PackageError, SheetReader, decode_xstring
 from xlkpi.workbook.sheets import Cell, Sheet
 from xlkpi.workbook.writing import (
+    XmlCheck,
     check_written,
     check_xml,
     encode_xstring,
@@ -47,12 +48,19 @@ __all__ = [
     "Package",
     "PackageError",
     "Sheet",
+    "Streamed",
     "decode_xstring",
     "encode_xstring",
     "format_value",
     "write_atomically",
 ]
 
+#: cells patched per chunk of a streamed sheet, and characters per encoded piece: small
+#: enough that nothing the size of the sheet is made beside it
+_CELLS_A_CHUNK = 8192
+_TEXT_A_CHUNK = 1 << 22
+#: a member this long or longer needs zip64 sizes
+_ZIP64_FROM = (1 << 31) - (1 << 24)
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -163,8 +171,9 @@ class Package:
         sheet.objects, sheet.constants = reader.read(text)
 
     # writing -----------------------------------------------------------------
-    def patched_sheet(self, sheet: Sheet, results: Mapping[tuple[int, int], Any]) -> bytes:
-        """The sheet part with the given cells' cached values replaced; the rest as it was."""
+    def patched_sheet(self, sheet: Sheet, results: Mapping[tuple[int, int], Any]) -> Streamed:
+        """The sheet part with the given cells' cached values replaced, the rest as it was:
+        checked now (one value per cell), made a chunk at a time as it is written."""
         text = self.texts[sheet.part]
         keys = list(results)
         chosen = list(map(sheet.objects.__getitem__, keys))  # formula cells: always objects
@@ -187,13 +196,24 @@ class Package:
         starts = np.fromiter(map(itemgetter(0), places), dtype=np.int64, count=len(places))
         order = np.argsort(starts, kind="stable").tolist()
         places = [places[k] for k in order]
-        ends = [0, *map(itemgetter(1), places)]
-        gaps = [text[last:place[0]] for last, place in zip(ends, places, strict=False)]
-        gaps.append(text[ends[-1]:])
-        out: list[str] = [""] * (2 * len(places) + 1)
-        out[0::2] = gaps
-        out[1::2] = [values[k] for k in order]
-        return "".join(out).encode("utf-8")
+        values = [values[k] for k in order]
+
+        def chunks() -> Iterator[bytes]:
+            """The new part, a few thousand cells at a time: the text between replaced
+            values kept as it was."""
+            last = 0
+            for at in range(0, len(places), _CELLS_A_CHUNK):
+                batch = places[at: at + _CELLS_A_CHUNK]
+                ends = [last, *map(itemgetter(1), batch)]
+                out: list[str] = [""] * (2 * len(batch))
+                out[0::2] = [text[end:place[0]] for end, place in zip(ends, batch,
+                                                                        strict=False)]
+                out[1::2] = values[at: at + _CELLS_A_CHUNK]
+                last = ends[-1]
+                yield from _encoded("".join(out))
+            yield from _encoded(text[last:])
+
+        return Streamed(chunks, len(text))
 
     def patched_workbook_xml(self) -> bytes:
         """workbook.xml with ``fullCalcOnLoad="1"`` so Excel recalculates on open."""
@@ -216,32 +236,82 @@ class Package:
                         + text[anchor.end():])
         return text.encode("utf-8")
 
-    def save(self, out: str | Path, replaced: Mapping[str, bytes]) -> None:
-        """Write the package to ``out`` atomically, with ``replaced`` parts swapped in."""
+    def save(self, out: str | Path, replaced: Mapping[str, bytes | Streamed]) -> None:
+        """Write the package to ``out`` atomically, with ``replaced`` parts swapped in.
+
+        Every replaced part is parsed as XML before the file is kept: a whole one first, a
+        streamed one as it is written. The written file is then opened again: every member
+        there, every CRC right, a whole part's bytes the same, a streamed part's length
+        and CRC those of the chunks written."""
+        whole = {name: part for name, part in replaced.items() if isinstance(part, bytes)}
+        sums: dict[str, tuple[int, int]] = {}
+
         def write(handle: Any) -> None:
+            check_xml(whole)
             with zipfile.ZipFile(handle, "w") as archive:
                 for info in self.infos:
-                    data = replaced.get(info.filename, self.parts[info.filename])
-                    archive.writestr(info, data, compress_type=info.compress_type)
+                    part = replaced.get(info.filename, self.parts[info.filename])
+                    if isinstance(part, Streamed):
+                        sums[info.filename] = _stream(archive, info, part)
+                    else:
+                        archive.writestr(info, part, compress_type=info.compress_type)
 
         def verify(written: Path) -> None:
-            """Every replaced part well-formed XML; then re-open the written file: every
-            member there, every CRC right, the same bytes."""
-            check_xml(replaced)
             bad = OSError(f"the written copy of {Path(out).name} did not verify")
             with zipfile.ZipFile(written) as archive:
                 members = archive.infolist()
                 if [i.filename for i in members] != [i.filename for i in self.infos]:
                     raise bad
-                for info in members:  # reading checks each member's CRC
+                for info in members:  # reading to the end checks each member's CRC
                     try:
+                        if info.filename in sums:
+                            if sums[info.filename] != (info.CRC, info.file_size):
+                                raise OSError(f"part {info.filename} did not verify after "
+                                              "writing")
+                            with archive.open(info) as member:
+                                while member.read(1 << 22):
+                                    pass
+                            continue
                         data = archive.read(info)
                     except (zipfile.BadZipFile, zlib.error):
                         raise bad from None
-                    if info.filename in replaced and data != replaced[info.filename]:
+                    if info.filename in whole and data != whole[info.filename]:
                         raise OSError(f"part {info.filename} did not verify after writing")
 
         write_atomically(Path(out), write, verify)
+
+
+class Streamed:
+    """A replaced part made a chunk at a time as it is written (never held whole):
+    ``chunks()`` gives its bytes in order; ``size`` is about how long it is."""
+
+    def __init__(self, chunks: Callable[[], Iterator[bytes]], size: int) -> None:
+        self.chunks = chunks
+        self.size = size
+
+    def whole(self) -> bytes:
+        return b"".join(self.chunks())
+
+
+def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: Streamed
+            ) -> tuple[int, int]:
+    """Write ``part`` as the member ``info``, parsing it as it goes: (CRC, length)."""
+    check = XmlCheck(info.filename)
+    crc = size = 0
+    with archive.open(info, "w", force_zip64=part.size > _ZIP64_FROM) as member:
+        for chunk in part.chunks():
+            check.feed(chunk)
+            member.write(chunk)
+            crc = zlib.crc32(chunk, crc)
+            size += len(chunk)
+    check.feed(b"", final=True)
+    return crc, size
+
+
+def _encoded(text: str) -> Iterator[bytes]:
+    """``text`` as UTF-8, a few megabytes at a time."""
+    for at in range(0, len(text), _TEXT_A_CHUNK):
+        yield text[at: at + _TEXT_A_CHUNK].encode("utf-8")
 
 
 def write_atomically(target: Path, write: Any, verify: Any = None) -> None:
