@@ -499,3 +499,17 @@ def test_values_formatted_in_bulk_are_written_as_one_by_one(values):
 
     kinds, texts = formatted(values)
     assert list(zip(kinds, texts, strict=True)) == [format_value(v) for v in values]
+
+
+@given(st.lists(st.tuples(st.floats(-1e12, 1e12), st.floats(-1e-6, 1e-6),
+                          st.sampled_from([0.0, 1e-15, 1e-9, 1e-7, 1e-3])),
+                min_size=1, max_size=30))
+def test_numbers_compared_in_bulk_agree_as_one_by_one(triples):
+    """check compares a sheet of numbers in one step: the verdicts must be same_value's,
+    cell by cell (numbers near zero, near the tolerance, far from it)."""
+    from xlkpi.workbook.api import _numbers_agree, same_value
+
+    cached = [a for a, _, _ in triples]
+    computed = [a + small + a * relative for a, small, relative in triples]
+    agree = _numbers_agree(cached, computed)
+    assert agree.tolist() == [same_value(x, y) for x, y in zip(cached, computed, strict=True)]

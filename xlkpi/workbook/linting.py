@@ -88,9 +88,9 @@ def formula_findings(sheet: Sheet) -> list[Finding]:
     groups: dict[tuple[str, str], list[str]] = {}
     messages: dict[tuple[str, str], str] = {}
     problems_by_shape: dict[str, list[tuple[str, str]]] = {}
-    for (row, col), cell in sorted(sheet.objects.items()):  # formula cells: always objects
-        if not cell.has_formula:
-            continue
+    calling = [(key, cell) for key, cell in sheet.objects.items()  # formula cells
+               if "KPI" in (cell.unshifted or "").upper()]
+    for (row, col), cell in sorted(calling):
         formula = cell.formula or ""
         if "KPI" not in formula.upper():
             continue

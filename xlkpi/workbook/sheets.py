@@ -60,6 +60,15 @@ class Cell:
         return self.text
 
     @property
+    def unshifted(self) -> str | None:
+        """The formula's text as written: a shared formula's anchor text (not shifted to
+        this cell: the same functions, other row numbers). For tests on which functions a
+        formula calls, without shifting every cell of a filled-down column."""
+        if self.text is not None:
+            return self.text
+        return self.shared_from[0] if self.shared_from is not None else None
+
+    @property
     def has_formula(self) -> bool:
         return self.text is not None or self.shared_from is not None
 
@@ -128,6 +137,23 @@ class Sheet:
         if at == len(keys) or keys[at] != row * ROW_STEP + col:
             return None
         return Cell(row, col, held.values[at], span=(int(held.starts[at]), int(held.ends[at])))
+
+    def rows_of(self, numbers: set[int]) -> dict[int, dict[int, Cell]]:
+        """The cells of the given rows, by row then column (the value cells of only those
+        rows made Cells)."""
+        out: dict[int, dict[int, Cell]] = {}
+        for (row, col), cell in self.objects.items():
+            if row in numbers:
+                out.setdefault(row, {})[col] = cell
+        held = self.constants
+        if held is not None and len(held):
+            wanted = np.flatnonzero(np.isin(held.rows, np.fromiter(numbers, np.int64,
+                                                                   len(numbers))))
+            for k in wanted.tolist():
+                row, col = int(held.rows[k]), int(held.cols[k])
+                out.setdefault(row, {})[col] = Cell(row, col, held.values[k], span=(
+                    int(held.starts[k]), int(held.ends[k])))
+        return {row: dict(sorted(cells.items())) for row, cells in sorted(out.items())}
 
     @property
     def max_row(self) -> int:

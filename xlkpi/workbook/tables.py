@@ -14,7 +14,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import repeat
 from typing import Any
+
+import numpy as np
 
 from xlkpi.functions import REGISTRY
 from xlkpi.lint import Entry, IndicatorRow, Month
@@ -198,7 +201,24 @@ def _table_rows(sheet: Sheet, rows: dict[int, dict[int, Cell]], header: list[int
     return Table(sheet.name, tuple(header), found, verdicts)
 
 
+def _text_rows(sheet: Sheet) -> set[int]:
+    """The rows holding a text value: only they can hold a header's name or ref heading."""
+    found = {row for (row, _), cell in sheet.objects.items() if isinstance(cell.value, str)}
+    held = sheet.constants
+    if held is not None and len(held):
+        text = np.fromiter(map(isinstance, held.values, repeat(str)), dtype=bool,
+                           count=len(held))
+        found.update(held.rows[text].tolist())
+    return found
+
+
 def _sheet_tables(sheet: Sheet) -> Iterator[Table]:
+    candidates = _text_rows(sheet)
+    if not candidates:
+        return
+    near = sheet.rows_of(candidates)
+    if not any(_is_header(_header(near[number])) for number in near):
+        return  # no header: the sheet's cells need not be made Cells to look further
     rows = _rows_by_number(sheet)
     numbers = sorted(rows)
     headers: list[list[int]] = []
@@ -222,6 +242,21 @@ def _sheet_tables(sheet: Sheet) -> Iterator[Table]:
         yield _table_rows(sheet, rows, group, end)
 
 
+#: what a verdict function's name holds however it is stored (KPI_RAG, KPI.RAG...)
+_VERDICT_WORDS = tuple({name.removeprefix("KPI_").split("_")[0] for name in VERDICT_FUNCTIONS})
+
+
+def _may_state_verdict(cell: Cell) -> bool:
+    """Whether the cell's formula could call a verdict function: its text (or its shared
+    formula's) names one. A filter that keeps every such cell, read without shifting a
+    shared formula to its place."""
+    text = cell.unshifted
+    if not text:
+        return False
+    upper = text.upper()
+    return "KPI" in upper and any(word in upper for word in _VERDICT_WORDS)
+
+
 def _formula_rows(package: Package, tables: list[Table]) -> list[IndicatorRow]:
     """Rows found (or completed) through the arguments of KPI verdict formulas."""
     sheets = {s.name.upper(): s for s in package.sheets}
@@ -229,7 +264,9 @@ def _formula_rows(package: Package, tables: list[Table]) -> list[IndicatorRow]:
     extra = []
     verdicts: dict[str, str | None] = {}  # by formula shape: a filled-down column is read once
     for sheet in package.sheets:
-        for (number, col), cell in sorted(sheet.objects.items()):  # formula cells
+        maybe = [(key, cell) for key, cell in sheet.objects.items()  # formula cells
+                 if _may_state_verdict(cell)]
+        for (number, col), cell in sorted(maybe):
             formula = cell.formula
             if not formula or "KPI" not in formula.upper():
                 continue
