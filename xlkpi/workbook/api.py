@@ -367,7 +367,13 @@ def check(path: str | Path, progress: Callable[[int, int], None] | None = None) 
     from xlkpi.workbook.linting import lint_package
 
     package, result, _ = _run(path, progress)
-    outcome = CheckResult(result, findings=lint_package(package))
+    with gc_paused():
+        return _compared(package, result, lint_package(package))
+
+
+def _compared(package: Package, result: RecalcResult, findings: list[Any]) -> CheckResult:
+    """Every evaluated formula cell's value against the one Excel cached."""
+    outcome = CheckResult(result, findings=findings)
     for sheet in package.sheets:
         computed = result.evaluation.values.get(sheet.name, {})
         skipped = result.evaluation.skipped.get(sheet.name, {})
