@@ -11,7 +11,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.seedbooks import BUILDERS
@@ -272,6 +272,7 @@ _cell_values = st.one_of(st.none(), st.booleans(), st.floats(allow_nan=True),
 
 
 @settings(max_examples=200, deadline=None)
+@example(fields={"rate": float("inf"), "value": 1.0}, months=[], lag=1)  # found by hypothesis
 @given(st.dictionaries(st.sampled_from(["ref", "name", "polarity", "unit", "value",
                                         "target", "rag", "rag_text", "red", "green",
                                         "dot", "numerator", "denominator", "rate"]),

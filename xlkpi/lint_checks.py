@@ -409,10 +409,13 @@ def _rate_outliers(counts: Sequence[float], rates: Sequence[float], per: float
     rate is further from count / population x ``per`` than its printed precision plus
     0.1% (the slack the other rates' rounding leaves in the population): (index, the
     rate that population gives)."""
-    implied = sorted(c / r * per for c, r in zip(counts, rates, strict=True) if r)
+    implied = sorted(c / r * per for c, r in zip(counts, rates, strict=True)
+                     if r and math.isfinite(r) and math.isfinite(c))
     if len(implied) < 2:
         return 0.0, []
     base = implied[len(implied) // 2]
+    if not base:
+        return 0.0, []  # no population to test against (counts of 0 imply none)
     outliers = []
     for k, (count, rate) in enumerate(zip(counts, rates, strict=True)):
         decimals = len(f"{rate:g}".partition(".")[2])
