@@ -20,7 +20,7 @@ import math
 import threading
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,12 +104,12 @@ def _shown(value: Any) -> Any:
     return json_ready(value)
 
 
-def _finite_numbers(values: dict[Any, Any]) -> bool:
-    """Whether every value is a finite float (stored as it is), checked in bulk."""
-    if not values or set(map(type, values.values())) != {float}:
-        return False
-    return bool(np.isfinite(np.fromiter(values.values(), dtype=np.float64,
-                                        count=len(values))).all())
+def _finite_floats(values: Collection[Any]) -> np.ndarray | None:
+    """The values as an array when every one is a finite float, else None (in bulk)."""
+    if not values or set(map(type, values)) != {float}:
+        return None
+    numbers = np.fromiter(values, dtype=np.float64, count=len(values))
+    return numbers if np.isfinite(numbers).all() else None
 
 
 def _storable(value: Any) -> tuple[Any, str | None]:
@@ -287,7 +287,7 @@ def _run(path: str | Path, progress: Callable[[int, int], None] | None
         evaluation = evaluate(package, progress)
         for sheet, values in evaluation.values.items():
             skipped = evaluation.skipped.setdefault(sheet, {})
-            if _finite_numbers(values):  # the common case: every value a cell can hold
+            if _finite_floats(values.values()) is not None:  # every value a cell can hold
                 continue
             for key, computed in values.items():
                 if key in skipped:
@@ -405,11 +405,8 @@ def _compared(package: Package, result: RecalcResult, findings: list[Any]) -> Ch
 def _numbers_agree(cached: list[Any], computed: list[Any]) -> np.ndarray | None:
     """:func:`same_value` of each pair when all are finite floats (None otherwise): the
     same test, ``math.isclose`` with the same tolerances, in numpy."""
-    if not cached or set(map(type, cached)) != {float} or set(map(type, computed)) != {float}:
-        return None
-    a = np.fromiter(cached, dtype=np.float64, count=len(cached))
-    b = np.fromiter(computed, dtype=np.float64, count=len(computed))
-    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+    a, b = _finite_floats(cached), _finite_floats(computed)
+    if a is None or b is None:
         return None
     allowed = np.maximum(REL_TOLERANCE * np.maximum(np.abs(a), np.abs(b)), _ABS_TOLERANCE)
     return np.abs(a - b) <= allowed

@@ -131,7 +131,6 @@ def _is_str(value: Any) -> bool:
 with_many(_is_xl_error, lambda flat: map(isinstance, flat, repeat(XlError)))
 with_many(_is_empty_value, lambda flat: map(operator.is_, flat, repeat(EMPTY)))
 with_many(_is_str, lambda flat: map(isinstance, flat, repeat(str)))
-_is_error, _is_empty, _is_text = _is_xl_error, _is_empty_value, _is_str
 
 
 def _error_cells(code: str) -> np.ndarray:
@@ -145,12 +144,11 @@ def _mask(test: Any, arr: np.ndarray) -> np.ndarray:
 
 
 
-
 def from_excel(value: Any) -> np.ndarray:
     """A ``formulas`` value as an object array with ``None`` for blanks (errors kept)."""
     arr = np.asarray(value, dtype=object)
     if arr.size:
-        arr = np.where(_mask(_is_empty, arr), None, arr)
+        arr = np.where(_mask(_is_empty_value, arr), None, arr)
     return arr
 
 
@@ -232,7 +230,7 @@ def _dates(value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     value = np.asarray(value, dtype=object)
     numbers = _serial_numbers(value)
-    text = _mask(_is_text, value) if value.size else np.zeros(value.shape, bool)
+    text = _mask(_is_str, value) if value.size else np.zeros(value.shape, bool)
     if text.any():
         numbers[text] = _text_serials(value[text])
     bad = np.isnan(numbers) | (numbers < 0) | (numbers >= _LAST_SERIAL + 1)
@@ -266,7 +264,7 @@ def _holidays(value: Any) -> tuple[np.ndarray, XlError | None]:
         return np.array([], dtype="datetime64[D]"), None
     flat = from_excel(value).ravel()
     flat = flat[~np.equal(flat, None)]
-    if flat.size and _mask(_is_error, flat).any():
+    if flat.size and _mask(_is_xl_error, flat).any():
         return np.array([], dtype="datetime64[D]"), xl_error("#VALUE!")
     days, bad = _dates(flat)
     if bad.any():
@@ -310,8 +308,8 @@ def _workday_native(offset: int | None, intl: bool) -> Callable[..., Any]:
         a, b = from_excel(start), from_excel(second)
         shape = np.broadcast_shapes(a.shape, b.shape)
         errors = first_errors([a, b], shape, _is_xl_error)
-        a = np.where(_mask(_is_error, a), None, a) if a.size else a
-        b = np.where(_mask(_is_error, b), None, b) if b.size else b
+        a = np.where(_mask(_is_xl_error, a), None, a) if a.size else a
+        b = np.where(_mask(_is_xl_error, b), None, b) if b.size else b
         s, bad_s = _dates(a)
         if offset is None:
             n = _serial_numbers(b)
@@ -336,8 +334,8 @@ def _edate(start: Any, months: Any) -> Any:
     a, m = from_excel(start), from_excel(months)
     shape = np.broadcast_shapes(a.shape, m.shape)
     errors = first_errors([a, m], shape, _is_xl_error)
-    s, bad = _dates(np.where(_mask(_is_error, a), None, a) if a.size else a)
-    n = _serial_numbers(np.where(_mask(_is_error, m), None, m))
+    s, bad = _dates(np.where(_mask(_is_xl_error, a), None, a) if a.size else a)
+    n = _serial_numbers(np.where(_mask(_is_xl_error, m), None, m))
     bad = np.broadcast_to(bad, shape) | np.broadcast_to(np.isnan(n), shape)
     moved = edate(np.where(np.broadcast_to(bad, shape), EXCEL_EPOCH,
                            np.broadcast_to(s, shape)),
@@ -354,8 +352,8 @@ def _datedif(start: Any, end: Any, unit: Any) -> Any:
     a, b, u = from_excel(start), from_excel(end), from_excel(unit)
     shape = np.broadcast_shapes(a.shape, b.shape, u.shape)
     errors = first_errors([a, b, u], shape, _is_xl_error)
-    s, bad_s = _dates(np.where(_mask(_is_error, a), None, a) if a.size else a)
-    e, bad_e = _dates(np.where(_mask(_is_error, b), None, b) if b.size else b)
+    s, bad_s = _dates(np.where(_mask(_is_xl_error, a), None, a) if a.size else a)
+    e, bad_e = _dates(np.where(_mask(_is_xl_error, b), None, b) if b.size else b)
     s, e = np.broadcast_to(s, shape), np.broadcast_to(e, shape)
     units = np.broadcast_to(np.frompyfunc(
         lambda v: str(v).strip().upper() if isinstance(v, str) else "", 1, 1)(u)
