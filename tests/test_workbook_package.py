@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import zipfile
 from pathlib import Path
 
@@ -332,7 +333,9 @@ def test_a_sheet_is_written_a_chunk_at_a_time_and_nothing_else_changes(tmp_path)
 
     source = _plain_package(tmp_path / "big.xlsx", sheet([0] * rows))
     out = tmp_path / "out.xlsx"
+    interval = sys.getswitchinterval()
     recalc(source, out)
+    assert sys.getswitchinterval() == interval  # shortened while writing, then put back
     with zipfile.ZipFile(source) as before, zipfile.ZipFile(out) as after:
         expected = before.read("xl/worksheets/sheet1.xml").decode().replace(
             sheet([0] * rows), sheet([2 * r for r in range(1, rows + 1)]))
