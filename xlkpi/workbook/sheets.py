@@ -11,6 +11,7 @@ a Cell, made from the arrays the first time it is asked for (linting, table dete
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
@@ -95,6 +96,11 @@ class Constants:
     def __len__(self) -> int:
         return len(self.rows)
 
+    @cached_property
+    def codes(self) -> np.ndarray:
+        """Each cell's address as one number (``row * ROW_STEP + col``)."""
+        return self.rows * ROW_STEP + self.cols
+
     def cells(self) -> list[Cell]:
         return [Cell(r, c, v, None, "normal", None, None, (s, e)) for r, c, v, s, e in zip(
             self.rows.tolist(), self.cols.tolist(), self.values.tolist(),
@@ -132,7 +138,7 @@ class Sheet:
         if found is not None or self.constants is None or not len(self.constants):
             return found
         held = self.constants
-        keys = held.rows * ROW_STEP + held.cols
+        keys = held.codes
         at = int(np.searchsorted(keys, row * ROW_STEP + col))
         if at == len(keys) or keys[at] != row * ROW_STEP + col:
             return None
