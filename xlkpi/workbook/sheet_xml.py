@@ -173,18 +173,16 @@ class SheetReader:
                 starts.append(start)
                 ends.append(end)
                 continue
-            cell = Cell(row, col, value, span=match.span())
-            cell.kind = kind
-            if raw is not None:
-                cell.value_at = match.span(6)  # fv
             f_text = f_text or ""
             if "&" in f_text:
                 f_text = html.unescape(f_text)
+            # a plain formula in one call (every field by position); <f> with attributes
+            # (shared, array) is completed by _formula
+            objects[(row, col)] = cell = Cell(
+                row, col, value, None if f_attrs else f_text, "normal", None, None,
+                match.span(), None, kind, None if raw is None else match.span(6))  # 6: fv
             if f_attrs:
                 self._formula(cell, _attrs(f_attrs), f_text)
-            else:
-                cell.text = f_text
-            objects[(row, col)] = cell
         constants: Constants | None = Constants.of(rows, cols, values, starts, ends)
         if not in_order:
             everything = constants.cells() + list(objects.values())  # type: ignore[union-attr]
