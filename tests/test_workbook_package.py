@@ -341,3 +341,17 @@ def test_a_sheet_is_written_a_chunk_at_a_time_and_nothing_else_changes(tmp_path)
             sheet([0] * rows), sheet([2 * r for r in range(1, rows + 1)]))
         assert after.read("xl/worksheets/sheet1.xml").decode() == expected
         assert [i.filename for i in after.infolist()] == [i.filename for i in before.infolist()]
+
+
+def test_a_sheet_held_as_text_gives_back_its_own_bytes(tmp_path):
+    """The package keeps a sheet's text, not its bytes as well; asked for, the bytes are
+    the text encoded again: the same bytes the zip holds (text that is not ASCII too)."""
+    from xlkpi.workbook.package import Package
+
+    path = _plain_package(tmp_path / "text.xlsx", '<row r="1"><c r="A1" t="inlineStr"><is>'
+                          '<t>Café – № 1</t></is></c><c r="B1"><f>1+1</f><v>2</v></c></row>')
+    package = Package(path)
+    part = package.sheets[0].part
+    with zipfile.ZipFile(path) as archive:
+        assert package.parts[part] == archive.read(part)
+    assert dict.__getitem__(package.parts, part) is None  # not held twice

@@ -33,7 +33,7 @@ from defusedxml import ElementTree as DefusedElementTree
 
 from xlkpi.workbook.safety import check_archive, check_signature, refuse_dtd
 from xlkpi.workbook.sheet_xml import PackageError, SheetReader, decode_xstring
-from xlkpi.workbook.sheets import Cell, Sheet
+from xlkpi.workbook.sheets import VALUE_IN_ELEMENT, Cell, Sheet
 from xlkpi.workbook.writing import (
     XmlCheck,
     check_written,
@@ -88,7 +88,7 @@ class Package:
                 if refused:
                     raise PackageError(f"{self.path}: {refused}")
                 self.infos = archive.infolist()
-                self.parts = {i.filename: archive.read(i) for i in self.infos}
+                self.parts = _Parts({i.filename: archive.read(i) for i in self.infos})
         except FileNotFoundError:
             raise PackageError(f"{self.path}: no such file") from None
         except IsADirectoryError:
@@ -176,6 +176,7 @@ class Package:
         self.texts[sheet.part] = text
         reader = SheetReader(f"{self.path}: sheet {sheet.name!r}", self.shared_strings)
         sheet.objects, sheet.constants = reader.read(text)
+        self.parts.held_as_text(sheet.part, self.texts)
 
     # writing -----------------------------------------------------------------
     def patched_sheet(self, sheet: Sheet, results: Mapping[tuple[int, int], Any]) -> Streamed:
@@ -186,9 +187,12 @@ class Package:
         chosen = list(map(sheet.objects.__getitem__, keys))  # formula cells: always objects
         kinds, values = formatted(list(map(results.__getitem__, keys)))
         # the common case, one value text for another of the same type: only the text
-        # inside <v> changes; any other cell is written again whole (patch_cell)
-        places = [cell.value_at if cell.value_at is not None and kind == cell.kind
-                  else None for cell, kind in zip(chosen, kinds, strict=True)]
+        # inside <v> changes; any other cell is written again whole (patch_cell). Where a
+        # value sits is worked out a chunk at a time as the part is written (a position
+        # pair for every cell at once would be about 110 bytes a cell)
+        places: list[tuple[int, int] | None] = [
+            cell.value_at if cell.value_at is not None and kind == cell.kind else None
+            for cell, kind in zip(chosen, kinds, strict=True)]
         check_written(sheet.part, values, [])  # every value text: no markup
         whole = [k for k, place in enumerate(places) if place is None]
         for k in whole:
@@ -200,22 +204,24 @@ class Package:
             if places[k] == chosen[k].value_at:  # <v/>: a value element in its place
                 p = chosen[k].empty_value
                 values[k] = f"<{p}v>{values[k]}</{p}v>"
-        starts = np.fromiter(map(itemgetter(0), places), dtype=np.int64, count=len(places))
+        starts = np.fromiter((cell.span[0] for cell in chosen), dtype=np.int64,
+                             count=len(chosen))  # the elements' order is the values'
         order = np.argsort(starts, kind="stable").tolist()
-        places = [places[k] for k in order]
-        values = [values[k] for k in order]
+        del starts
 
         def chunks() -> Iterator[bytes]:
             """The new part, a few thousand cells at a time: the text between replaced
             values kept as it was."""
             last = 0
-            for at in range(0, len(places), _CELLS_A_CHUNK):
-                batch = places[at: at + _CELLS_A_CHUNK]
+            for at in range(0, len(order), _CELLS_A_CHUNK):
+                picked = order[at: at + _CELLS_A_CHUNK]
+                batch = [_value_place(text, chosen[k].span) if places[k] is VALUE_IN_ELEMENT
+                         else places[k] for k in picked]
                 ends = [last, *map(itemgetter(1), batch)]
                 out: list[str] = [""] * (2 * len(batch))
                 out[0::2] = [text[end:place[0]] for end, place in zip(ends, batch,
                                                                         strict=False)]
-                out[1::2] = values[at: at + _CELLS_A_CHUNK]
+                out[1::2] = [values[k] for k in picked]
                 last = ends[-1]
                 yield from _encoded("".join(out))
             yield from _encoded(text[last:])
@@ -288,6 +294,20 @@ class Package:
         write_atomically(Path(out), write, verify)
 
 
+class _Parts(dict[str, bytes]):
+    """The package's parts by name, as bytes. A sheet's bytes are not kept once its text
+    is (a second copy of the largest part): asked for, they are the text encoded again,
+    which gives the same bytes (the text was decoded from them as UTF-8)."""
+
+    def held_as_text(self, name: str, texts: dict[str, str]) -> None:
+        self.texts = texts
+        super().__setitem__(name, None)  # type: ignore[assignment]
+
+    def __getitem__(self, name: str) -> bytes:
+        data = super().__getitem__(name)
+        return self.texts[name].encode("utf-8") if data is None else data
+
+
 class Streamed:
     """A replaced part made a chunk at a time as it is written (never held whole):
     ``chunks()`` gives its bytes in order; ``size`` is about how long it is."""
@@ -340,6 +360,12 @@ def _stream_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: Stream
             written.result()
     check.feed(b"", final=True)
     return crc, size
+
+
+def _value_place(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """Where the text of the one plain ``<v>...</v>`` inside a cell element sits."""
+    start = text.index("<v>", span[0], span[1]) + 3
+    return start, text.index("</v>", start, span[1])
 
 
 def _encoded(text: str) -> Iterator[bytes]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from xlkpi.errors import ExcelError
 from xlkpi.workbook.references import col_number
-from xlkpi.workbook.sheets import ROW_STEP, Cell, Constants
+from xlkpi.workbook.sheets import ROW_STEP, VALUE_IN_ELEMENT, Cell, Constants
 
 __all__ = ["PackageError", "SheetReader", "decode_xstring"]
 
@@ -180,7 +180,7 @@ class SheetReader:
             # (shared, array) is completed by _formula
             objects[(row, col)] = cell = Cell(
                 row, col, value, None if f_attrs else f_text, "normal", None, None,
-                match.span(), None, kind, None if raw is None else match.span(6))  # 6: fv
+                match.span(), None, kind, None if raw is None else VALUE_IN_ELEMENT)
             if f_attrs:
                 self._formula(cell, _attrs(f_attrs), f_text)
         constants: Constants | None = Constants.of(rows, cols, values, starts, ends)

@@ -19,7 +19,12 @@ import numpy as np
 
 from xlkpi.workbook.references import shift_formula
 
-__all__ = ["ROW_STEP", "Cell", "Constants", "Sheet"]
+__all__ = ["ROW_STEP", "VALUE_IN_ELEMENT", "Cell", "Constants", "Sheet"]
+
+#: ``Cell.value_at`` of a formula cell in the common form: its value is the text of the one
+#: ``<v>...</v>`` in its element, found when a new value is written there (a pair of
+#: positions kept for each formula cell would be about 110 bytes a cell)
+VALUE_IN_ELEMENT: tuple[int, int] = (-1, -1)
 
 #: an address as one number, row * ROW_STEP + column (columns go to 16,384); the order of
 #: these numbers is the sheet's (row by row)
@@ -45,7 +50,8 @@ class Cell:
     span: tuple[int, int] = (0, 0)
     #: a shared formula's anchor text and this cell's offset from the anchor
     shared_from: tuple[str, int, int] | None = None
-    #: a formula cell's ``t`` attribute and where its ``<v>`` text sits (for patching)
+    #: a formula cell's ``t`` attribute and where its ``<v>`` text sits (for patching;
+    #: VALUE_IN_ELEMENT: in the element's one plain ``<v>``)
     kind: str | None = None
     value_at: tuple[int, int] | None = None
     #: the namespace prefix of an empty ``<v/>`` at ``value_at`` (None: ``value_at`` is the
