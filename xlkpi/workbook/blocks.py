@@ -11,7 +11,7 @@ import bisect
 import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter, ne
 from typing import Any
@@ -46,6 +46,10 @@ class Block:
     refs: list[Reference]
     #: an array formula's result range (the block writes all of it)
     array: Rect | None = None
+    #: the sheet's own (row, col) key of each cell, in row order, when the block is the
+    #: run blocks_of found (a split block has none): its results are recorded under these
+    #: keys, not new tuples (about 80 bytes a cell)
+    keys: list[tuple[int, int]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def rows(self) -> int:
@@ -143,12 +147,19 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
         return prepare(text, row, col) if needs(text) else text  # type: ignore[misc]
 
     by_column: dict[int, list[tuple[int, Any]]] = defaultdict(list)
-    for (row, col), cell in sheet.objects.items():  # formula cells are always objects
+    keys_by_column: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for key, cell in sheet.objects.items():  # formula cells are always objects
         if cell.has_formula:
-            by_column[col].append((row, cell))
+            by_column[key[1]].append((key[0], cell))
+            keys_by_column[key[1]].append(key)
     blocks: list[Block] = []
     for col, cells in by_column.items():
-        cells.sort(key=itemgetter(0))
+        keys = keys_by_column[col]
+        rows = list(map(itemgetter(0), cells))
+        if rows != sorted(rows):  # the sheet lists its cells out of order
+            order = sorted(range(len(cells)), key=rows.__getitem__)
+            cells, keys = [cells[k] for k in order], [keys[k] for k in order]
+        firsts: list[tuple[Block, int]] = []  # each block and where its first cell is
         pattern: _FillPattern | None = None
         shared_key = None
         at = 0
@@ -181,11 +192,14 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
             pattern.plain = text == cell.formula
             shared_key = cell.shared_index if cell.formula_type == "shared" else None
             blocks.append(block)
+            firsts.append((block, at - 1))
             if pattern.plain and kind == "normal":
                 filled = pattern.run(cells, at)  # the cells after it that continue it
                 if filled:
                     at += filled
                     block.row2 = cells[at - 1][0]
+        for block, first in firsts:  # a block's cells are consecutive in the column
+            block.keys = keys[first: first + block.rows]
     return blocks
 
 

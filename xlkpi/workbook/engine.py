@@ -364,9 +364,10 @@ def evaluate(package: Package, progress: Callable[[int, int], None] | None = Non
         sheet_values = values[name]
         plain = _plain_numbers(result) if block.array is None else None
         if plain is not None:  # a column of finite numbers: stored as they are
-            rows = range(block.row1, block.row2 + 1)
-            sheet_values.update(zip(zip(rows, repeat(block.col), strict=False), plain,
-                                    strict=True))
+            keys: Any = block.keys  # the sheet's own key objects, when the block has them
+            if keys is None or len(keys) != len(plain):
+                keys = zip(range(block.row1, block.row2 + 1), repeat(block.col), strict=False)
+            sheet_values.update(zip(keys, plain, strict=True))
         else:
             for (row, col), value in zip(block.cells(), result, strict=True):
                 sheet_values[(row, col)] = to_python(value)

@@ -174,9 +174,9 @@ class Package:
         except UnicodeDecodeError as err:
             raise PackageError(f"{self.path}: sheet {sheet.name!r} is not UTF-8 ({err})") from None
         self.texts[sheet.part] = text
+        self.parts.held_as_text(sheet.part, self.texts)  # the bytes let go before reading
         reader = SheetReader(f"{self.path}: sheet {sheet.name!r}", self.shared_strings)
         sheet.objects, sheet.constants = reader.read(text)
-        self.parts.held_as_text(sheet.part, self.texts)
 
     # writing -----------------------------------------------------------------
     def patched_sheet(self, sheet: Sheet, results: Mapping[tuple[int, int], Any]) -> Streamed:
@@ -206,15 +206,15 @@ class Package:
                 values[k] = f"<{p}v>{values[k]}</{p}v>"
         starts = np.fromiter((cell.span[0] for cell in chosen), dtype=np.int64,
                              count=len(chosen))  # the elements' order is the values'
-        order = np.argsort(starts, kind="stable").tolist()
-        del starts
+        order = np.argsort(starts, kind="stable")  # an array: a list would hold an int
+        del starts, keys  # object for each cell until the part is written
 
         def chunks() -> Iterator[bytes]:
             """The new part, a few thousand cells at a time: the text between replaced
             values kept as it was."""
             last = 0
             for at in range(0, len(order), _CELLS_A_CHUNK):
-                picked = order[at: at + _CELLS_A_CHUNK]
+                picked = order[at: at + _CELLS_A_CHUNK].tolist()
                 batch = [_value_place(text, chosen[k].span) if places[k] is VALUE_IN_ELEMENT
                          else places[k] for k in picked]
                 ends = [last, *map(itemgetter(1), batch)]
@@ -263,7 +263,8 @@ class Package:
             check_xml(whole)
             with zipfile.ZipFile(handle, "w") as archive:
                 for info in self.infos:
-                    part = replaced.get(info.filename, self.parts[info.filename])
+                    name = info.filename  # (not .get(name, parts[name]): that would
+                    part = replaced[name] if name in replaced else self.parts[name]  # encode it)
                     if isinstance(part, Streamed):
                         sums[info.filename] = _stream(archive, info, part)
                     else:
