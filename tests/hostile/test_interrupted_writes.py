@@ -54,12 +54,12 @@ def test_kill_during_in_place_leaves_old_or_new_file_never_half(tmp_path):
 
 
 def test_read_only_target_folder_gives_a_clear_error(tmp_path, monkeypatch):
-    import xlkpi.workbook.package as package
+    import xlkpi.workbook.streaming as streaming
 
     def refused(*args, **kwargs):  # what a read-only folder does (root is never refused)
         raise PermissionError(13, "Permission denied", str(tmp_path))
 
-    monkeypatch.setattr(package.tempfile, "mkstemp", refused)
+    monkeypatch.setattr(streaming.tempfile, "mkstemp", refused)
     result = CliRunner().invoke(app, ["recalc", str(GOLDEN), "-o", str(tmp_path / "o.xlsx")])
     assert result.exit_code == 2
     assert "cannot write (Permission denied)" in result.output
@@ -67,7 +67,7 @@ def test_read_only_target_folder_gives_a_clear_error(tmp_path, monkeypatch):
 
 
 def test_a_failed_write_keeps_the_target_untouched(tmp_path, monkeypatch):
-    import xlkpi.workbook.package as package
+    import xlkpi.workbook.streaming as streaming
 
     target = tmp_path / "card.xlsx"
     shutil.copy(GOLDEN, target)
@@ -76,7 +76,7 @@ def test_a_failed_write_keeps_the_target_untouched(tmp_path, monkeypatch):
     def failing_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(package.os, "replace", failing_replace)
+    monkeypatch.setattr(streaming.os, "replace", failing_replace)
     result = CliRunner().invoke(app, ["recalc", str(target), "--in-place"])
     assert result.exit_code == 2 and "No space left on device" in result.output
     assert target.read_bytes() == before
