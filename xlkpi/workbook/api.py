@@ -20,7 +20,7 @@ import math
 import threading
 import warnings
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,7 @@ from xlkpi.workbook.dependents import keep_dependents
 from xlkpi.workbook.engine import Evaluation, evaluate
 from xlkpi.workbook.package import Package
 from xlkpi.workbook.references import address, parse_cell
-from xlkpi.workbook.writing import WorkbookOpenError, excel_owner
+from xlkpi.workbook.writing import WorkbookOpenError, excel_owner, finite_floats
 
 if TYPE_CHECKING:  # linting imports the indicator tables' machinery (pandas): check only
     from xlkpi.lint import Finding
@@ -102,14 +102,6 @@ def to_json(data: Any, **options: Any) -> str:
 def _shown(value: Any) -> Any:
     """A value as JSON and tables show it."""
     return json_ready(value)
-
-
-def _finite_floats(values: Collection[Any]) -> np.ndarray | None:
-    """The values as an array when every one is a finite float, else None (in bulk)."""
-    if not values or set(map(type, values)) != {float}:
-        return None
-    numbers = np.fromiter(values, dtype=np.float64, count=len(values))
-    return numbers if np.isfinite(numbers).all() else None
 
 
 def _storable(value: Any) -> tuple[Any, str | None]:
@@ -287,7 +279,7 @@ def _run(path: str | Path, progress: Callable[[int, int], None] | None
         evaluation = evaluate(package, progress)
         for sheet, values in evaluation.values.items():
             skipped = evaluation.skipped.setdefault(sheet, {})
-            if _finite_floats(values.values()) is not None:  # every value a cell can hold
+            if finite_floats(values.values()) is not None:  # every value a cell can hold
                 continue
             for key, computed in values.items():
                 if key in skipped:
@@ -405,7 +397,7 @@ def _compared(package: Package, result: RecalcResult, findings: list[Any]) -> Ch
 def _numbers_agree(cached: list[Any], computed: list[Any]) -> np.ndarray | None:
     """:func:`same_value` of each pair when all are finite floats (None otherwise): the
     same test, ``math.isclose`` with the same tolerances, in numpy."""
-    a, b = _finite_floats(cached), _finite_floats(computed)
+    a, b = finite_floats(cached), finite_floats(computed)
     if a is None or b is None:
         return None
     allowed = np.maximum(REL_TOLERANCE * np.maximum(np.abs(a), np.abs(b)), _ABS_TOLERANCE)

@@ -143,7 +143,6 @@ def _mask(test: Any, arr: np.ndarray) -> np.ndarray:
     return mask_of(test, np.asarray(arr, dtype=object))
 
 
-
 def from_excel(value: Any) -> np.ndarray:
     """A ``formulas`` value as an object array with ``None`` for blanks (errors kept)."""
     arr = np.asarray(value, dtype=object)

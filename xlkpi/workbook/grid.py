@@ -43,7 +43,7 @@ class Grid:
         errors = np.fromiter(map(isinstance, values, repeat(ExcelError)), dtype=bool,
                              count=len(values))
         for k in np.flatnonzero(errors):  # few
-            values[k] = xl_error(str(values[k]))
+            values[k] = to_formulas(values[k])
         cols = keys[:, 1]
         order = np.argsort(cols, kind="stable")
         bounds = np.flatnonzero(np.diff(cols[order])) + 1

@@ -91,9 +91,7 @@ def formula_findings(sheet: Sheet) -> list[Finding]:
     calling = [(key, cell) for key, cell in sheet.objects.items()  # formula cells
                if "KPI" in (cell.unshifted or "").upper()]
     for (row, col), cell in sorted(calling):
-        formula = cell.formula or ""
-        if "KPI" not in formula.upper():
-            continue
+        formula = cell.formula or ""  # shifting keeps the functions a formula calls
         problems = _problems_of(formula, problems_by_shape)
         if not problems:
             continue

@@ -64,6 +64,7 @@ class Package:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self.texts: dict[str, str] = {}  # a sheet's text, by part, once it is read
         try:
             refused = check_signature(self.path)
             if refused:
@@ -73,7 +74,8 @@ class Package:
                 if refused:
                     raise PackageError(f"{self.path}: {refused}")
                 self.infos = archive.infolist()
-                self.parts = _Parts({i.filename: archive.read(i) for i in self.infos})
+                self.parts = _Parts({i.filename: archive.read(i) for i in self.infos},
+                                    self.texts)
         except FileNotFoundError:
             raise PackageError(f"{self.path}: no such file") from None
         except IsADirectoryError:
@@ -90,7 +92,6 @@ class Package:
         self.workbook_part = self._workbook_part()
         self.shared_strings = self._shared_strings()
         self.sheets, self.defined_names = self._sheets_and_names()
-        self.texts: dict[str, str] = {}
         for sheet in self.sheets:
             self._read_sheet(sheet)
 
@@ -159,7 +160,7 @@ class Package:
         except UnicodeDecodeError as err:
             raise PackageError(f"{self.path}: sheet {sheet.name!r} is not UTF-8 ({err})") from None
         self.texts[sheet.part] = text
-        self.parts.held_as_text(sheet.part, self.texts)  # the bytes let go before reading
+        self.parts.held_as_text(sheet.part)  # the bytes let go before reading
         reader = SheetReader(f"{self.path}: sheet {sheet.name!r}", self.shared_strings)
         sheet.objects, sheet.constants = reader.read(text)
 
@@ -285,8 +286,12 @@ class _Parts(dict[str, bytes]):
     is (a second copy of the largest part): asked for, they are the text encoded again,
     which gives the same bytes (the text was decoded from them as UTF-8)."""
 
-    def held_as_text(self, name: str, texts: dict[str, str]) -> None:
+    def __init__(self, parts: dict[str, bytes], texts: dict[str, str]) -> None:
+        super().__init__(parts)
         self.texts = texts
+
+    def held_as_text(self, name: str) -> None:
+        """Let go of the part's bytes: its text is in ``texts``."""
         super().__setitem__(name, None)  # type: ignore[assignment]
 
     def __getitem__(self, name: str) -> bytes:

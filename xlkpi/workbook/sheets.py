@@ -107,7 +107,13 @@ class Constants:
         """Each cell's address as one number (``row * ROW_STEP + col``)."""
         return self.rows * ROW_STEP + self.cols
 
+    def cell(self, k: int) -> Cell:
+        """The ``k``th value cell as a Cell."""
+        return Cell(int(self.rows[k]), int(self.cols[k]), self.values[k],
+                    span=(int(self.starts[k]), int(self.ends[k])))
+
     def cells(self) -> list[Cell]:
+        """Every value cell as a Cell (in bulk: ``cell`` for one)."""
         return [Cell(r, c, v, None, "normal", None, None, (s, e)) for r, c, v, s, e in zip(
             self.rows.tolist(), self.cols.tolist(), self.values.tolist(),
             self.starts.tolist(), self.ends.tolist(), strict=True)]
@@ -148,7 +154,7 @@ class Sheet:
         at = int(np.searchsorted(keys, row * ROW_STEP + col))
         if at == len(keys) or keys[at] != row * ROW_STEP + col:
             return None
-        return Cell(row, col, held.values[at], span=(int(held.starts[at]), int(held.ends[at])))
+        return held.cell(at)
 
     def rows_of(self, numbers: set[int]) -> dict[int, dict[int, Cell]]:
         """The cells of the given rows, by row then column (the value cells of only those
@@ -162,9 +168,8 @@ class Sheet:
             wanted = np.flatnonzero(np.isin(held.rows, np.fromiter(numbers, np.int64,
                                                                    len(numbers))))
             for k in wanted.tolist():
-                row, col = int(held.rows[k]), int(held.cols[k])
-                out.setdefault(row, {})[col] = Cell(row, col, held.values[k], span=(
-                    int(held.starts[k]), int(held.ends[k])))
+                cell = held.cell(k)
+                out.setdefault(cell.row, {})[cell.col] = cell
         return {row: dict(sorted(cells.items())) for row, cells in sorted(out.items())}
 
     @property

@@ -42,12 +42,9 @@ class Streamed:
         self.chunks = chunks
         self.size = size
 
-    def whole(self) -> bytes:
-        return b"".join(self.chunks())
-
 
 def stream_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: Streamed
-            ) -> tuple[int, int]:
+                  ) -> tuple[int, int]:
     """Write ``part`` as the member ``info``, parsing it as it goes: (CRC, length).
 
     Each chunk is compressed in a second thread while the next is made and parsed here:

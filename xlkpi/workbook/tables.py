@@ -267,9 +267,7 @@ def _formula_rows(package: Package, tables: list[Table]) -> list[IndicatorRow]:
         maybe = [(key, cell) for key, cell in sheet.objects.items()  # formula cells
                  if _may_state_verdict(cell)]
         for (number, col), cell in sorted(maybe):
-            formula = cell.formula
-            if not formula or "KPI" not in formula.upper():
-                continue
+            formula = cell.formula or ""  # shifting keeps the functions a formula calls
             shape = formula_shape(formula)
             if shape not in verdicts:
                 verdicts[shape] = next((VERDICT_FUNCTIONS[n] for c in calls(formula)

@@ -14,7 +14,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -31,6 +31,7 @@ __all__ = [
     "encode_xstring",
     "excel_owner",
     "file_mode",
+    "finite_floats",
     "format_value",
     "formatted",
     "patch_cell",
@@ -82,18 +83,25 @@ def format_value(value: Any) -> tuple[str | None, str]:
     return None, repr(number)
 
 
+def finite_floats(values: Collection[Any]) -> np.ndarray | None:
+    """The values as an array when every one is a finite float, else None (in bulk)."""
+    if not values or set(map(type, values)) != {float}:
+        return None
+    numbers = np.fromiter(values, dtype=np.float64, count=len(values))
+    return numbers if np.isfinite(numbers).all() else None
+
+
 def formatted(values: list[Any]) -> tuple[list[str | None], list[str]]:
     """``format_value`` of each value; a column of finite numbers in bulk (whole numbers
     through numpy's int64 and ``str``, the rest by ``repr`` as ``format_value`` writes
     them; numpy's own text conversion is four times slower)."""
-    if values and set(map(type, values)) == {float}:
-        numbers = np.fromiter(values, dtype=np.float64, count=len(values))
-        if np.isfinite(numbers).all():
-            whole = (numbers == np.trunc(numbers)) & (np.abs(numbers) < 1e15)
-            texts = list(map(str, np.where(whole, numbers, 0).astype(np.int64).tolist()))
-            for k in np.flatnonzero(~whole).tolist():
-                texts[k] = repr(values[k])
-            return [None] * len(values), texts
+    numbers = finite_floats(values)
+    if numbers is not None:
+        whole = (numbers == np.trunc(numbers)) & (np.abs(numbers) < 1e15)
+        texts = list(map(str, np.where(whole, numbers, 0).astype(np.int64).tolist()))
+        for k in np.flatnonzero(~whole).tolist():
+            texts[k] = repr(values[k])
+        return [None] * len(values), texts
     kinds, texts = [], []
     for value in values:
         kind, text = format_value(value)
