@@ -16,7 +16,7 @@ from openpyxl import Workbook
 #: what the native path must never load (``formulas``' statistics family imports scipy)
 HEAVY = ("scipy", "pandas", "openpyxl", "formulas.functions.stat", "formulas.functions.math",
          "formulas.functions.financial", "formulas.functions.eng", "formulas.functions.date",
-         "formulas.functions.logic", "formulas.functions.info", "formulas.excel")
+         "formulas.functions.logic", "formulas.functions.info", "formulas.excel", "pydantic")
 
 
 def _scorecard(path: Path) -> Path:
