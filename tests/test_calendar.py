@@ -249,3 +249,26 @@ def test_bank_holidays_are_kept_in_the_cache_folder_and_read_back(tmp_path, monk
         assert sorted(p.name for p in (tmp_path / "xlkpi").iterdir()) == [kept.name]
     finally:
         bank_holidays.cache_clear()
+
+
+def test_installed_version_is_read_from_the_dist_info_folder_without_importing(
+        tmp_path, monkeypatch):
+    """The cache is keyed by ``holidays``' version, read from the folder name pip writes
+    (the same as ``importlib.metadata`` says); two such folders, or none, defer to
+    ``importlib.metadata``."""
+    import importlib.metadata
+    import sys
+
+    from xlkpi.calendar import _installed_version
+
+    assert _installed_version("holidays") == importlib.metadata.version("holidays")
+    site = tmp_path / "site"
+    (site / "pkgx").mkdir(parents=True)
+    (site / "pkgx" / "__init__.py").write_text("raise ImportError('never imported')\n")
+    (site / "pkgx-1.2.3.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    assert _installed_version("pkgx") == "1.2.3"
+    assert "pkgx" not in sys.modules
+    (site / "pkgx-1.2.4.dist-info").mkdir()  # two: not guessed; metadata finds no METADATA
+    assert _installed_version("pkgx") is None
+    assert _installed_version("no_such_package_xyz") is None
