@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from xlkpi import __version__
 from xlkpi.console import console, fail
@@ -103,6 +102,8 @@ def bank_holidays_command(
 @app.command()
 def functions() -> None:
     """List the worksheet functions, with their arguments and results."""
+    from rich.table import Table
+
     from xlkpi.functions import REGISTRY
     from xlkpi.timescales import TIMESCALES
 
@@ -168,6 +169,8 @@ def assessments(
         raise _fail(str(err)) from None
     done = ~np.isnat(authorised)
     month = pd.Series(authorised.astype("datetime64[M]")).dt.strftime("%b-%y")
+    from rich.table import Table
+
     table = Table(title=f"Assessments authorised within 45 working days ({region.upper()})")
     for col in ("Month", "Authorised", "In 45 WD", "%", "Median WD"):
         table.add_column(col, justify="right" if col != "Month" else "left")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import glob
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-from rich.table import Table
 
 from xlkpi.console import FINDINGS, console, fail
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 __all__ = ["check_command", "fill_command", "lint_command", "recalc_command"]
 
@@ -19,6 +20,16 @@ __all__ = ["check_command", "fill_command", "lint_command", "recalc_command"]
 _PROGRESS_FROM = 20_000
 #: Differences listed per file before "... and N more".
 _SHOWN = 50
+
+
+def _progress_bar(label: str, total: int) -> tuple[Progress, Any]:
+    """A transient bar (imported when first drawn: most runs never draw one) and its task."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    progress = Progress("[progress.description]{task.description}", BarColumn(),
+                        MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                        transient=True)
+    return progress, progress.add_task(label, total=total)
 
 
 class _Bar:
@@ -33,11 +44,8 @@ class _Bar:
         if self.quiet or total < _PROGRESS_FROM:
             return
         if self.progress is None:
-            self.progress = Progress("[progress.description]{task.description}", BarColumn(),
-                                     MofNCompleteColumn(), TimeElapsedColumn(),
-                                     console=console, transient=True)
+            self.progress, self.task = _progress_bar(self.label, total)
             self.progress.start()
-            self.task = self.progress.add_task(self.label, total=total)
         self.progress.update(self.task, completed=done)
 
     def close(self) -> None:
@@ -223,10 +231,7 @@ class _Overall:
     def __init__(self, total: int, quiet: bool) -> None:
         self.progress: Progress | None = None
         if not quiet and total > 1 and console.is_terminal:
-            self.progress = Progress("[progress.description]{task.description}", BarColumn(),
-                                     MofNCompleteColumn(), TimeElapsedColumn(),
-                                     console=console, transient=True)
-            self.task = self.progress.add_task("checking workbooks", total=total)
+            self.progress, self.task = _progress_bar("checking workbooks", total)
 
     def __enter__(self) -> _Overall:
         if self.progress is not None:
@@ -293,6 +298,8 @@ def lint_command(
 def _print_findings(found: list[tuple[Path, Any]]) -> None:
     if not found:
         return
+    from rich.table import Table
+
     several = len({path for path, _ in found}) > 1
     table = Table("where", "finding", "message")
     table.columns[0].no_wrap = table.columns[1].no_wrap = True
@@ -304,6 +311,8 @@ def _print_findings(found: list[tuple[Path, Any]]) -> None:
 
 
 def _print_check(outcome: Any) -> None:
+    from rich.table import Table
+
     result = outcome.recalc
     if outcome.differences or result.skipped:
         table = Table("sheet", "cell", "formula", "Excel cached", "recalculated",
