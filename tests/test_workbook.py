@@ -147,6 +147,27 @@ def test_batched_and_cell_by_cell_evaluation_agree():
     assert batched.values == single.values
 
 
+def test_a_package_is_freed_as_soon_as_its_evaluation_is_done_with_it(golden):
+    """No reference cycle keeps a workbook's cells alive after evaluating it: with the
+    cycle collector off (as recalc and check run), they are freed by their counts, so a
+    collection never has to visit every cell and memory is given back at once."""
+    import gc
+    import weakref
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        package = Package(GOLDEN)
+        cells = weakref.ref(package.sheets[0])
+        evaluation = evaluate(package)
+        assert evaluation.cells > 0 and cells() is not None
+        del package
+        assert cells() is None
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         return {i.filename: archive.read(i) for i in archive.infolist()}

@@ -337,20 +337,27 @@ def recalc(
         refused = excel_owner(target)
         if refused:
             raise WorkbookOpenError(refused)
-    package, result, writes = _run(path, progress)
-    if target is not None:
-        with gc_paused():
-            replaced = {package.workbook_part: package.patched_workbook_xml()}
-            for sheet in package.sheets:
-                values = writes.get(sheet.name)
-                if values:
-                    if not values.keys() <= sheet.objects.keys():  # a spill beyond the
-                        values = {key: value for key, value in values.items()  # cells
-                                  if key in sheet.objects}
-                    replaced[sheet.part] = package.patched_sheet(sheet, values)
-            package.save(target, replaced)
-        result.out = target
+    with gc_paused():  # throughout: a collection between the steps would visit every cell
+        package, result, writes = _run(path, progress)
+        if target is not None:
+            _write(package, writes, target)
+            result.out = target
+        del package, writes  # freed by their counts while the collector is off
     return result
+
+
+def _write(package: Package, writes: dict[str, dict[tuple[int, int], Any]], target: Path
+           ) -> None:
+    """Save ``package`` to ``target`` with the computed values cached."""
+    replaced = {package.workbook_part: package.patched_workbook_xml()}
+    for sheet in package.sheets:
+        values = writes.get(sheet.name)
+        if values:
+            if not values.keys() <= sheet.objects.keys():  # a spill beyond the formula cells
+                values = {key: value for key, value in values.items()
+                          if key in sheet.objects}
+            replaced[sheet.part] = package.patched_sheet(sheet, values)
+    package.save(target, replaced)
 
 
 def check(path: str | Path, progress: Callable[[int, int], None] | None = None) -> CheckResult:
@@ -358,9 +365,11 @@ def check(path: str | Path, progress: Callable[[int, int], None] | None = None) 
     lint the workbook."""
     from xlkpi.workbook.linting import lint_package
 
-    package, result, _ = _run(path, progress)
-    with gc_paused():
-        return _compared(package, result, lint_package(package))
+    with gc_paused():  # throughout, as in recalc
+        package, result, _ = _run(path, progress)
+        outcome = _compared(package, result, lint_package(package))
+        del package  # freed by its counts while the collector is off
+    return outcome
 
 
 def _compared(package: Package, result: RecalcResult, findings: list[Any]) -> CheckResult:

@@ -377,20 +377,23 @@ def evaluate(package: Package, progress: Callable[[int, int], None] | None = Non
         engine.progress(done[0], total)
 
     engine.on_block = record
-    engine.schedule(ordered)
-    volatile = _volatile_cells(engine, ordered)
-    for i in range(len(ordered)):
-        engine.compute(i)
-    if circular and engine.structure.iteration is not None:
-        iterate(engine, circular, *engine.structure.iteration)
-    elif circular:
-        for block, result in settle(engine, circular):
-            for cell, value in zip(block.cells(), result, strict=True):
-                if isinstance(value, UnknownError):
-                    skipped[engine.names[block.sheet]][cell] = UNKNOWN_REASON
-                else:
-                    values[engine.names[block.sheet]][cell] = to_python(value)
-                    done[0] += 1
+    try:
+        engine.schedule(ordered)
+        volatile = _volatile_cells(engine, ordered)
+        for i in range(len(ordered)):
+            engine.compute(i)
+        if circular and engine.structure.iteration is not None:
+            iterate(engine, circular, *engine.structure.iteration)
+        elif circular:
+            for block, result in settle(engine, circular):
+                for cell, value in zip(block.cells(), result, strict=True):
+                    if isinstance(value, UnknownError):
+                        skipped[engine.names[block.sheet]][cell] = UNKNOWN_REASON
+                    else:
+                        values[engine.names[block.sheet]][cell] = to_python(value)
+                        done[0] += 1
+    finally:  # the engine and record refer to each other: without this cut, the engine
+        engine.on_block = None  # and the package it holds wait for the cycle collector
     cells = done[0]
     return Evaluation(values, cells, len(blocks), engine.batched, skipped,
                       time.perf_counter() - started, volatile)
