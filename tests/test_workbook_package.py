@@ -355,3 +355,53 @@ def test_a_sheet_held_as_text_gives_back_its_own_bytes(tmp_path):
     with zipfile.ZipFile(path) as archive:
         assert package.parts[part] == archive.read(part)
     assert dict.__getitem__(package.parts, part) is None  # not held twice
+
+
+#: plain formulas (B1, C1, D1 without a cached value, C2:C3, D3) and a shared formula
+#: (B2:B3) in one column with a plain one (B1)
+FORMULAS = (
+    '<row r="1"><c r="A1"><v>1.5</v></c><c r="B1"><f>A1*2</f><v>3</v></c>'
+    '<c r="C1"><f>A1&amp;"x"</f><v>0</v></c><c r="D1"><f>A1+1</f></c></row>'
+    '<row r="2"><c r="A2"><v>2</v></c><c r="B2"><f t="shared" ref="B2:B3" si="0">A2*2</f>'
+    '<v>0</v></c><c r="C2"><f>A2*3</f><v>0</v></c></row>'
+    '<row r="3"><c r="A3"><v>3</v></c><c r="B3"><f t="shared" si="0"/><v>0</v></c>'
+    '<c r="C3"><f>A3*3</f><v>0</v></c><c r="D3"><f>B3+C2</f><v>0</v></c></row>'
+)
+
+
+def test_plain_formula_cells_are_held_by_column_and_written_in_place(tmp_path):
+    """A plain formula cell is a row of arrays, not an object, until one is asked for;
+    the values written are where Excel would keep them: the same type in its ``<v>``, a
+    text result with ``t="str"``, a ``<v>`` added where none was cached."""
+    from xlkpi.workbook.package import Package
+
+    path = _plain_package(tmp_path / "formulas.xlsx", FORMULAS)
+    sheet = Package(path).sheets[0]
+    assert sorted(sheet.held) == [(2, 2), (3, 2)]  # the shared formula's cells only
+    assert sheet.formulas.texts == ["A1*2", 'A1&"x"', "A1+1", "A2*3", "A3*3", "B3+C2"]
+    assert sheet.formulas.cached.tolist() == [True, True, False, True, True, True]
+    assert sheet.writable([(1, 2), (2, 2), (1, 1), (9, 9)]) == [True, True, False, False]
+    assert sheet.cell(3, 4).formula == "B3+C2" and sheet.cell(1, 4).value is None
+    assert (sheet.max_row, sheet.max_col) == (3, 4)
+    out = tmp_path / "out.xlsx"
+    result = recalc(path, out)
+    # 1.5*2; 1.5&"x"; 1.5+1; 2*2 and 3*2 (shared); 2*3 and 3*3; 6+6
+    assert {a: result.value("Data", a) for a in ("B1", "C1", "D1", "B2", "B3", "C2", "C3",
+                                                 "D3")} == {
+        "B1": 3.0, "C1": "1.5x", "D1": 2.5, "B2": 4.0, "B3": 6.0, "C2": 6.0, "C3": 9.0,
+        "D3": 12.0}
+    written = FORMULAS.replace('<c r="C1"><f>A1&amp;"x"</f><v>0</v>',
+                               '<c r="C1" t="str"><f>A1&amp;"x"</f><v>1.5x</v>')
+    for before, after in [("<f>A1+1</f>", "<f>A1+1</f><v>2.5</v>"),
+                          ('A2*2</f><v>0</v>', 'A2*2</f><v>4</v>'),
+                          ('si="0"/><v>0</v>', 'si="0"/><v>6</v>'),
+                          ("<f>A2*3</f><v>0</v>", "<f>A2*3</f><v>6</v>"),
+                          ("<f>A3*3</f><v>0</v>", "<f>A3*3</f><v>9</v>"),
+                          ("<f>B3+C2</f><v>0</v>", "<f>B3+C2</f><v>12</v>")]:
+        written = written.replace(before, after)
+    with zipfile.ZipFile(out) as archive:
+        assert f"<sheetData>{written}</sheetData>" in archive.read(
+            "xl/worksheets/sheet1.xml").decode()
+    cells = Package(path).sheets[0].objects  # asked for: every formula cell as a Cell
+    assert list(cells) == [(1, 2), (1, 3), (1, 4), (2, 2), (2, 3), (3, 2), (3, 3), (3, 4)]
+    assert cells[(1, 4)].value_at is None and cells[(1, 2)].kind is None

@@ -353,9 +353,11 @@ def _write(package: Package, writes: dict[str, dict[tuple[int, int], Any]], targ
     for sheet in package.sheets:
         values = writes.get(sheet.name)
         if values:
-            if not values.keys() <= sheet.objects.keys():  # a spill beyond the formula cells
-                values = {key: value for key, value in values.items()
-                          if key in sheet.objects}
+            keys = list(values)
+            writable = sheet.writable(keys)
+            if not all(writable):  # a spill beyond the formula cells
+                values = {key: values[key] for key, here in zip(keys, writable, strict=True)
+                          if here}
             replaced[sheet.part] = package.patched_sheet(sheet, values)
     package.save(target, replaced)
 

@@ -12,9 +12,11 @@ import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import pairwise, repeat
 from operator import itemgetter, ne
 from typing import Any
+
+import numpy as np
 
 from xlkpi.workbook.package import Sheet
 from xlkpi.workbook.references import (
@@ -106,22 +108,22 @@ class _FillPattern:
         """The text the block's first formula takes when filled down to ``row``."""
         return self.template.format(*[n + row - self.block.row1 for n in self.rows])
 
-    def run(self, cells: list[tuple[int, Any]], start: int) -> int:
-        """How many of ``cells[start:]`` (a column's formula cells in row order) continue
-        the block as plain formulas filled down, compared a chunk at a time (growing, so a
-        short run costs little and a long one few steps), each chunk by ``map`` in C."""
+    def run(self, rows: list[int], texts: list[str | None], start: int) -> int:
+        """How many of the column's formula cells from ``start`` on (``rows`` in order,
+        ``texts`` their normal formulas' texts, None for other kinds) continue the block as
+        plain formulas filled down, compared a chunk at a time (growing, so a short run
+        costs little and a long one few steps), each chunk by ``map`` in C."""
         first, done, size = self.block.row2 + 1, 0, 16
         offsets = [n - self.block.row1 for n in self.rows]
-        while start + done < len(cells):
-            part = cells[start + done: start + done + size]
+        while start + done < len(rows):
+            at = start + done
+            part = rows[at: at + size]
             row = first + done
-            rows = _count_until(map(ne, map(itemgetter(0), part), range(row, row + len(part))))
-            texts = [cell.text if cell.formula_type == "normal" else None
-                     for _, cell in part[:rows]]
+            count = _count_until(map(ne, part, range(row, row + len(part))))
             expected = map(self.template.format, *[
-                range(row + offset, row + offset + rows) for offset in offsets
-            ]) if offsets else repeat(self.text_at(row), rows)  # no row moves: one text
-            same = _count_until(map(ne, texts, expected))
+                range(row + offset, row + offset + count) for offset in offsets
+            ]) if offsets else repeat(self.text_at(row), count)  # no row moves: one text
+            same = _count_until(map(ne, texts[at: at + count], expected))
             done += same
             if same < len(part):
                 break
@@ -146,25 +148,17 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
         text = str(cell.formula)
         return prepare(text, row, col) if needs(text) else text  # type: ignore[misc]
 
-    by_column: dict[int, list[tuple[int, Any]]] = defaultdict(list)
-    keys_by_column: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for key, cell in sheet.objects.items():  # formula cells are always objects
-        if cell.has_formula:
-            by_column[key[1]].append((key[0], cell))
-            keys_by_column[key[1]].append(key)
+    formulas = sheet.formulas
     blocks: list[Block] = []
-    for col, cells in by_column.items():
-        keys = keys_by_column[col]
-        rows = list(map(itemgetter(0), cells))
-        if rows != sorted(rows):  # the sheet lists its cells out of order
-            order = sorted(range(len(cells)), key=rows.__getitem__)
-            cells, keys = [cells[k] for k in order], [keys[k] for k in order]
+    for col, (rows, cells, texts, keys) in _formula_columns(sheet).items():
         firsts: list[tuple[Block, int]] = []  # each block and where its first cell is
         pattern: _FillPattern | None = None
         shared_key = None
         at = 0
         while at < len(cells):
-            row, cell = cells[at]
+            row, cell = rows[at], cells[at]
+            if type(cell) is int:  # a plain formula cell held in the sheet's arrays
+                cell = formulas.cell(cell)  # type: ignore[union-attr]
             at += 1
             kind = cell.formula_type
             if kind == "normal" and not cell.text:
@@ -194,13 +188,51 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
             blocks.append(block)
             firsts.append((block, at - 1))
             if pattern.plain and kind == "normal":
-                filled = pattern.run(cells, at)  # the cells after it that continue it
+                filled = pattern.run(rows, texts, at)  # the cells after it that continue it
                 if filled:
                     at += filled
-                    block.row2 = cells[at - 1][0]
-        for block, first in firsts:  # a block's cells are consecutive in the column
-            block.keys = keys[first: first + block.rows]
+                    block.row2 = rows[at - 1]
+        if keys is not None:
+            for block, first in firsts:  # a block's cells are consecutive in the column
+                block.keys = keys[first: first + block.rows]
     return blocks
+
+
+def _formula_columns(sheet: Sheet) -> dict[int, tuple[list[int], list[Any], list[str | None],
+                                                      list[tuple[int, int]] | None]]:
+    """Each column's formula cells in row order: their rows; each cell (a Cell, or the
+    index of a plain formula cell in ``sheet.formulas``); each normal formula's text (None
+    for a shared or array formula); and the sheet's own (row, col) key objects, when all
+    the column's cells are held as objects (None otherwise)."""
+    found: dict[int, list[tuple[int, Any, str | None, tuple[int, int] | None]]] = \
+        defaultdict(list)
+    for key, cell in sheet.held.items():
+        if cell.has_formula:
+            found[key[1]].append(
+                (key[0], cell, cell.text if cell.formula_type == "normal" else None, key))
+    columns: dict[int, tuple[list[int], list[Any], list[str | None],
+                             list[tuple[int, int]] | None]] = {}
+    for col, listed in found.items():
+        if any(a[0] > b[0] for a, b in pairwise(listed)):
+            listed.sort(key=itemgetter(0))  # the sheet lists its cells out of order
+        rows, cells, texts, keys = (list(part) for part in zip(*listed, strict=True))
+        columns[col] = rows, cells, texts, keys
+    held = sheet.formulas
+    if held is None or not len(held):
+        return columns
+    order = np.argsort(held.cols, kind="stable")  # the sheet's order: rows ascending
+    for part in np.split(order, np.flatnonzero(np.diff(held.cols[order])) + 1):
+        col, picked = int(held.cols[part[0]]), part.tolist()
+        rows = held.rows[part].tolist()
+        texts = list(map(held.texts.__getitem__, picked))
+        if col not in columns:
+            columns[col] = rows, picked, texts, None
+            continue
+        listed = sorted(zip(rows + columns[col][0], picked + columns[col][1],
+                            texts + columns[col][2], strict=True), key=itemgetter(0))
+        merged_rows, merged_cells, merged_texts = (list(p) for p in zip(*listed, strict=True))
+        columns[col] = merged_rows, merged_cells, merged_texts, None
+    return columns
 
 
 def _array_block(sheet: str, row: int, col: int, cell: Any, text: str) -> Block:

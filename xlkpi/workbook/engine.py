@@ -148,7 +148,7 @@ class _Engine:
 
     def formula_at(self, sheet: str, row: int, col: int) -> str | None:
         found = self.sheets.get(sheet.upper())
-        cell = found.objects.get((row, col)) if found is not None else None
+        cell = found.cell(row, col) if found is not None else None
         return cell.formula if cell is not None and cell.has_formula else None
 
     # ------------------------------------------------------------ scheduling

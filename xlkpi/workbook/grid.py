@@ -29,14 +29,15 @@ class Grid:
     def __init__(self, sheet: Sheet) -> None:
         self.max_row = max(sheet.max_row, 1)
         self.columns: dict[int, np.ndarray] = {}
-        objects, constants = sheet.objects, sheet.constants
+        objects = sheet.held
         keys = np.fromiter(chain.from_iterable(objects), dtype=np.int64,
                            count=2 * len(objects)).reshape(-1, 2)
         values = np.empty(len(keys), dtype=object)
         values[:] = list(map(attrgetter("value"), objects.values()))
-        if constants is not None and len(constants):  # no address is in both
-            keys = np.concatenate([keys, np.column_stack([constants.rows, constants.cols])])
-            values = np.concatenate([values, constants.values])
+        for held in (sheet.formulas, sheet.constants):  # no address is in two of them
+            if held is not None and len(held):
+                keys = np.concatenate([keys, np.column_stack([held.rows, held.cols])])
+                values = np.concatenate([values, held.values])
         if not len(keys):
             return
         values[np.equal(values, None)] = EMPTY  # a blank cell

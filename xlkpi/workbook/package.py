@@ -162,7 +162,7 @@ class Package:
         self.texts[sheet.part] = text
         self.parts.held_as_text(sheet.part)  # the bytes let go before reading
         reader = SheetReader(f"{self.path}: sheet {sheet.name!r}", self.shared_strings)
-        sheet.objects, sheet.constants = reader.read(text)
+        sheet.held, sheet.constants, sheet.formulas = reader.read(text)
 
     # writing -----------------------------------------------------------------
     def patched_sheet(self, sheet: Sheet, results: Mapping[tuple[int, int], Any]) -> Streamed:
@@ -170,39 +170,40 @@ class Package:
         checked now (one value per cell), made a chunk at a time as it is written."""
         text = self.texts[sheet.part]
         keys = list(results)
-        chosen = list(map(sheet.objects.__getitem__, keys))  # formula cells: always objects
+        targets = sheet.targets(keys)  # formula cells only (KeyError otherwise)
         kinds, values = formatted(list(map(results.__getitem__, keys)))
+        del keys
         # the common case, one value text for another of the same type: only the text
         # inside <v> changes; any other cell is written again whole (patch_cell). Where a
         # value sits is worked out a chunk at a time as the part is written (a position
         # pair for every cell at once would be about 110 bytes a cell)
         places: list[tuple[int, int] | None] = [
-            cell.value_at if cell.value_at is not None and kind == cell.kind else None
-            for cell, kind in zip(chosen, kinds, strict=True)]
+            place if place is not None and kind == old else None
+            for place, kind, old in zip(targets.places, kinds, targets.kinds, strict=True)]
         check_written(sheet.part, values, [])  # every value text: no markup
         whole = [k for k, place in enumerate(places) if place is None]
         for k in whole:
-            cell = chosen[k]
-            start, end = places[k] = cell.span
+            start, end = places[k] = int(targets.starts[k]), int(targets.ends[k])
             values[k] = patch_cell(text[start:end], kinds[k], values[k])
         check_written(sheet.part, [], [values[k] for k in whole])  # one <v> each
-        for k in [k for k, cell in enumerate(chosen) if cell.empty_value is not None]:
-            if places[k] == chosen[k].value_at:  # <v/>: a value element in its place
-                p = chosen[k].empty_value
-                values[k] = f"<{p}v>{values[k]}</{p}v>"
-        starts = np.fromiter((cell.span[0] for cell in chosen), dtype=np.int64,
-                             count=len(chosen))  # the elements' order is the values'
-        order = np.argsort(starts, kind="stable")  # an array: a list would hold an int
-        del starts, keys  # object for each cell until the part is written
+        for k, prefix in enumerate(targets.empties):
+            if prefix is not None and places[k] == targets.places[k]:  # <v/>: a value
+                values[k] = f"<{prefix}v>{values[k]}</{prefix}v>"  # element in its place
+        element_starts, element_ends = targets.starts, targets.ends
+        order = np.argsort(element_starts, kind="stable")  # the elements' order
+        del targets
 
         def chunks() -> Iterator[bytes]:
             """The new part, a few thousand cells at a time: the text between replaced
             values kept as it was."""
             last = 0
             for at in range(0, len(order), _CELLS_A_CHUNK):
-                picked = order[at: at + _CELLS_A_CHUNK].tolist()
-                batch = [_value_place(text, chosen[k].span) if places[k] is VALUE_IN_ELEMENT
-                         else places[k] for k in picked]
+                chunk = order[at: at + _CELLS_A_CHUNK]
+                picked = chunk.tolist()
+                batch = [_value_place(text, start, end) if places[k] is VALUE_IN_ELEMENT
+                         else places[k] for k, start, end in zip(
+                             picked, element_starts[chunk].tolist(),
+                             element_ends[chunk].tolist(), strict=True)]
                 ends = [last, *map(itemgetter(1), batch)]
                 out: list[str] = [""] * (2 * len(batch))
                 out[0::2] = [text[end:place[0]] for end, place in zip(ends, batch,
@@ -299,7 +300,8 @@ class _Parts(dict[str, bytes]):
         return self.texts[name].encode("utf-8") if data is None else data
 
 
-def _value_place(text: str, span: tuple[int, int]) -> tuple[int, int]:
-    """Where the text of the one plain ``<v>...</v>`` inside a cell element sits."""
-    start = text.index("<v>", span[0], span[1]) + 3
-    return start, text.index("</v>", start, span[1])
+def _value_place(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the text of the one plain ``<v>...</v>`` inside the cell element at
+    ``text[start:end]`` sits."""
+    at = text.index("<v>", start, end) + 3
+    return at, text.index("</v>", at, end)

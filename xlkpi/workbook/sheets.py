@@ -1,11 +1,13 @@
-"""A worksheet as the engine holds it: formula cells as objects, plain values by column.
+"""A worksheet as the engine holds it: cells by column, a few as objects.
 
 A case-level sheet is mostly values (dates, codes, numbers) with a few filled-down
-formula columns. The formula cells are :class:`Cell` objects, since each has a formula,
-a place to write its new value and often a cached value to compare; the value cells are
-kept as arrays (:class:`Constants`): no Python object per cell, which is most of a large
-workbook's memory and of the time to read it. ``Sheet.cells`` still gives every cell as
-a Cell, made from the arrays the first time it is asked for (linting, table detection).
+formula columns. The value cells are kept as arrays (:class:`Constants`), and so are the
+plain formula cells (:class:`Formulas`: text, cached value, type and where the element
+sits): no Python object per cell, which is most of a large workbook's memory and of the
+time to read and write it. Cells in another form (shared and array formulas, an unusual
+element) are :class:`Cell` objects. ``Sheet.objects`` and ``Sheet.cells`` still give the
+formula cells, or every cell, as Cells, made from the arrays the first time they are
+asked for (linting, table detection, ``check``'s comparison).
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from xlkpi.workbook.references import shift_formula
 
-__all__ = ["ROW_STEP", "VALUE_IN_ELEMENT", "Cell", "Constants", "Sheet"]
+__all__ = ["ROW_STEP", "VALUE_IN_ELEMENT", "Cell", "Constants", "Formulas", "Sheet", "Targets"]
 
 #: ``Cell.value_at`` of a formula cell in the common form: its value is the text of the one
 #: ``<v>...</v>`` in its element, found when a new value is written there (a pair of
@@ -120,68 +122,181 @@ class Constants:
 
 
 @dataclass
+class Formulas(Constants):
+    """Plain formula cells (an ``<f>`` without attributes, in the form Excel and openpyxl
+    write) by column, in the order the sheet lists them; ``values`` are the cached ones."""
+
+    #: formula text without "="
+    texts: list[str] = field(default_factory=list)
+    #: each element's ``t`` attribute (the cached value's type)
+    kinds: list[str | None] = field(default_factory=list)
+    #: the element has one plain ``<v>...</v>`` (else no cached value at all)
+    cached: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    @classmethod
+    def of_formulas(cls, rows: list[int], cols: list[int], values: list[Any],
+                    starts: list[int], ends: list[int], texts: list[str],
+                    kinds: list[str | None], cached: list[bool]) -> Formulas:
+        held = Constants.of(rows, cols, values, starts, ends)
+        return cls(held.rows, held.cols, held.values, held.starts, held.ends, texts, kinds,
+                   np.array(cached, dtype=bool))
+
+    def cell(self, k: int) -> Cell:
+        """The ``k``th formula cell as a Cell."""
+        return Cell(int(self.rows[k]), int(self.cols[k]), self.values[k], self.texts[k],
+                    "normal", None, None, (int(self.starts[k]), int(self.ends[k])), None,
+                    self.kinds[k], VALUE_IN_ELEMENT if self.cached[k] else None)
+
+    def cells(self) -> list[Cell]:
+        """Every formula cell as a Cell (in bulk: ``cell`` for one)."""
+        at = [VALUE_IN_ELEMENT if flag else None for flag in self.cached.tolist()]
+        return [Cell(r, c, v, t, "normal", None, None, (s, e), None, k, a)
+                for r, c, v, s, e, t, k, a in zip(
+                    self.rows.tolist(), self.cols.tolist(), self.values.tolist(),
+                    self.starts.tolist(), self.ends.tolist(), self.texts, self.kinds, at,
+                    strict=True)]
+
+    def find(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """The index of each (row, col) given, -1 where there is no such formula cell."""
+        codes = self.codes
+        wanted = rows * ROW_STEP + cols
+        at = np.minimum(np.searchsorted(codes, wanted), max(len(codes) - 1, 0))
+        if not len(codes):
+            return np.full(len(wanted), -1, dtype=np.int64)
+        return np.where(codes[at] == wanted, at, -1)
+
+
+class Targets(NamedTuple):
+    """Where new values of formula cells are written, one entry a cell."""
+
+    #: the ``t`` attribute of the cached value (a value of another type rewrites the cell)
+    kinds: list[str | None]
+    #: where the value text sits: VALUE_IN_ELEMENT (in the element's one plain ``<v>``),
+    #: a pair of positions, or None (no value: the element is written again)
+    places: list[tuple[int, int] | None]
+    #: where each element sits in the sheet XML text
+    starts: np.ndarray
+    ends: np.ndarray
+    #: the namespace prefix of an empty ``<v/>`` at the place (None: none)
+    empties: list[str | None]
+
+
+@dataclass
 class Sheet:
     """A worksheet: its name, its part in the package, and its cells.
 
-    ``objects`` holds the formula cells (and any cell read one by one) by (row, col);
-    ``constants`` the other value cells as arrays; no address is in both.
+    ``held`` has the cells read one by one (shared and array formulas, unusual elements)
+    by (row, col); ``formulas`` the plain formula cells and ``constants`` the other value
+    cells, as arrays; no address is in two of them. ``objects`` is every formula cell as
+    a Cell.
     """
 
     name: str
     part: str
-    objects: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    held: dict[tuple[int, int], Cell] = field(default_factory=dict)
     constants: Constants | None = None
+    formulas: Formulas | None = None
+
+    @property
+    def objects(self) -> dict[tuple[int, int], Cell]:
+        """The formula cells (and any cell read one by one) by (row, col), in the sheet's
+        order: the plain formula cells are made Cells (and kept as such) the first time
+        this is asked for."""
+        if self.formulas is not None and len(self.formulas):
+            made = self.formulas.cells()
+            if self.held:
+                made += self.held.values()
+                made.sort(key=lambda cell: cell.span[0])
+            self.held = {(cell.row, cell.col): cell for cell in made}
+        self.formulas = None
+        return self.held
 
     @property
     def cells(self) -> dict[tuple[int, int], Cell]:
         """Every cell by (row, col), in row order: the value cells are made Cells (and
         kept as such) the first time this is asked for."""
+        objects = self.objects
         if self.constants is not None and len(self.constants):
-            merged = self.constants.cells() + list(self.objects.values())
+            merged = self.constants.cells() + list(objects.values())
             merged.sort(key=lambda cell: (cell.row, cell.col))
-            self.objects = {(cell.row, cell.col): cell for cell in merged}
+            self.held = {(cell.row, cell.col): cell for cell in merged}
         self.constants = None
-        return self.objects
+        return self.held
 
     def cell(self, row: int, col: int) -> Cell | None:
-        """The cell at (row, col), or None: one lookup, without making every value a
-        Cell (the value cells are listed in address order: a binary search finds one)."""
-        found = self.objects.get((row, col))
-        if found is not None or self.constants is None or not len(self.constants):
+        """The cell at (row, col), or None: one lookup, without making every cell a Cell
+        (the arrays list cells in address order: a binary search finds one)."""
+        found = self.held.get((row, col))
+        if found is not None:
             return found
-        held = self.constants
-        keys = held.codes
-        at = int(np.searchsorted(keys, row * ROW_STEP + col))
-        if at == len(keys) or keys[at] != row * ROW_STEP + col:
-            return None
-        return held.cell(at)
+        for held in (self.formulas, self.constants):
+            if held is not None and len(held):
+                keys = held.codes
+                at = int(np.searchsorted(keys, row * ROW_STEP + col))
+                if at < len(keys) and keys[at] == row * ROW_STEP + col:
+                    return held.cell(at)
+        return None
 
     def rows_of(self, numbers: set[int]) -> dict[int, dict[int, Cell]]:
-        """The cells of the given rows, by row then column (the value cells of only those
-        rows made Cells)."""
+        """The cells of the given rows, by row then column (the cells held as arrays made
+        Cells for only those rows)."""
         out: dict[int, dict[int, Cell]] = {}
-        for (row, col), cell in self.objects.items():
+        for (row, col), cell in self.held.items():
             if row in numbers:
                 out.setdefault(row, {})[col] = cell
-        held = self.constants
-        if held is not None and len(held):
-            wanted = np.flatnonzero(np.isin(held.rows, np.fromiter(numbers, np.int64,
-                                                                   len(numbers))))
-            for k in wanted.tolist():
-                cell = held.cell(k)
-                out.setdefault(cell.row, {})[cell.col] = cell
+        wanted_rows = np.fromiter(numbers, np.int64, len(numbers))
+        for held in (self.formulas, self.constants):
+            if held is not None and len(held):
+                for k in np.flatnonzero(np.isin(held.rows, wanted_rows)).tolist():
+                    cell = held.cell(k)
+                    out.setdefault(cell.row, {})[cell.col] = cell
         return {row: dict(sorted(cells.items())) for row, cells in sorted(out.items())}
+
+    def targets(self, keys: list[tuple[int, int]]) -> Targets:
+        """Where the new values of these formula cells go (``KeyError``: not a formula
+        cell of this sheet); the plain ones are looked up in the arrays, without Cells."""
+        n = len(keys)
+        rows = np.fromiter(map(itemgetter(0), keys), np.int64, n)
+        cols = np.fromiter(map(itemgetter(1), keys), np.int64, n)
+        held = self.formulas
+        index = held.find(rows, cols) if held is not None else np.full(n, -1)
+        kinds: list[str | None] = [None] * n
+        places: list[tuple[int, int] | None] = [None] * n
+        empties: list[str | None] = [None] * n
+        starts, ends = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+        plain = np.flatnonzero(index >= 0)
+        if len(plain):
+            picked = index[plain]
+            starts[plain], ends[plain] = held.starts[picked], held.ends[picked]  # type: ignore[union-attr]
+            for k, i, cached in zip(plain.tolist(), picked.tolist(),
+                                    held.cached[picked].tolist(), strict=True):  # type: ignore[union-attr]
+                kinds[k] = held.kinds[i]  # type: ignore[union-attr]
+                places[k] = VALUE_IN_ELEMENT if cached else None
+        for k in np.flatnonzero(index < 0).tolist():
+            cell = self.held[keys[k]]
+            kinds[k], places[k], empties[k] = cell.kind, cell.value_at, cell.empty_value
+            starts[k], ends[k] = cell.span
+        return Targets(kinds, places, starts, ends, empties)
+
+    def writable(self, keys: list[tuple[int, int]]) -> list[bool]:
+        """Whether each (row, col) given is a cell a new value can be written to: a plain
+        formula cell, or a cell held as an object."""
+        held = self.formulas
+        found = (held.find(np.fromiter(map(itemgetter(0), keys), np.int64, len(keys)),
+                           np.fromiter(map(itemgetter(1), keys), np.int64, len(keys))) >= 0
+                 ).tolist() if held is not None else [False] * len(keys)
+        return [here or key in self.held for here, key in zip(found, keys, strict=True)]
+
+    def _arrays(self) -> list[Constants]:
+        return [held for held in (self.formulas, self.constants)
+                if held is not None and len(held)]
 
     @property
     def max_row(self) -> int:
-        last = max(self.objects, default=(0, 0))[0]  # keys are (row, col): rows first
-        if self.constants is not None and len(self.constants):
-            last = max(last, int(self.constants.rows.max()))
-        return last
+        last = max(self.held, default=(0, 0))[0]  # keys are (row, col): rows first
+        return max([last, *(int(held.rows.max()) for held in self._arrays())])
 
     @property
     def max_col(self) -> int:
-        last = max(map(itemgetter(1), self.objects), default=0)
-        if self.constants is not None and len(self.constants):
-            last = max(last, int(self.constants.cols.max()))
-        return last
+        last = max(map(itemgetter(1), self.held), default=0)
+        return max([last, *(int(held.cols.max()) for held in self._arrays())])
