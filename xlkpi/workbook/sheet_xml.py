@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from array import array
 from typing import Any
 
 from xlkpi.errors import ExcelError
@@ -137,20 +138,21 @@ class SheetReader:
         ``map`` over a chunk's columns (measured: 0.8 s against 1.4 s for 400,000 cells).
         """
         objects, column = self.objects, _column
-        rows: list[int] = []
-        cols: list[int] = []
+        rows = array('q')
+        cols = array('q')
         values: list[Any] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        # the plain formula cells' columns
-        f_rows: list[int] = []
-        f_cols: list[int] = []
+        starts = array('q')
+        ends = array('q')
+        # the plain formula cells' columns (numbers in arrays of machine integers: no
+        # Python int kept for each, about 100 bytes a cell while a sheet is read)
+        f_rows = array('q')
+        f_cols = array('q')
         f_values: list[Any] = []
-        f_starts: list[int] = []
-        f_ends: list[int] = []
+        f_starts = array('q')
+        f_ends = array('q')
         f_texts: list[str] = []
         f_kinds: list[str | None] = []
-        f_cached: list[bool] = []
+        f_cached = array('b')
         last, in_order = -1, True  # the last address read as one number (see ROW_STEP)
         for match in _CELLS.finditer(text):
             letters, row_text, kind, f_attrs, f_text, raw, inline = match.groups()[:7]

@@ -12,6 +12,8 @@ asked for (linting, table detection, ``check``'s comparison).
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter
@@ -82,6 +84,14 @@ class Cell:
         return self.text is not None or self.shared_from is not None
 
 
+def _int64(numbers: Sequence[int]) -> np.ndarray:
+    """The numbers as int64: an ``array('q')`` shared, not copied."""
+    if isinstance(numbers, array) and numbers.typecode == "q":
+        return np.frombuffer(numbers, dtype=np.int64) if len(numbers) else np.zeros(
+            0, dtype=np.int64)
+    return np.array(numbers, dtype=np.int64)
+
+
 @dataclass
 class Constants:
     """Value cells (no formula) by column, in the order the sheet lists them."""
@@ -94,12 +104,11 @@ class Constants:
     ends: np.ndarray
 
     @classmethod
-    def of(cls, rows: list[int], cols: list[int], values: list[Any], starts: list[int],
-           ends: list[int]) -> Constants:
+    def of(cls, rows: Sequence[int], cols: Sequence[int], values: list[Any],
+           starts: Sequence[int], ends: Sequence[int]) -> Constants:
         held = np.empty(len(values), dtype=object)
         held[:] = values
-        return cls(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), held,
-                   np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
+        return cls(_int64(rows), _int64(cols), held, _int64(starts), _int64(ends))
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -134,9 +143,9 @@ class Formulas(Constants):
     cached: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     @classmethod
-    def of_formulas(cls, rows: list[int], cols: list[int], values: list[Any],
-                    starts: list[int], ends: list[int], texts: list[str],
-                    kinds: list[str | None], cached: list[bool]) -> Formulas:
+    def of_formulas(cls, rows: Sequence[int], cols: Sequence[int], values: list[Any],
+                    starts: Sequence[int], ends: Sequence[int], texts: list[str],
+                    kinds: list[str | None], cached: Sequence[int]) -> Formulas:
         held = Constants.of(rows, cols, values, starts, ends)
         return cls(held.rows, held.cols, held.values, held.starts, held.ends, texts, kinds,
                    np.array(cached, dtype=bool))
