@@ -17,7 +17,8 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
-from operator import itemgetter
+from itertools import repeat
+from operator import is_
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -28,7 +29,7 @@ from defusedxml import ElementTree as DefusedElementTree
 
 from xlkpi.workbook.safety import check_archive, check_signature, refuse_dtd
 from xlkpi.workbook.sheet_xml import PackageError, SheetReader, decode_xstring
-from xlkpi.workbook.sheets import VALUE_IN_ELEMENT, Cell, Sheet
+from xlkpi.workbook.sheets import VALUE_IN_ELEMENT, Cell, Sheet, Targets
 from xlkpi.workbook.streaming import Streamed, encoded, stream_member, write_atomically
 from xlkpi.workbook.writing import (
     check_written,
@@ -174,9 +175,7 @@ class Package:
         kinds, values = formatted(list(map(results.__getitem__, keys)))
         del keys
         # the common case, one value text for another of the same type: only the text
-        # inside <v> changes; any other cell is written again whole (patch_cell). Where a
-        # value sits is worked out a chunk at a time as the part is written (a position
-        # pair for every cell at once would be about 110 bytes a cell)
+        # inside <v> changes; any other cell is written again whole (patch_cell)
         places: list[tuple[int, int] | None] = [
             place if place is not None and kind == old else None
             for place, kind, old in zip(targets.places, kinds, targets.kinds, strict=True)]
@@ -189,9 +188,9 @@ class Package:
         for k, prefix in enumerate(targets.empties):
             if prefix is not None and places[k] == targets.places[k]:  # <v/>: a value
                 values[k] = f"<{prefix}v>{values[k]}</{prefix}v>"  # element in its place
-        element_starts, element_ends = targets.starts, targets.ends
-        order = np.argsort(element_starts, kind="stable")  # the elements' order
-        del targets
+        starts, ends = _value_places(text, targets, places)
+        order = np.argsort(targets.starts, kind="stable")  # the elements' order
+        del targets, places
 
         def chunks() -> Iterator[bytes]:
             """The new part, a few thousand cells at a time: the text between replaced
@@ -199,17 +198,12 @@ class Package:
             last = 0
             for at in range(0, len(order), _CELLS_A_CHUNK):
                 chunk = order[at: at + _CELLS_A_CHUNK]
-                picked = chunk.tolist()
-                batch = [_value_place(text, start, end) if places[k] is VALUE_IN_ELEMENT
-                         else places[k] for k, start, end in zip(
-                             picked, element_starts[chunk].tolist(),
-                             element_ends[chunk].tolist(), strict=True)]
-                ends = [last, *map(itemgetter(1), batch)]
-                out: list[str] = [""] * (2 * len(batch))
-                out[0::2] = [text[end:place[0]] for end, place in zip(ends, batch,
-                                                                        strict=False)]
-                out[1::2] = [values[k] for k in picked]
-                last = ends[-1]
+                kept_to = ends[chunk].tolist()
+                out: list[str] = [""] * (2 * len(kept_to))
+                out[0::2] = [text[a:b] for a, b in zip([last, *kept_to], starts[chunk].tolist(),
+                                                       strict=False)]
+                out[1::2] = map(values.__getitem__, chunk.tolist())
+                last = kept_to[-1]
                 yield from encoded("".join(out))
             yield from encoded(text[last:])
 
@@ -300,8 +294,21 @@ class _Parts(dict[str, bytes]):
         return self.texts[name].encode("utf-8") if data is None else data
 
 
-def _value_place(text: str, start: int, end: int) -> tuple[int, int]:
-    """Where the text of the one plain ``<v>...</v>`` inside the cell element at
-    ``text[start:end]`` sits."""
-    at = text.index("<v>", start, end) + 3
-    return at, text.index("</v>", at, end)
+def _value_places(text: str, targets: Targets, places: list[tuple[int, int] | None]
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Where each new value text goes in the sheet text (start, end). A plain value
+    element ends its cell (``<v>TEXT</v></c>``: the text ends 8 characters before the
+    element does), so where its length is known the place is worked out in bulk; the
+    others are given, or found by searching their element."""
+    ends = targets.ends - len("</v></c>")
+    starts = ends - targets.lengths
+    inside = np.fromiter(map(is_, places, repeat(VALUE_IN_ELEMENT)), dtype=bool,
+                         count=len(places))
+    for k in np.flatnonzero(~inside | (targets.lengths < 0)).tolist():
+        place = places[k]
+        if place is VALUE_IN_ELEMENT:
+            start, end = int(targets.starts[k]), int(targets.ends[k])
+            at = text.index("<v>", start, end) + 3
+            place = (at, text.index("</v>", at, end))
+        starts[k], ends[k] = place  # type: ignore[misc]
+    return starts, ends

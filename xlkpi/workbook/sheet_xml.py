@@ -152,7 +152,7 @@ class SheetReader:
         f_ends = array('q')
         f_texts: list[str] = []
         f_kinds: list[str | None] = []
-        f_cached = array('b')
+        f_lengths = array('q')  # the cached value's text length, -1: no <v>
         last, in_order = -1, True  # the last address read as one number (see ROW_STEP)
         for match in _CELLS.finditer(text):
             letters, row_text, kind, f_attrs, f_text, raw, inline = match.groups()[:7]
@@ -198,7 +198,7 @@ class SheetReader:
                 f_ends.append(end)
                 f_texts.append(f_text)
                 f_kinds.append(kind)
-                f_cached.append(raw is not None)
+                f_lengths.append(-1 if raw is None else len(raw))
                 continue
             # <f> with attributes (shared, array): an object, completed by _formula
             objects[(row, col)] = cell = Cell(row, col, value, None, "normal", None, None,
@@ -208,7 +208,7 @@ class SheetReader:
             self._formula(cell, _attrs(f_attrs), f_text)
         constants: Constants | None = Constants.of(rows, cols, values, starts, ends)
         formulas: Formulas | None = Formulas.of_formulas(
-            f_rows, f_cols, f_values, f_starts, f_ends, f_texts, f_kinds, f_cached)
+            f_rows, f_cols, f_values, f_starts, f_ends, f_texts, f_kinds, f_lengths)
         del rows, cols, values, starts, ends, f_rows, f_cols, f_values, f_starts, f_ends
         if not in_order:
             everything = (constants.cells() + formulas.cells()  # type: ignore[union-attr]

@@ -139,26 +139,27 @@ class Formulas(Constants):
     texts: list[str] = field(default_factory=list)
     #: each element's ``t`` attribute (the cached value's type)
     kinds: list[str | None] = field(default_factory=list)
-    #: the element has one plain ``<v>...</v>`` (else no cached value at all)
-    cached: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    #: the length of the text of the element's one plain ``<v>...</v>``, which ends it
+    #: (``...<v>TEXT</v></c>``); -1: no cached value at all
+    lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @classmethod
     def of_formulas(cls, rows: Sequence[int], cols: Sequence[int], values: list[Any],
                     starts: Sequence[int], ends: Sequence[int], texts: list[str],
-                    kinds: list[str | None], cached: Sequence[int]) -> Formulas:
+                    kinds: list[str | None], lengths: Sequence[int]) -> Formulas:
         held = Constants.of(rows, cols, values, starts, ends)
         return cls(held.rows, held.cols, held.values, held.starts, held.ends, texts, kinds,
-                   np.array(cached, dtype=bool))
+                   _int64(lengths))
 
     def cell(self, k: int) -> Cell:
         """The ``k``th formula cell as a Cell."""
         return Cell(int(self.rows[k]), int(self.cols[k]), self.values[k], self.texts[k],
                     "normal", None, None, (int(self.starts[k]), int(self.ends[k])), None,
-                    self.kinds[k], VALUE_IN_ELEMENT if self.cached[k] else None)
+                    self.kinds[k], VALUE_IN_ELEMENT if self.lengths[k] >= 0 else None)
 
     def cells(self) -> list[Cell]:
         """Every formula cell as a Cell (in bulk: ``cell`` for one)."""
-        at = [VALUE_IN_ELEMENT if flag else None for flag in self.cached.tolist()]
+        at = [VALUE_IN_ELEMENT if flag else None for flag in (self.lengths >= 0).tolist()]
         return [Cell(r, c, v, t, "normal", None, None, (s, e), None, k, a)
                 for r, c, v, s, e, t, k, a in zip(
                     self.rows.tolist(), self.cols.tolist(), self.values.tolist(),
@@ -188,6 +189,8 @@ class Targets(NamedTuple):
     ends: np.ndarray
     #: the namespace prefix of an empty ``<v/>`` at the place (None: none)
     empties: list[str | None]
+    #: the length of the value text at VALUE_IN_ELEMENT, when known (-1: found by search)
+    lengths: np.ndarray
 
 
 @dataclass
@@ -273,19 +276,21 @@ class Sheet:
         places: list[tuple[int, int] | None] = [None] * n
         empties: list[str | None] = [None] * n
         starts, ends = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+        lengths = np.full(n, -1, dtype=np.int64)
         plain = np.flatnonzero(index >= 0)
         if len(plain):
             picked = index[plain]
             starts[plain], ends[plain] = held.starts[picked], held.ends[picked]  # type: ignore[union-attr]
-            for k, i, cached in zip(plain.tolist(), picked.tolist(),
-                                    held.cached[picked].tolist(), strict=True):  # type: ignore[union-attr]
+            lengths[plain] = held.lengths[picked]  # type: ignore[union-attr]
+            for k, i, length in zip(plain.tolist(), picked.tolist(),
+                                    lengths[plain].tolist(), strict=True):
                 kinds[k] = held.kinds[i]  # type: ignore[union-attr]
-                places[k] = VALUE_IN_ELEMENT if cached else None
+                places[k] = VALUE_IN_ELEMENT if length >= 0 else None
         for k in np.flatnonzero(index < 0).tolist():
             cell = self.held[keys[k]]
             kinds[k], places[k], empties[k] = cell.kind, cell.value_at, cell.empty_value
             starts[k], ends[k] = cell.span
-        return Targets(kinds, places, starts, ends, empties)
+        return Targets(kinds, places, starts, ends, empties, lengths)
 
     def writable(self, keys: list[tuple[int, int]]) -> list[bool]:
         """Whether each (row, col) given is a cell a new value can be written to: a plain

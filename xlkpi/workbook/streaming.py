@@ -32,6 +32,10 @@ _SWITCH_INTERVAL = 0.0002
 _PARSED_A_STEP = 1 << 16
 #: a member this long or longer needs zip64 sizes
 _ZIP64_FROM = (1 << 31) - (1 << 24)
+#: the deflate level of a streamed part: 5 makes the 100,000-row bench sheet (22 MB of
+#: XML) within 0.4% of the size zlib's default level 6 makes, in 0.16 s against 0.26, so
+#: the compressing thread keeps up with the making and parsing of the chunks
+_LEVEL = 5
 
 
 class Streamed:
@@ -56,6 +60,8 @@ def stream_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: Streame
     kept.
     """
     check = XmlCheck(info.filename)
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        info._compresslevel = _LEVEL  # type: ignore[attr-defined]  # (compress_level in 3.13)
     interval = sys.getswitchinterval()
     sys.setswitchinterval(_SWITCH_INTERVAL)  # hand the interpreter over often (see below)
     try:
