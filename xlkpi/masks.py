@@ -7,12 +7,14 @@ Tests like "is this an error value" run over whole columns of cells. numpy's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sized
+from itertools import repeat
+from operator import is_
 from typing import Any
 
 import numpy as np
 
-__all__ = ["mask_of", "with_many"]
+__all__ = ["identical", "instances", "mask_of", "with_many"]
 
 
 def with_many(test: Callable[[Any], bool],
@@ -32,3 +34,15 @@ def mask_of(test: Callable[[Any], bool], arr: np.ndarray) -> np.ndarray:
         return np.asarray(np.frompyfunc(test, 1, 1)(arr), dtype=bool)
     flat = arr.ravel()
     return np.fromiter(many(flat), dtype=bool, count=flat.size).reshape(arr.shape)
+
+
+def instances(values: Iterable[Any] | np.ndarray, kind: type | tuple[type, ...]) -> np.ndarray:
+    """Which of ``values`` (a flat sequence) are instances of ``kind``, in C."""
+    count = len(values) if isinstance(values, Sized) else -1
+    return np.fromiter(map(isinstance, values, repeat(kind)), dtype=bool, count=count)
+
+
+def identical(values: Iterable[Any] | np.ndarray, marker: Any) -> np.ndarray:
+    """Which of ``values`` (a flat sequence) are the object ``marker`` itself, in C."""
+    count = len(values) if isinstance(values, Sized) else -1
+    return np.fromiter(map(is_, values, repeat(marker)), dtype=bool, count=count)

@@ -21,6 +21,7 @@ import formulas
 import numpy as np
 from formulas.tokens.operand import XlError
 
+from xlkpi.masks import identical, instances
 from xlkpi.workbook.batching import batchable, motion_of, moved
 from xlkpi.workbook.blocks import Block, blocks_of, order, reads, split_cells, split_running
 from xlkpi.workbook.context import Context, evaluating, intersect, range_array
@@ -170,9 +171,8 @@ class _Engine:
             result = self.evaluate(block)
         except Exception as err:  # never one formula's failure for the whole workbook
             result = _filled(block, "#VALUE!", f"cannot evaluate: {_reason(err)}")
-        blank = [k for k, v in enumerate(result) if v is EMPTY]
-        if blank:  # a formula pointing at an empty cell is 0, a number, as in Excel
-            result[blank] = 0.0
+        if result.dtype == object:  # a formula pointing at an empty cell is 0, a
+            result[identical(result, EMPTY)] = 0.0  # number, as in Excel
         out = block.output
         if block.array is None:
             self.grids[block.sheet].write(range(block.row1, block.row2 + 1), block.col, result)
@@ -234,7 +234,8 @@ class _Engine:
                 self.batched += block.rows
                 # an error in the whole-column call is checked cell by cell: one bad row
                 # must never turn the others into errors
-                bad = [k for k, v in enumerate(values) if isinstance(v, XlError)]
+                bad = [] if values.dtype.kind == "f" else np.flatnonzero(
+                    instances(values, XlError)).tolist()
                 for k in bad:
                     values[k] = self.one_cell(block, function, rects, motion, k)
                 return values

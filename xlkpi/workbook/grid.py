@@ -7,7 +7,7 @@ results).
 
 from __future__ import annotations
 
-from itertools import chain, repeat
+from itertools import chain
 from operator import attrgetter
 from typing import Any
 
@@ -16,6 +16,7 @@ from formulas.functions import Array
 from formulas.tokens.operand import XlError
 
 from xlkpi.errors import ExcelError
+from xlkpi.masks import identical, instances
 from xlkpi.workbook.excel_functions import EMPTY, xl_error
 from xlkpi.workbook.package import Sheet
 from xlkpi.workbook.references import MAX_COL, MAX_ROW, Rect
@@ -32,24 +33,22 @@ class Grid:
         objects = sheet.held
         keys = np.fromiter(chain.from_iterable(objects), dtype=np.int64,
                            count=2 * len(objects)).reshape(-1, 2)
-        values = np.empty(len(keys), dtype=object)
-        values[:] = list(map(attrgetter("value"), objects.values()))
-        for held in (sheet.formulas, sheet.constants):  # no address is in two of them
-            if held is not None and len(held):
-                keys = np.concatenate([keys, np.column_stack([held.rows, held.cols])])
-                values = np.concatenate([values, held.values])
-        if not len(keys):
+        held_values = np.empty(len(keys), dtype=object)
+        held_values[:] = list(map(attrgetter("value"), objects.values()))
+        parts = [(keys[:, 0], keys[:, 1], held_values)] + [
+            (held.rows, held.cols, held.values) for held in (sheet.formulas, sheet.constants)
+            if held is not None and len(held)]  # no address is in two of them
+        rows, cols, values = (np.concatenate(column) for column in zip(*parts, strict=True))
+        if not len(rows):
             return
-        values[np.equal(values, None)] = EMPTY  # a blank cell
-        errors = np.fromiter(map(isinstance, values, repeat(ExcelError)), dtype=bool,
-                             count=len(values))
-        for k in np.flatnonzero(errors):  # few
+        values[identical(values, None)] = EMPTY  # a blank cell
+        for k in np.flatnonzero(instances(values, ExcelError)):  # few
             values[k] = to_formulas(values[k])
-        cols = keys[:, 1]
-        order = np.argsort(cols, kind="stable")
+        # columns go to 16,384: as int16, the stable sort is a radix sort, in two passes
+        order = np.argsort(cols.astype(np.int16), kind="stable")
         bounds = np.flatnonzero(np.diff(cols[order])) + 1
         for part in np.split(order, bounds):  # one assignment per column
-            self.column(int(cols[part[0]]))[keys[part, 0]] = values[part]
+            self.column(int(cols[part[0]]))[rows[part]] = values[part]
 
     def column(self, col: int) -> np.ndarray:
         if col not in self.columns:
