@@ -9,6 +9,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -380,7 +381,8 @@ def test_plain_formula_cells_are_held_by_column_and_written_in_place(tmp_path):
     assert sorted(sheet.held) == [(2, 2), (3, 2)]  # the shared formula's cells only
     assert sheet.formulas.texts == ["A1*2", 'A1&"x"', "A1+1", "A2*3", "A3*3", "B3+C2"]
     assert sheet.formulas.lengths.tolist() == [4, 1, -1, 1, 1, 1]  # "2.75", "0"...; no <v>
-    assert sheet.writable([(1, 2), (2, 2), (1, 1), (9, 9)]) == [True, True, False, False]
+    assert sheet.writable(np.array([1, 2, 1, 9]), np.array([2, 2, 1, 9])).tolist() == [
+        True, True, False, False]  # a plain formula, a shared one, a value, nothing
     assert sheet.cell(3, 4).formula == "B3+C2" and sheet.cell(1, 4).value is None
     assert (sheet.max_row, sheet.max_col) == (3, 4)
     out = tmp_path / "out.xlsx"

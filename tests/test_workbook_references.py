@@ -92,18 +92,3 @@ def test_fill_detection_agrees_with_r1c1_keys(template, first, steps):
     expected = 1 + sum(r1c1_key(texts[a], a, 3) != r1c1_key(texts[b], b, 3)
                        for a, b in itertools.pairwise(rows))
     assert len(blocks_of(sheet)) == expected
-
-
-def test_a_block_carries_the_sheets_own_keys_of_its_cells():
-    """A filled-down run records its values under the sheet's key objects: they must be
-    exactly the run's cells, in row order (a gap or another formula starts a new block)."""
-    sheet = Sheet("S", "xl/worksheets/sheet1.xml")
-    texts = {2: "A2*2", 3: "A3*2", 4: "A4*2", 6: "A6*2", 7: "B7+1", 8: "A8*2"}
-    for r in (8, 2, 7, 3, 6, 4):  # listed out of order: the block still reads in rows
-        sheet.cells[(r, 3)] = Cell(r, 3, None, text=texts[r])
-    blocks = sorted(blocks_of(sheet), key=lambda b: b.row1)
-    assert [(b.row1, b.row2) for b in blocks] == [(2, 4), (6, 6), (7, 7), (8, 8)]
-    own = {key: key for key in sheet.objects}
-    for block in blocks:
-        assert block.keys == [(r, 3) for r in range(block.row1, block.row2 + 1)]
-        assert all(key is own[key] for key in block.keys)

@@ -29,6 +29,7 @@ import numpy as np
 
 from xlkpi.errors import ExcelError
 from xlkpi.gc_pause import gc_paused
+from xlkpi.workbook.cell_values import addresses
 from xlkpi.workbook.dependents import keep_dependents
 from xlkpi.workbook.engine import Evaluation, evaluate
 from xlkpi.workbook.package import Package
@@ -353,11 +354,10 @@ def _write(package: Package, writes: dict[str, dict[tuple[int, int], Any]], targ
     for sheet in package.sheets:
         values = writes.get(sheet.name)
         if values:
-            keys = list(values)
-            writable = sheet.writable(keys)
-            if not all(writable):  # a spill beyond the formula cells
-                values = {key: values[key] for key, here in zip(keys, writable, strict=True)
-                          if here}
+            writable = sheet.writable(*addresses(values))
+            if not writable.all():  # a spill beyond the formula cells
+                values = {key: value for (key, value), here in zip(
+                    values.items(), writable.tolist(), strict=True) if here}
             replaced[sheet.part] = package.patched_sheet(sheet, values)
     package.save(target, replaced)
 

@@ -11,7 +11,7 @@ import bisect
 import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise, repeat
 from operator import itemgetter, ne
 from typing import Any
@@ -48,10 +48,6 @@ class Block:
     refs: list[Reference]
     #: an array formula's result range (the block writes all of it)
     array: Rect | None = None
-    #: the sheet's own (row, col) key of each cell, in row order, when the block is the
-    #: run blocks_of found (a split block has none): its results are recorded under these
-    #: keys, not new tuples (about 80 bytes a cell)
-    keys: list[tuple[int, int]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def rows(self) -> int:
@@ -150,8 +146,7 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
 
     formulas = sheet.formulas
     blocks: list[Block] = []
-    for col, (rows, cells, texts, keys) in _formula_columns(sheet).items():
-        firsts: list[tuple[Block, int]] = []  # each block and where its first cell is
+    for col, (rows, cells, texts) in _formula_columns(sheet).items():
         pattern: _FillPattern | None = None
         shared_key = None
         at = 0
@@ -186,52 +181,42 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
             pattern.plain = text == cell.formula
             shared_key = cell.shared_index if cell.formula_type == "shared" else None
             blocks.append(block)
-            firsts.append((block, at - 1))
             if pattern.plain and kind == "normal":
                 filled = pattern.run(rows, texts, at)  # the cells after it that continue it
                 if filled:
                     at += filled
                     block.row2 = rows[at - 1]
-        if keys is not None:
-            for block, first in firsts:  # a block's cells are consecutive in the column
-                block.keys = keys[first: first + block.rows]
     return blocks
 
 
-def _formula_columns(sheet: Sheet) -> dict[int, tuple[list[int], list[Any], list[str | None],
-                                                      list[tuple[int, int]] | None]]:
-    """Each column's formula cells in row order: their rows; each cell (a Cell, or the
-    index of a plain formula cell in ``sheet.formulas``); each normal formula's text (None
-    for a shared or array formula); and the sheet's own (row, col) key objects, when all
-    the column's cells are held as objects (None otherwise)."""
-    found: dict[int, list[tuple[int, Any, str | None, tuple[int, int] | None]]] = \
-        defaultdict(list)
-    for key, cell in sheet.held.items():
-        if cell.has_formula:
-            found[key[1]].append(
-                (key[0], cell, cell.text if cell.formula_type == "normal" else None, key))
-    columns: dict[int, tuple[list[int], list[Any], list[str | None],
-                             list[tuple[int, int]] | None]] = {}
-    for col, listed in found.items():
-        if any(a[0] > b[0] for a, b in pairwise(listed)):
-            listed.sort(key=itemgetter(0))  # the sheet lists its cells out of order
-        rows, cells, texts, keys = (list(part) for part in zip(*listed, strict=True))
-        columns[col] = rows, cells, texts, keys
+#: a column's formula cells in row order: their rows; each cell (a Cell, or the index of
+#: a plain formula cell in ``sheet.formulas``); each normal formula's text (None for a
+#: shared or array formula)
+_Column = tuple[list[int], list[Any], list[str | None]]
+
+
+def _formula_columns(sheet: Sheet) -> dict[int, _Column]:
+    """Each column's formula cells (see ``_Column``)."""
+    columns: dict[int, _Column] = {}
     held = sheet.formulas
-    if held is None or not len(held):
-        return columns
-    order = np.argsort(held.cols, kind="stable")  # the sheet's order: rows ascending
-    for part in np.split(order, np.flatnonzero(np.diff(held.cols[order])) + 1):
-        col, picked = int(held.cols[part[0]]), part.tolist()
-        rows = held.rows[part].tolist()
-        texts = list(map(held.texts.__getitem__, picked))
-        if col not in columns:
-            columns[col] = rows, picked, texts, None
-            continue
-        listed = sorted(zip(rows + columns[col][0], picked + columns[col][1],
-                            texts + columns[col][2], strict=True), key=itemgetter(0))
-        merged_rows, merged_cells, merged_texts = (list(p) for p in zip(*listed, strict=True))
-        columns[col] = merged_rows, merged_cells, merged_texts, None
+    if held is not None and len(held):
+        order = np.argsort(held.cols.astype(np.int16), kind="stable")  # rows ascending
+        for part in np.split(order, np.flatnonzero(np.diff(held.cols[order])) + 1):
+            picked = part.tolist()
+            columns[int(held.cols[part[0]])] = (held.rows[part].tolist(), picked, list(
+                map(held.texts.__getitem__, picked)))
+    objects: dict[int, list[tuple[int, Any, str | None]]] = defaultdict(list)
+    for (row, col), cell in sheet.held.items():
+        if cell.has_formula:
+            objects[col].append((row, cell, cell.text if cell.formula_type == "normal"
+                                 else None))
+    for col, listed in objects.items():
+        if col in columns:  # beside plain formula cells
+            listed += zip(*columns[col], strict=True)
+        if any(a[0] > b[0] for a, b in pairwise(listed)):
+            listed.sort(key=itemgetter(0))  # out of order, or two kinds of cell
+        rows, cells, texts = (list(part) for part in zip(*listed, strict=True))
+        columns[col] = rows, cells, texts
     return columns
 
 

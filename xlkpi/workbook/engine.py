@@ -14,7 +14,6 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Any
 
 import formulas
@@ -24,6 +23,7 @@ from formulas.tokens.operand import XlError
 from xlkpi.masks import identical, instances
 from xlkpi.workbook.batching import batchable, motion_of, moved
 from xlkpi.workbook.blocks import Block, blocks_of, order, reads, split_cells, split_running
+from xlkpi.workbook.cell_values import CellValues
 from xlkpi.workbook.context import Context, evaluating, intersect, range_array
 from xlkpi.workbook.cycles import UNKNOWN_REASON, UnknownError, iterate, settle
 from xlkpi.workbook.excel_functions import EMPTY, filled, xl_error
@@ -49,7 +49,7 @@ class Evaluation:
     """What the engine computed: new values per sheet, and how the work went."""
 
     #: sheet name (as in the workbook) -> {(row, col): value}, values as Python objects
-    values: dict[str, dict[tuple[int, int], Any]]
+    values: dict[str, CellValues]
     cells: int
     blocks: int
     batched_cells: int
@@ -355,7 +355,7 @@ def evaluate(package: Package, progress: Callable[[int, int], None] | None = Non
     if circular:  # blocks caught in a cycle may still be acyclic cell by cell
         more, circular = order(split_cells(circular), engine.reads)
         ordered += more
-    values: dict[str, dict[tuple[int, int], Any]] = {s.name: {} for s in package.sheets}
+    values: dict[str, CellValues] = {s.name: CellValues() for s in package.sheets}
     skipped: dict[str, dict[tuple[int, int], str]] = {s.name: {} for s in package.sheets}
     total = sum(len(list(b.cells())) if b.array else b.rows for b in ordered)
     done = [0]
@@ -364,11 +364,8 @@ def evaluate(package: Package, progress: Callable[[int, int], None] | None = Non
         name = engine.names[block.sheet]
         sheet_values = values[name]
         plain = _plain_numbers(result) if block.array is None else None
-        if plain is not None:  # a column of finite numbers: stored as they are
-            keys: Any = block.keys  # the sheet's own key objects, when the block has them
-            if keys is None or len(keys) != len(plain):
-                keys = zip(range(block.row1, block.row2 + 1), repeat(block.col), strict=False)
-            sheet_values.update(zip(keys, plain, strict=True))
+        if plain is not None:  # a column of finite numbers: stored as they are, a run
+            sheet_values.add_run(block.col, block.row1, plain)
         else:
             for (row, col), value in zip(block.cells(), result, strict=True):
                 sheet_values[(row, col)] = to_python(value)

@@ -27,6 +27,7 @@ import numpy as np
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedElementTree
 
+from xlkpi.workbook.cell_values import addresses
 from xlkpi.workbook.safety import check_archive, check_signature, refuse_dtd
 from xlkpi.workbook.sheet_xml import PackageError, SheetReader, decode_xstring
 from xlkpi.workbook.sheets import VALUE_IN_ELEMENT, Cell, Sheet, Targets
@@ -170,10 +171,10 @@ class Package:
         """The sheet part with the given cells' cached values replaced, the rest as it was:
         checked now (one value per cell), made a chunk at a time as it is written."""
         text = self.texts[sheet.part]
-        keys = list(results)
-        targets = sheet.targets(keys)  # formula cells only (KeyError otherwise)
-        kinds, values = formatted(list(map(results.__getitem__, keys)))
-        del keys
+        rows, cols = addresses(results)
+        targets = sheet.targets(rows, cols)  # formula cells only (KeyError otherwise)
+        kinds, values = formatted(list(results.values()))
+        del rows, cols
         # the common case, one value text for another of the same type: only the text
         # inside <v> changes; any other cell is written again whole (patch_cell)
         places: list[tuple[int, int] | None] = [

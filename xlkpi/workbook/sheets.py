@@ -264,12 +264,11 @@ class Sheet:
                     out.setdefault(cell.row, {})[cell.col] = cell
         return {row: dict(sorted(cells.items())) for row, cells in sorted(out.items())}
 
-    def targets(self, keys: list[tuple[int, int]]) -> Targets:
-        """Where the new values of these formula cells go (``KeyError``: not a formula
-        cell of this sheet); the plain ones are looked up in the arrays, without Cells."""
-        n = len(keys)
-        rows = np.fromiter(map(itemgetter(0), keys), np.int64, n)
-        cols = np.fromiter(map(itemgetter(1), keys), np.int64, n)
+    def targets(self, rows: np.ndarray, cols: np.ndarray) -> Targets:
+        """Where the new values of the formula cells at (``rows[k]``, ``cols[k]``) go
+        (``KeyError``: not a formula cell of this sheet); the plain ones are looked up in
+        the arrays, without Cells."""
+        n = len(rows)
         held = self.formulas
         index = held.find(rows, cols) if held is not None else np.full(n, -1)
         kinds: list[str | None] = [None] * n
@@ -287,19 +286,19 @@ class Sheet:
                 kinds[k] = held.kinds[i]  # type: ignore[union-attr]
                 places[k] = VALUE_IN_ELEMENT if length >= 0 else None
         for k in np.flatnonzero(index < 0).tolist():
-            cell = self.held[keys[k]]
+            cell = self.held[(int(rows[k]), int(cols[k]))]
             kinds[k], places[k], empties[k] = cell.kind, cell.value_at, cell.empty_value
             starts[k], ends[k] = cell.span
         return Targets(kinds, places, starts, ends, empties, lengths)
 
-    def writable(self, keys: list[tuple[int, int]]) -> list[bool]:
-        """Whether each (row, col) given is a cell a new value can be written to: a plain
-        formula cell, or a cell held as an object."""
+    def writable(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Whether each (``rows[k]``, ``cols[k]``) is a cell a new value can be written
+        to: a plain formula cell, or a cell held as an object."""
         held = self.formulas
-        found = (held.find(np.fromiter(map(itemgetter(0), keys), np.int64, len(keys)),
-                           np.fromiter(map(itemgetter(1), keys), np.int64, len(keys))) >= 0
-                 ).tolist() if held is not None else [False] * len(keys)
-        return [here or key in self.held for here, key in zip(found, keys, strict=True)]
+        found = held.find(rows, cols) >= 0 if held is not None else np.zeros(len(rows), bool)
+        for k in np.flatnonzero(~found).tolist():
+            found[k] = (int(rows[k]), int(cols[k])) in self.held
+        return found
 
     def _arrays(self) -> list[Constants]:
         return [held for held in (self.formulas, self.constants)
