@@ -18,7 +18,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
 from itertools import repeat
-from operator import is_
+from operator import eq
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -303,11 +303,11 @@ def _value_places(text: str, targets: Targets, places: list[tuple[int, int] | No
     others are given, or found by searching their element."""
     ends = targets.ends - len("</v></c>")
     starts = ends - targets.lengths
-    inside = np.fromiter(map(is_, places, repeat(VALUE_IN_ELEMENT)), dtype=bool,
+    inside = np.fromiter(map(eq, places, repeat(VALUE_IN_ELEMENT)), dtype=bool,
                          count=len(places))
     for k in np.flatnonzero(~inside | (targets.lengths < 0)).tolist():
         place = places[k]
-        if place is VALUE_IN_ELEMENT:
+        if place == VALUE_IN_ELEMENT:
             start, end = int(targets.starts[k]), int(targets.ends[k])
             at = text.index("<v>", start, end) + 3
             place = (at, text.index("</v>", at, end))

@@ -27,7 +27,8 @@ __all__ = ["ROW_STEP", "VALUE_IN_ELEMENT", "Cell", "Constants", "Formulas", "She
 
 #: ``Cell.value_at`` of a formula cell in the common form: its value is the text of the one
 #: ``<v>...</v>`` in its element, found when a new value is written there (a pair of
-#: positions kept for each formula cell would be about 110 bytes a cell)
+#: positions kept for each formula cell would be about 110 bytes a cell). Compared by value,
+#: never by identity: a cell read by a forked child arrives pickled, with a copy
 VALUE_IN_ELEMENT: tuple[int, int] = (-1, -1)
 
 #: an address as one number, row * ROW_STEP + column (columns go to 16,384); the order of
@@ -110,6 +111,14 @@ class Constants:
         held[:] = values
         return cls(_int64(rows), _int64(cols), held, _int64(starts), _int64(ends))
 
+    @classmethod
+    def joined(cls, parts: list[Constants]) -> Constants:
+        """The cells of ``parts``, one after another."""
+        if len(parts) == 1:
+            return parts[0]
+        return cls(*(np.concatenate([getattr(part, name) for part in parts])
+                     for name in ("rows", "cols", "values", "starts", "ends")))
+
     def __len__(self) -> int:
         return len(self.rows)
 
@@ -150,6 +159,17 @@ class Formulas(Constants):
         held = Constants.of(rows, cols, values, starts, ends)
         return cls(held.rows, held.cols, held.values, held.starts, held.ends, texts, kinds,
                    _int64(lengths))
+
+    @classmethod
+    def joined(cls, parts: list[Formulas]) -> Formulas:  # type: ignore[override]
+        """The formula cells of ``parts``, one after another."""
+        if len(parts) == 1:
+            return parts[0]
+        held = Constants.joined(parts)  # type: ignore[arg-type]
+        return cls(held.rows, held.cols, held.values, held.starts, held.ends,
+                   [text for part in parts for text in part.texts],
+                   [kind for part in parts for kind in part.kinds],
+                   np.concatenate([part.lengths for part in parts]))
 
     def cell(self, k: int) -> Cell:
         """The ``k``th formula cell as a Cell."""
