@@ -49,3 +49,24 @@ def test_workdays_needs_no_pandas_and_holidays_once(tmp_path) -> None:
     first, second = _loaded(code, cache), _loaded(code, cache)
     assert "holidays" in first and "holidays" not in second
     assert not (first | second) & {"pandas", "scipy", "formulas", "openpyxl", "pydantic"}
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, False), ("1", True)])
+def test_the_command_tells_numpy_not_to_ask_for_huge_pages(given, expected) -> None:
+    """Where the kernel compacts memory for huge pages on first touch, numpy's madvise
+    made each fresh large array several times slower to fill: the ``xlkpi`` command turns
+    it off for its own process, unless the user chose."""
+    import tomllib
+    from pathlib import Path
+
+    scripts = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert scripts["project"]["scripts"]["xlkpi"] == "xlkpi.cli:main"
+    code = ("import sys\nfrom xlkpi.cli import main\nsys.argv = ['xlkpi', 'workdays', "
+            "'2023-05-02', '2023-05-10']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "import numpy._core.multiarray as m\nprint('HUGE', m._get_madvise_hugepage())")
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if given is not None:
+        env["NUMPY_MADVISE_HUGEPAGE"] = given
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env)
+    assert run.stdout.split()[-2:] == ["HUGE", str(expected)]
