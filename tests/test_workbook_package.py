@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from xlkpi.cli import app
 from xlkpi.errors import ExcelError
-from xlkpi.workbook import check, recalc
+from xlkpi.workbook import PackageError, check, recalc
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -371,16 +371,19 @@ FORMULAS = (
 
 
 def test_plain_formula_cells_are_held_by_column_and_written_in_place(tmp_path):
-    """A plain formula cell is a row of arrays, not an object, until one is asked for;
+    """A plain formula cell, or one sharing its anchor's formula, is a row of arrays, not
+    an object, until one is asked for;
     the values written are where Excel would keep them: the same type in its ``<v>``, a
     text result with ``t="str"``, a ``<v>`` added where none was cached."""
     from xlkpi.workbook.package import Package
 
     path = _plain_package(tmp_path / "formulas.xlsx", FORMULAS)
     sheet = Package(path).sheets[0]
-    assert sorted(sheet.held) == [(2, 2), (3, 2)]  # the shared formula's cells only
-    assert sheet.formulas.texts == ["A1*2", 'A1&"x"', "A1+1", "A2*3", "A3*3", "B3+C2"]
-    assert sheet.formulas.lengths.tolist() == [4, 1, -1, 1, 1, 1]  # "2.75", "0"...; no <v>
+    assert sorted(sheet.held) == [(2, 2)]  # the shared formula's anchor only
+    assert sheet.formulas.texts == ["A1*2", 'A1&"x"', "A1+1", "A2*3", None, "A3*3", "B3+C2"]
+    assert sheet.formulas.shared == [None, None, None, None, "0", None, None]  # B3 shares
+    assert sheet.formulas.lengths.tolist() == [4, 1, -1, 1, 1, 1, 1]  # "2.75", "0"; no <v>
+    assert sheet.cell(3, 2).formula == "A3*2"  # B2's formula, a row down
     assert sheet.writable(np.array([1, 2, 1, 9]), np.array([2, 2, 1, 9])).tolist() == [
         True, True, False, False]  # a plain formula, a shared one, a value, nothing
     assert sheet.cell(3, 4).formula == "B3+C2" and sheet.cell(1, 4).value is None
@@ -407,3 +410,12 @@ def test_plain_formula_cells_are_held_by_column_and_written_in_place(tmp_path):
     cells = Package(path).sheets[0].objects  # asked for: every formula cell as a Cell
     assert list(cells) == [(1, 2), (1, 3), (1, 4), (2, 2), (2, 3), (3, 2), (3, 3), (3, 4)]
     assert cells[(1, 4)].value_at is None and cells[(1, 2)].kind is None
+
+
+def test_a_cell_sharing_a_formula_without_its_anchor_is_refused(tmp_path):
+    rows = ('<row r="1"><c r="A1"><v>1</v></c></row>'
+            '<row r="3"><c r="B3"><f t="shared" si="7"/><v>0</v></c></row>')
+    path = _plain_package(tmp_path / "orphan.xlsx", rows)
+    with pytest.raises(PackageError, match=r"cell R3C2 uses shared formula 7 that has no "
+                                           r"anchor"):
+        recalc(path)

@@ -146,7 +146,7 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
 
     formulas = sheet.formulas
     blocks: list[Block] = []
-    for col, (rows, cells, texts) in _formula_columns(sheet).items():
+    for col, (rows, cells, texts, shared) in _formula_columns(sheet).items():
         pattern: _FillPattern | None = None
         shared_key = None
         at = 0
@@ -183,16 +183,37 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
             blocks.append(block)
             if pattern.plain and kind == "normal":
                 filled = pattern.run(rows, texts, at)  # the cells after it that continue it
-                if filled:
-                    at += filled
-                    block.row2 = rows[at - 1]
+            elif pattern.plain and shared_key is not None:
+                filled = _sharing_run(rows, shared, at, shared_key)
+            else:
+                filled = 0
+            if filled:
+                at += filled
+                block.row2 = rows[at - 1]
     return blocks
 
 
 #: a column's formula cells in row order: their rows; each cell (a Cell, or the index of
-#: a plain formula cell in ``sheet.formulas``); each normal formula's text (None for a
-#: shared or array formula)
-_Column = tuple[list[int], list[Any], list[str | None]]
+#: one held in ``sheet.formulas``); each normal formula's text (None for a shared or array
+#: formula); each shared formula's index (None for any other)
+_Column = tuple[list[int], list[Any], list[str | None], list[str | None]]
+
+
+def _sharing_run(rows: list[int], shared: list[str | None], start: int, index: str) -> int:
+    """How many of the column's cells from ``start`` on are the next rows, each sharing
+    formula ``index`` (compared a growing chunk at a time, each by ``map`` in C)."""
+    done, size = 0, 16
+    first = rows[start - 1] + 1
+    while start + done < len(rows):
+        at = start + done
+        part = rows[at: at + size]
+        count = _count_until(map(ne, part, range(first + done, first + done + len(part))))
+        same = _count_until(map(ne, shared[at: at + count], repeat(index)))
+        done += same
+        if same < len(part):
+            break
+        size *= 4
+    return done
 
 
 def _formula_columns(sheet: Sheet) -> dict[int, _Column]:
@@ -203,20 +224,22 @@ def _formula_columns(sheet: Sheet) -> dict[int, _Column]:
         order = np.argsort(held.cols.astype(np.int16), kind="stable")  # rows ascending
         for part in np.split(order, np.flatnonzero(np.diff(held.cols[order])) + 1):
             picked = part.tolist()
-            columns[int(held.cols[part[0]])] = (held.rows[part].tolist(), picked, list(
-                map(held.texts.__getitem__, picked)))
-    objects: dict[int, list[tuple[int, Any, str | None]]] = defaultdict(list)
+            columns[int(held.cols[part[0]])] = (
+                held.rows[part].tolist(), picked, list(map(held.texts.__getitem__, picked)),
+                list(map(held.shared.__getitem__, picked)))
+    objects: dict[int, list[tuple[int, Any, str | None, str | None]]] = defaultdict(list)
     for (row, col), cell in sheet.held.items():
         if cell.has_formula:
-            objects[col].append((row, cell, cell.text if cell.formula_type == "normal"
-                                 else None))
+            kind = cell.formula_type
+            objects[col].append((row, cell, cell.text if kind == "normal" else None,
+                                 cell.shared_index if kind == "shared" else None))
     for col, listed in objects.items():
-        if col in columns:  # beside plain formula cells
+        if col in columns:  # beside cells held in the arrays
             listed += zip(*columns[col], strict=True)
         if any(a[0] > b[0] for a, b in pairwise(listed)):
             listed.sort(key=itemgetter(0))  # out of order, or two kinds of cell
-        rows, cells, texts = (list(part) for part in zip(*listed, strict=True))
-        columns[col] = rows, cells, texts
+        rows, cells, texts, shared = (list(part) for part in zip(*listed, strict=True))
+        columns[col] = rows, cells, texts, shared
     return columns
 
 

@@ -183,8 +183,12 @@ class SheetReader:
         found = [part for part in parts if part.first >= 0]
         in_order = all(part.in_order for part in parts) and all(
             a.last < b.first for a, b in pairwise(found))
+        for part in parts:
+            part.formulas.anchors = anchors
         constants: Constants | None = Constants.joined([part.constants for part in parts])
-        formulas: Formulas | None = Formulas.joined([part.formulas for part in parts])
+        joined = Formulas.joined([part.formulas for part in parts])
+        self._check_anchors(joined)
+        formulas: Formulas | None = joined
         if not in_order:
             everything = [cell for part in parts for cell in (
                 part.constants.cells() + part.formulas.cells() + list(part.objects.values()))]
@@ -199,6 +203,14 @@ class SheetReader:
                 text_, row, col = anchors[index]
                 cell.shared_from = (text_, cell.row - row, cell.col - col)
         return objects, constants, formulas
+
+    def _check_anchors(self, formulas: Formulas) -> None:
+        """Every shared formula a cell in the columns uses has its anchor."""
+        missing = set(formulas.shared) - formulas.anchors.keys() - {None}
+        if missing:
+            k = next(k for k, index in enumerate(formulas.shared) if index in missing)
+            raise PackageError(f"{self.where} cell R{formulas.rows[k]}C{formulas.cols[k]} "
+                               f"uses shared formula {formulas.shared[k]} that has no anchor")
 
     def _scan(self, text: str, begin: int, end: int) -> _Scanned:
         """The cells of ``text[begin:end]`` (positions in the whole text).
@@ -225,6 +237,7 @@ class SheetReader:
         f_texts: list[str] = []
         f_kinds: list[str | None] = []
         f_lengths = array('q')  # the cached value's text length, -1: no <v>
+        f_shared: list[str | None] = []  # the shared formula's index, for a cell sharing one
         last, in_order = -1, True  # the last address read as one number (see ROW_STEP)
         for match in _CELLS.finditer(text, begin, end):
             letters, row_text, kind, f_attrs, f_text, raw, inline = match.groups()[:7]
@@ -261,16 +274,18 @@ class SheetReader:
             f_text = f_text or ""
             if "&" in f_text:
                 f_text = html.unescape(f_text)
-            if not f_attrs:  # a plain formula: to the columns
-                f_rows.append(row)
+            index = _sharing(f_attrs) if f_attrs and not f_text else None
+            if not f_attrs or index is not None:  # a plain formula, or one sharing its
+                f_rows.append(row)  # anchor's: to the columns
                 f_cols.append(col)
                 f_values.append(value)
                 start, stop = match.span()
                 f_starts.append(start)
                 f_ends.append(stop)
-                f_texts.append(f_text)
+                f_texts.append(None if index is not None else f_text)
                 f_kinds.append(kind)
                 f_lengths.append(-1 if raw is None else len(raw))
+                f_shared.append(index)
                 continue
             # <f> with attributes (shared, array): an object, completed by _formula
             objects[(row, col)] = cell = Cell(row, col, value, None, "normal", None, None,
@@ -280,7 +295,7 @@ class SheetReader:
             _formula(cell, _attrs(f_attrs), f_text, anchors, pending)
         constants = Constants.of(rows, cols, values, starts, ends)
         formulas = Formulas.of_formulas(f_rows, f_cols, f_values, f_starts, f_ends, f_texts,
-                                        f_kinds, f_lengths)
+                                        f_kinds, f_lengths, f_shared)
         first = min([*(int(held.codes[0]) for held in (constants, formulas) if len(held)),
                      *(row * ROW_STEP + col for row, col in objects)], default=-1)
         return _Scanned(objects, constants, formulas, first, last, in_order, anchors, pending)
@@ -327,6 +342,14 @@ class SheetReader:
             f_text = html.unescape(f_text) if "&" in f_text else f_text
             _formula(cell, f_attrs, f_text, anchors, pending)
         return cell
+
+
+@functools.lru_cache(maxsize=4096)
+def _sharing(f_attrs: str) -> str | None:
+    """The shared formula's index of an ``<f>`` with these attributes and no text that
+    only shares one (``t="shared" si="N"``), else None."""
+    found = _attrs(f_attrs)
+    return found["si"] if found.keys() == {"t", "si"} and found["t"] == "shared" else None
 
 
 def _formula(cell: Cell, f_attrs: dict[str, str], f_text: str,

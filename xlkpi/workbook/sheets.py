@@ -141,24 +141,32 @@ class Constants:
 
 @dataclass
 class Formulas(Constants):
-    """Plain formula cells (an ``<f>`` without attributes, in the form Excel and openpyxl
-    write) by column, in the order the sheet lists them; ``values`` are the cached ones."""
+    """Formula cells in the form Excel and openpyxl write most of them, by column, in the
+    order the sheet lists them: plain formulas (an ``<f>`` without attributes), and the
+    cells sharing a formula written once at its anchor (``<f t="shared" si="0"/>``: the
+    anchor itself, with its range, is a Cell); ``values`` are the cached ones."""
 
-    #: formula text without "="
-    texts: list[str] = field(default_factory=list)
+    #: formula text without "=" (None: a cell sharing its anchor's formula)
+    texts: list[str | None] = field(default_factory=list)
     #: each element's ``t`` attribute (the cached value's type)
     kinds: list[str | None] = field(default_factory=list)
     #: the length of the text of the element's one plain ``<v>...</v>``, which ends it
     #: (``...<v>TEXT</v></c>``); -1: no cached value at all
     lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: the shared formula's index (``si``) of a cell sharing one, else None
+    shared: list[str | None] = field(default_factory=list)
+    #: each shared formula's anchor: index -> (text, row, col) (set once the whole sheet
+    #: is read)
+    anchors: dict[str, tuple[str, int, int]] = field(default_factory=dict)
 
     @classmethod
     def of_formulas(cls, rows: Sequence[int], cols: Sequence[int], values: list[Any],
-                    starts: Sequence[int], ends: Sequence[int], texts: list[str],
-                    kinds: list[str | None], lengths: Sequence[int]) -> Formulas:
+                    starts: Sequence[int], ends: Sequence[int], texts: list[str | None],
+                    kinds: list[str | None], lengths: Sequence[int],
+                    shared: list[str | None]) -> Formulas:
         held = Constants.of(rows, cols, values, starts, ends)
         return cls(held.rows, held.cols, held.values, held.starts, held.ends, texts, kinds,
-                   _int64(lengths))
+                   _int64(lengths), shared)
 
     @classmethod
     def joined(cls, parts: list[Formulas]) -> Formulas:  # type: ignore[override]
@@ -169,22 +177,37 @@ class Formulas(Constants):
         return cls(held.rows, held.cols, held.values, held.starts, held.ends,
                    [text for part in parts for text in part.texts],
                    [kind for part in parts for kind in part.kinds],
-                   np.concatenate([part.lengths for part in parts]))
+                   np.concatenate([part.lengths for part in parts]),
+                   [index for part in parts for index in part.shared],
+                   {key: anchor for part in parts for key, anchor in part.anchors.items()})
 
     def cell(self, k: int) -> Cell:
         """The ``k``th formula cell as a Cell."""
-        return Cell(int(self.rows[k]), int(self.cols[k]), self.values[k], self.texts[k],
-                    "normal", None, None, (int(self.starts[k]), int(self.ends[k])), None,
-                    self.kinds[k], VALUE_IN_ELEMENT if self.lengths[k] >= 0 else None)
+        row, col, index = int(self.rows[k]), int(self.cols[k]), self.shared[k]
+        cell = Cell(row, col, self.values[k], self.texts[k], "normal", None, None,
+                    (int(self.starts[k]), int(self.ends[k])), None, self.kinds[k],
+                    VALUE_IN_ELEMENT if self.lengths[k] >= 0 else None)
+        if index is not None:
+            self._share(cell, index)
+        return cell
+
+    def _share(self, cell: Cell, index: str) -> None:
+        text, row, col = self.anchors[index]
+        cell.formula_type, cell.shared_index = "shared", index
+        cell.shared_from = (text, cell.row - row, cell.col - col)
 
     def cells(self) -> list[Cell]:
         """Every formula cell as a Cell (in bulk: ``cell`` for one)."""
         at = [VALUE_IN_ELEMENT if flag else None for flag in (self.lengths >= 0).tolist()]
-        return [Cell(r, c, v, t, "normal", None, None, (s, e), None, k, a)
+        made = [Cell(r, c, v, t, "normal", None, None, (s, e), None, k, a)
                 for r, c, v, s, e, t, k, a in zip(
                     self.rows.tolist(), self.cols.tolist(), self.values.tolist(),
                     self.starts.tolist(), self.ends.tolist(), self.texts, self.kinds, at,
                     strict=True)]
+        for cell, index in zip(made, self.shared, strict=True):
+            if index is not None:
+                self._share(cell, index)
+        return made
 
     def find(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """The index of each (row, col) given, -1 where there is no such formula cell."""
