@@ -384,6 +384,12 @@ def test_plain_formula_cells_are_held_by_column_and_written_in_place(tmp_path):
     assert sheet.formulas.shared == [None, None, None, None, "0", None, None]  # B3 shares
     assert sheet.formulas.lengths.tolist() == [4, 1, -1, 1, 1, 1, 1]  # "2.75", "0"; no <v>
     assert sheet.cell(3, 2).formula == "A3*2"  # B2's formula, a row down
+    # formulas written with "A2" (B3 through its anchor's text), made Cells, in order
+    naming = sheet.formulas_naming("A2")
+    assert [key for key, _ in naming] == [(2, 2), (2, 3), (3, 2)]
+    assert naming[2][1].formula == "A3*2" and (3, 2) not in sheet.held  # made, not kept
+    cached, found = sheet.stored(np.array([1, 2, 1, 3]), np.array([2, 2, 1, 2]))
+    assert cached == [2.75, 0.0, None, 0.0] and found.tolist() == [True, True, False, True]
     assert sheet.writable(np.array([1, 2, 1, 9]), np.array([2, 2, 1, 9])).tolist() == [
         True, True, False, False]  # a plain formula, a shared one, a value, nothing
     assert sheet.cell(3, 4).formula == "B3+C2" and sheet.cell(1, 4).value is None

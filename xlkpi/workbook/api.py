@@ -20,7 +20,7 @@ import math
 import threading
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +32,7 @@ from xlkpi.gc_pause import gc_paused
 from xlkpi.workbook.cell_values import addresses
 from xlkpi.workbook.dependents import keep_dependents
 from xlkpi.workbook.engine import Evaluation, evaluate
-from xlkpi.workbook.package import Package
+from xlkpi.workbook.package import Package, Sheet
 from xlkpi.workbook.references import address, parse_cell
 from xlkpi.workbook.writing import WorkbookOpenError, excel_owner, finite_floats
 
@@ -378,31 +378,42 @@ def _compared(package: Package, result: RecalcResult, findings: list[Any]) -> Ch
     """Every evaluated formula cell's value against the one Excel cached."""
     outcome = CheckResult(result, findings=findings)
     for sheet in package.sheets:
-        computed = result.evaluation.values.get(sheet.name, {})
-        skipped = result.evaluation.skipped.get(sheet.name, {})
-        volatile = result.evaluation.volatile.get(sheet.name, set())
-        cells = list(map(sheet.objects.get, computed))  # formula cells: always objects
-        if not skipped and not volatile and None not in cells:
-            agree = _numbers_agree([cell.value for cell in cells], list(computed.values()))
-            if agree is not None:  # every value a number: compared in one step
-                outcome.compared += len(cells)
-                for k in np.flatnonzero(~agree).tolist():
-                    cell = cells[k]
-                    outcome.differences.append(Difference(
-                        sheet.name, address(cell.row, cell.col), cell.formula or "",
-                        cell.value, computed[(cell.row, cell.col)]))
-                continue
-        for cell, (key, value) in zip(cells, computed.items(), strict=True):
-            if cell is None or key in skipped:
-                continue
-            if key in volatile:
-                outcome.volatile += 1
-                continue
-            outcome.compared += 1
-            if not same_value(cell.value, value):
-                outcome.differences.append(Difference(
-                    sheet.name, address(*key), cell.formula or "", cell.value, value))
+        _compare_sheet(sheet, result.evaluation.values.get(sheet.name, {}),
+                       result.evaluation.skipped.get(sheet.name, {}),
+                       result.evaluation.volatile.get(sheet.name, set()), outcome)
     return outcome
+
+
+def _compare_sheet(sheet: Sheet, computed: Mapping[tuple[int, int], Any],
+                   skipped: Mapping[tuple[int, int], str], volatile: set[tuple[int, int]],
+                   outcome: CheckResult) -> None:
+    """One sheet's computed values against Excel's, read from the arrays (no Cell made
+    but for a cell that differs)."""
+    rows, cols = addresses(computed)
+    cached, found = sheet.stored(rows, cols)
+    values = list(computed.values())
+
+    def differs(k: int) -> Difference:
+        row, col = int(rows[k]), int(cols[k])
+        cell = sheet.cell(row, col)
+        return Difference(sheet.name, address(row, col), (cell and cell.formula) or "",
+                          cached[k], values[k])
+
+    if not skipped and not volatile and found.all():
+        agree = _numbers_agree(cached, values)
+        if agree is not None:  # every value a number: compared in one step
+            outcome.compared += len(cached)
+            outcome.differences += map(differs, np.flatnonzero(~agree).tolist())
+            return
+    for k, (key, here) in enumerate(zip(computed, found.tolist(), strict=True)):
+        if not here or key in skipped:
+            continue
+        if key in volatile:
+            outcome.volatile += 1
+            continue
+        outcome.compared += 1
+        if not same_value(cached[k], values[k]):
+            outcome.differences.append(differs(k))
 
 
 def _numbers_agree(cached: list[Any], computed: list[Any]) -> np.ndarray | None:

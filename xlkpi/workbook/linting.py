@@ -88,9 +88,7 @@ def formula_findings(sheet: Sheet) -> list[Finding]:
     groups: dict[tuple[str, str], list[str]] = {}
     messages: dict[tuple[str, str], str] = {}
     problems_by_shape: dict[str, list[tuple[str, str]]] = {}
-    calling = [(key, cell) for key, cell in sheet.objects.items()  # formula cells
-               if "KPI" in (cell.unshifted or "").upper()]
-    for (row, col), cell in sorted(calling):
+    for (row, col), cell in sheet.formulas_naming("KPI"):
         formula = cell.formula or ""  # shifting keeps the functions a formula calls
         problems = _problems_of(formula, problems_by_shape)
         if not problems:

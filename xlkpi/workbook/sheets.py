@@ -16,7 +16,8 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from operator import itemgetter
+from itertools import repeat
+from operator import contains, itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -196,15 +197,20 @@ class Formulas(Constants):
         cell.formula_type, cell.shared_index = "shared", index
         cell.shared_from = (text, cell.row - row, cell.col - col)
 
-    def cells(self) -> list[Cell]:
-        """Every formula cell as a Cell (in bulk: ``cell`` for one)."""
-        at = [VALUE_IN_ELEMENT if flag else None for flag in (self.lengths >= 0).tolist()]
+    def cells(self, picked: np.ndarray | None = None) -> list[Cell]:
+        """Every formula cell as a Cell, or those at the indices ``picked`` (in bulk:
+        ``cell`` for one)."""
+        if picked is None:
+            picked = np.arange(len(self))
+        listed = picked.tolist()
+        at = [VALUE_IN_ELEMENT if flag else None for flag in (self.lengths[picked] >= 0).tolist()]
         made = [Cell(r, c, v, t, "normal", None, None, (s, e), None, k, a)
                 for r, c, v, s, e, t, k, a in zip(
-                    self.rows.tolist(), self.cols.tolist(), self.values.tolist(),
-                    self.starts.tolist(), self.ends.tolist(), self.texts, self.kinds, at,
-                    strict=True)]
-        for cell, index in zip(made, self.shared, strict=True):
+                    self.rows[picked].tolist(), self.cols[picked].tolist(),
+                    self.values[picked].tolist(), self.starts[picked].tolist(),
+                    self.ends[picked].tolist(), map(self.texts.__getitem__, listed),
+                    map(self.kinds.__getitem__, listed), at, strict=True)]
+        for cell, index in zip(made, map(self.shared.__getitem__, listed), strict=True):
             if index is not None:
                 self._share(cell, index)
         return made
@@ -336,12 +342,49 @@ class Sheet:
 
     def writable(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Whether each (``rows[k]``, ``cols[k]``) is a cell a new value can be written
-        to: a plain formula cell, or a cell held as an object."""
+        to: a formula cell held in the arrays, or a cell held as an object."""
+        return self.stored(rows, cols)[1]
+
+    def stored(self, rows: np.ndarray, cols: np.ndarray) -> tuple[list[Any], np.ndarray]:
+        """The value stored at each (``rows[k]``, ``cols[k]``) (the cached one, for a
+        formula) where it is a formula cell held in the arrays or a cell held as an
+        object, and where it is (None and False elsewhere); no Cell made."""
         held = self.formulas
-        found = held.find(rows, cols) >= 0 if held is not None else np.zeros(len(rows), bool)
+        index = held.find(rows, cols) if held is not None else np.full(len(rows), -1)
+        found = index >= 0
+        values = (held.values[np.maximum(index, 0)].tolist() if held is not None and len(held)
+                  else [None] * len(rows))
         for k in np.flatnonzero(~found).tolist():
-            found[k] = (int(rows[k]), int(cols[k])) in self.held
-        return found
+            cell = self.held.get((int(rows[k]), int(cols[k])))
+            values[k] = None if cell is None else cell.value
+            found[k] = cell is not None
+        return values, found
+
+    def formulas_naming(self, word: str, any_of: tuple[str, ...] = ()
+                        ) -> list[tuple[tuple[int, int], Cell]]:
+        """The formula cells whose formula as written (a shared one's anchor text) holds
+        ``word`` and, if given, one of ``any_of`` (all upper case) in any case, in address
+        order: only they are made Cells."""
+
+        def named(texts: list[str]) -> np.ndarray:
+            upper = list(map(str.upper, texts))
+            hits = np.fromiter(map(contains, upper, repeat(word)), bool, len(upper))
+            if any_of:
+                hits &= np.logical_or.reduce([np.fromiter(
+                    map(contains, upper, repeat(other)), bool, len(upper)) for other in any_of])
+            return hits
+
+        objects = list(self.held.items())
+        found = [objects[k] for k in np.flatnonzero(named(
+            [cell.unshifted or "" for _, cell in objects])).tolist()] if objects else []
+        held = self.formulas
+        if held is not None and len(held):
+            texts = held.texts if not any(held.shared) else [
+                held.anchors[index][0] if index is not None else text
+                for text, index in zip(held.texts, held.shared, strict=True)]
+            made = held.cells(np.flatnonzero(named(texts)))  # type: ignore[arg-type]
+            found += (((cell.row, cell.col), cell) for cell in made)
+        return sorted(found, key=itemgetter(0))
 
     def _arrays(self) -> list[Constants]:
         return [held for held in (self.formulas, self.constants)

@@ -14,13 +14,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import repeat
 from typing import Any
-
-import numpy as np
 
 from xlkpi.functions import REGISTRY
 from xlkpi.lint import Entry, IndicatorRow, Month
+from xlkpi.masks import instances
 from xlkpi.workbook.package import Cell, Package, Sheet
 from xlkpi.workbook.references import address, calls, formula_shape, references
 
@@ -203,12 +201,10 @@ def _table_rows(sheet: Sheet, rows: dict[int, dict[int, Cell]], header: list[int
 
 def _text_rows(sheet: Sheet) -> set[int]:
     """The rows holding a text value: only they can hold a header's name or ref heading."""
-    found = {row for (row, _), cell in sheet.objects.items() if isinstance(cell.value, str)}
-    held = sheet.constants
-    if held is not None and len(held):
-        text = np.fromiter(map(isinstance, held.values, repeat(str)), dtype=bool,
-                           count=len(held))
-        found.update(held.rows[text].tolist())
+    found = {row for (row, _), cell in sheet.held.items() if isinstance(cell.value, str)}
+    for held in (sheet.formulas, sheet.constants):
+        if held is not None and len(held):
+            found.update(held.rows[instances(held.values, str)].tolist())
     return found
 
 
@@ -242,19 +238,10 @@ def _sheet_tables(sheet: Sheet) -> Iterator[Table]:
         yield _table_rows(sheet, rows, group, end)
 
 
-#: what a verdict function's name holds however it is stored (KPI_RAG, KPI.RAG...)
+#: what a verdict function's name holds however it is stored (KPI_RAG, KPI.RAG...): a
+#: formula naming "KPI" and one of these could state a verdict (the filter keeps every
+#: such cell, read without shifting a shared formula to its place)
 _VERDICT_WORDS = tuple({name.removeprefix("KPI_").split("_")[0] for name in VERDICT_FUNCTIONS})
-
-
-def _may_state_verdict(cell: Cell) -> bool:
-    """Whether the cell's formula could call a verdict function: its text (or its shared
-    formula's) names one. A filter that keeps every such cell, read without shifting a
-    shared formula to its place."""
-    text = cell.unshifted
-    if not text:
-        return False
-    upper = text.upper()
-    return "KPI" in upper and any(word in upper for word in _VERDICT_WORDS)
 
 
 def _formula_rows(package: Package, tables: list[Table]) -> list[IndicatorRow]:
@@ -264,9 +251,7 @@ def _formula_rows(package: Package, tables: list[Table]) -> list[IndicatorRow]:
     extra = []
     verdicts: dict[str, str | None] = {}  # by formula shape: a filled-down column is read once
     for sheet in package.sheets:
-        maybe = [(key, cell) for key, cell in sheet.objects.items()  # formula cells
-                 if _may_state_verdict(cell)]
-        for (number, col), cell in sorted(maybe):
+        for (number, col), cell in sheet.formulas_naming("KPI", _VERDICT_WORDS):
             formula = cell.formula or ""  # shifting keeps the functions a formula calls
             shape = formula_shape(formula)
             if shape not in verdicts:
