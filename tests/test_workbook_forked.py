@@ -15,7 +15,7 @@ from xlkpi.workbook import PackageError, recalc, sheet_xml
 from xlkpi.workbook.forked import ChildLostError, Forked, can_fork
 from xlkpi.workbook.package import Package
 
-pytestmark = pytest.mark.skipif(not can_fork(), reason="needs os.fork and two cores")
+pytestmark = pytest.mark.skipif(not can_fork(), reason="needs Linux and two cores")
 
 ROWS = 400
 
@@ -111,3 +111,19 @@ def test_forked_gives_the_value_or_the_exception_or_says_it_was_lost():
     with Forked(lambda: os.getpid()) as child:
         pass  # never asked for: stopped and reaped on leaving
     assert child.pid == 0 and child.reading is None
+
+
+def test_no_child_is_forked_beside_another_thread():
+    """A fork copies no other thread: a lock one of them held would stay held forever in
+    the child, so a process running threads (a server) reads in one pass."""
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not can_fork()
+    finally:
+        stop.set()
+        other.join()
+    assert can_fork()

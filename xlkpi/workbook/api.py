@@ -273,7 +273,7 @@ def same_value(cached: Any, computed: Any) -> bool:
 
 
 def _run(path: str | Path, progress: Callable[[int, int], None] | None
-         ) -> tuple[Package, RecalcResult, dict[str, dict[tuple[int, int], Any]]]:
+         ) -> tuple[Package, RecalcResult, dict[str, Mapping[tuple[int, int], Any]]]:
     """Evaluate; the result, and per sheet the values to write (skipped cells left out)."""
     with gc_paused(), _quiet():
         package = Package(path)
@@ -293,7 +293,7 @@ def _run(path: str | Path, progress: Callable[[int, int], None] | None
         keep_dependents(package, evaluation.values, evaluation.skipped)
     errors: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
-    writes: dict[str, dict[tuple[int, int], Any]] = {}
+    writes: dict[str, Mapping[tuple[int, int], Any]] = {}
     for sheet, values in evaluation.values.items():
         skipped = evaluation.skipped[sheet]
         writes[sheet] = out = ({key: value for key, value in values.items()
@@ -347,8 +347,8 @@ def recalc(
     return result
 
 
-def _write(package: Package, writes: dict[str, dict[tuple[int, int], Any]], target: Path
-           ) -> None:
+def _write(package: Package, writes: dict[str, Mapping[tuple[int, int], Any]],
+           target: Path) -> None:
     """Save ``package`` to ``target`` with the computed values cached."""
     replaced = {package.workbook_part: package.patched_workbook_xml()}
     for sheet in package.sheets:

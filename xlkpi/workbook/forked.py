@@ -3,9 +3,10 @@
 Reading a large sheet is one Python loop over its cells; with two cores, a child
 process forked from the reader reads the second half of the text (which it shares,
 copy on write, without it being sent) while the parent reads the first, and sends back
-what it found, pickled. Only where ``os.fork`` exists (not on Windows or in Pyodide),
-only from a process running one thread (forking beside other threads can copy a lock
-held by one of them), and only with more than one core to run on. Anything that goes
+what it found, pickled. Only on Linux (not on Windows or in Pyodide, which cannot fork,
+nor on macOS, where forking is unsafe for its system libraries), only from a process
+running one thread (forking beside other threads can copy a lock held by one of them),
+and only with more than one core to run on. Anything that goes
 wrong in the child other than an exception it raises (it dies, or what it sends cannot
 be read) is :class:`ChildLostError`, and the caller does the work itself.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -26,8 +28,10 @@ class ChildLostError(RuntimeError):
 
 
 def can_fork() -> bool:
-    """Whether work can be handed to a forked child here (POSIX, one thread, two cores)."""
-    if not hasattr(os, "fork") or threading.active_count() != 1:
+    """Whether work can be handed to a forked child here (Linux, one thread, two cores).
+    Not on macOS, where system libraries are not safe to use after a fork (Python's own
+    multiprocessing no longer forks there), nor where there is no ``os.fork``."""
+    if sys.platform != "linux" or threading.active_count() != 1:
         return False
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
