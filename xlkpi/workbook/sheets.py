@@ -290,12 +290,11 @@ class Sheet:
         found = self.held.get((row, col))
         if found is not None:
             return found
-        for held in (self.formulas, self.constants):
-            if held is not None and len(held):
-                keys = held.codes
-                at = int(np.searchsorted(keys, row * ROW_STEP + col))
-                if at < len(keys) and keys[at] == row * ROW_STEP + col:
-                    return held.cell(at)
+        for held in self._arrays():
+            keys = held.codes
+            at = int(np.searchsorted(keys, row * ROW_STEP + col))
+            if at < len(keys) and keys[at] == row * ROW_STEP + col:
+                return held.cell(at)
         return None
 
     def rows_of(self, numbers: set[int]) -> dict[int, dict[int, Cell]]:
@@ -306,11 +305,10 @@ class Sheet:
             if row in numbers:
                 out.setdefault(row, {})[col] = cell
         wanted_rows = np.fromiter(numbers, np.int64, len(numbers))
-        for held in (self.formulas, self.constants):
-            if held is not None and len(held):
-                for k in np.flatnonzero(np.isin(held.rows, wanted_rows)).tolist():
-                    cell = held.cell(k)
-                    out.setdefault(cell.row, {})[cell.col] = cell
+        for held in self._arrays():
+            for k in np.flatnonzero(np.isin(held.rows, wanted_rows)).tolist():
+                cell = held.cell(k)
+                out.setdefault(cell.row, {})[cell.col] = cell
         return {row: dict(sorted(cells.items())) for row, cells in sorted(out.items())}
 
     def targets(self, rows: np.ndarray, cols: np.ndarray) -> Targets:
