@@ -388,6 +388,8 @@ def test_plain_formula_cells_are_held_by_column_and_written_in_place(tmp_path):
     naming = sheet.formulas_naming("A2")
     assert [key for key, _ in naming] == [(2, 2), (2, 3), (3, 2)]
     assert naming[2][1].formula == "A3*2" and (3, 2) not in sheet.held  # made, not kept
+    assert sheet.formula_texts_naming("A2") == [((2, 2), "A2*2"), ((2, 3), "A2*3"),
+                                                ((3, 2), "A3*2")]
     cached, found = sheet.stored(np.array([1, 2, 1, 3]), np.array([2, 2, 1, 2]))
     assert cached == [2.75, 0.0, None, 0.0] and found.tolist() == [True, True, False, True]
     assert sheet.writable(np.array([1, 2, 1, 9]), np.array([2, 2, 1, 9])).tolist() == [

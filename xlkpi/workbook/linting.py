@@ -88,8 +88,8 @@ def formula_findings(sheet: Sheet) -> list[Finding]:
     groups: dict[tuple[str, str], list[str]] = {}
     messages: dict[tuple[str, str], str] = {}
     problems_by_shape: dict[str, list[tuple[str, str]]] = {}
-    for (row, col), cell in sheet.formulas_naming("KPI"):
-        formula = cell.formula or ""  # shifting keeps the functions a formula calls
+    for (row, col), formula in sheet.formula_texts_naming("KPI"):  # (a shared formula
+        # shifted to its cell: the functions it calls are the anchor's)
         problems = _problems_of(formula, problems_by_shape)
         if not problems:
             continue
