@@ -219,14 +219,15 @@ def _sharing_run(rows: list[int], shared: list[str | None], start: int, index: s
 def _formula_columns(sheet: Sheet) -> dict[int, _Column]:
     """Each column's formula cells (see ``_Column``)."""
     columns: dict[int, _Column] = {}
-    held = sheet.formulas
-    if held is not None and len(held):
-        order = np.argsort(held.cols.astype(np.int16), kind="stable")  # rows ascending
-        for part in np.split(order, np.flatnonzero(np.diff(held.cols[order])) + 1):
+    formulas = sheet.formulas
+    if formulas is not None and len(formulas):
+        order = np.argsort(formulas.cols.astype(np.int16), kind="stable")  # rows ascending
+        for part in np.split(order, np.flatnonzero(np.diff(formulas.cols[order])) + 1):
             picked = part.tolist()
-            columns[int(held.cols[part[0]])] = (
-                held.rows[part].tolist(), picked, list(map(held.texts.__getitem__, picked)),
-                list(map(held.shared.__getitem__, picked)))
+            columns[int(formulas.cols[part[0]])] = (
+                formulas.rows[part].tolist(), picked,
+                list(map(formulas.texts.__getitem__, picked)),
+                list(map(formulas.shared.__getitem__, picked)))
     objects: dict[int, list[tuple[int, Any, str | None, str | None]]] = defaultdict(list)
     for (row, col), cell in sheet.held.items():
         if cell.has_formula:

@@ -36,8 +36,8 @@ class Grid:
         held_values = np.empty(len(keys), dtype=object)
         held_values[:] = list(map(attrgetter("value"), objects.values()))
         parts = [(keys[:, 0], keys[:, 1], held_values)] + [
-            (held.rows, held.cols, held.values) for held in (sheet.formulas, sheet.constants)
-            if held is not None and len(held)]  # no address is in two of them
+            (columns.rows, columns.cols, columns.values)
+            for columns in sheet.arrays()]  # no address is in two of them
         rows, cols, values = (np.concatenate(column) for column in zip(*parts, strict=True))
         if not len(rows):
             return

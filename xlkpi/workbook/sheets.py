@@ -85,11 +85,11 @@ class Sheet:
         found = self.held.get((row, col))
         if found is not None:
             return found
-        for held in self._arrays():
-            keys = held.codes
+        for columns in self.arrays():
+            keys = columns.codes
             at = int(np.searchsorted(keys, row * ROW_STEP + col))
             if at < len(keys) and keys[at] == row * ROW_STEP + col:
-                return held.cell(at)
+                return columns.cell(at)
         return None
 
     def rows_of(self, numbers: set[int]) -> dict[int, dict[int, Cell]]:
@@ -100,9 +100,9 @@ class Sheet:
             if row in numbers:
                 out.setdefault(row, {})[col] = cell
         wanted_rows = np.fromiter(numbers, np.int64, len(numbers))
-        for held in self._arrays():
-            for k in np.flatnonzero(np.isin(held.rows, wanted_rows)).tolist():
-                cell = held.cell(k)
+        for columns in self.arrays():
+            for k in np.flatnonzero(np.isin(columns.rows, wanted_rows)).tolist():
+                cell = columns.cell(k)
                 out.setdefault(cell.row, {})[cell.col] = cell
         return {row: dict(sorted(cells.items())) for row, cells in sorted(out.items())}
 
@@ -111,8 +111,8 @@ class Sheet:
         (``KeyError``: not a formula cell of this sheet); the plain ones are looked up in
         the arrays, without Cells."""
         n = len(rows)
-        held = self.formulas
-        index = held.find(rows, cols) if held is not None else np.full(n, -1)
+        formulas = self.formulas
+        index = formulas.find(rows, cols) if formulas is not None else np.full(n, -1)
         kinds: list[str | None] = [None] * n
         places: list[tuple[int, int] | None] = [None] * n
         empties: list[str | None] = [None] * n
@@ -121,11 +121,11 @@ class Sheet:
         plain = np.flatnonzero(index >= 0)
         if len(plain):
             picked = index[plain]
-            starts[plain], ends[plain] = held.starts[picked], held.ends[picked]  # type: ignore[union-attr]
-            lengths[plain] = held.lengths[picked]  # type: ignore[union-attr]
+            starts[plain], ends[plain] = formulas.starts[picked], formulas.ends[picked]  # type: ignore[union-attr]
+            lengths[plain] = formulas.lengths[picked]  # type: ignore[union-attr]
             for k, i, length in zip(plain.tolist(), picked.tolist(),
                                     lengths[plain].tolist(), strict=True):
-                kinds[k] = held.kinds[i]  # type: ignore[union-attr]
+                kinds[k] = formulas.kinds[i]  # type: ignore[union-attr]
                 places[k] = VALUE_IN_ELEMENT if length >= 0 else None
         for k in np.flatnonzero(index < 0).tolist():
             cell = self.held[(int(rows[k]), int(cols[k]))]
@@ -142,11 +142,11 @@ class Sheet:
         """The value stored at each (``rows[k]``, ``cols[k]``) (the cached one, for a
         formula) where it is a formula cell held in the arrays or a cell held as an
         object, and where it is (None and False elsewhere); no Cell made."""
-        held = self.formulas
-        index = held.find(rows, cols) if held is not None else np.full(len(rows), -1)
+        formulas = self.formulas
+        index = formulas.find(rows, cols) if formulas is not None else np.full(len(rows), -1)
         found = index >= 0
-        values = (held.values[np.maximum(index, 0)].tolist() if held is not None and len(held)
-                  else [None] * len(rows))
+        values = (formulas.values[np.maximum(index, 0)].tolist()
+                  if formulas is not None and len(formulas) else [None] * len(rows))
         for k in np.flatnonzero(~found).tolist():
             cell = self.held.get((int(rows[k]), int(cols[k])))
             values[k] = None if cell is None else cell.value
@@ -168,12 +168,12 @@ class Sheet:
         cell), in address order, without making a Cell of a plain formula."""
         objects, picked = self._naming(word, ())
         found = [(key, cell.formula or "") for key, cell in objects]
-        held = self.formulas
-        if picked is not None and held is not None:
+        formulas = self.formulas
+        if picked is not None and formulas is not None:
             listed = picked.tolist()
-            keys = zip(held.rows[picked].tolist(), held.cols[picked].tolist(), strict=True)
-            found += ((key, (held.cell(k).formula if held.shared[k] is not None
-                             else held.texts[k]) or "")
+            keys = zip(formulas.rows[picked].tolist(), formulas.cols[picked].tolist(), strict=True)
+            found += ((key, (formulas.cell(k).formula if formulas.shared[k] is not None
+                             else formulas.texts[k]) or "")
                       for key, k in zip(keys, listed, strict=True))
         return sorted(found, key=itemgetter(0))
 
@@ -193,24 +193,25 @@ class Sheet:
         objects = list(self.held.items())
         found = [objects[k] for k in np.flatnonzero(named(
             [cell.unshifted or "" for _, cell in objects])).tolist()] if objects else []
-        held = self.formulas
-        if held is None or not len(held):
+        formulas = self.formulas
+        if formulas is None or not len(formulas):
             return found, None
-        texts = held.texts if not any(held.shared) else [
-            held.anchors[index][0] if index is not None else text
-            for text, index in zip(held.texts, held.shared, strict=True)]
+        texts = formulas.texts if not any(formulas.shared) else [
+            formulas.anchors[index][0] if index is not None else text
+            for text, index in zip(formulas.texts, formulas.shared, strict=True)]
         return found, np.flatnonzero(named(texts))  # type: ignore[arg-type]
 
-    def _arrays(self) -> list[Constants]:
-        return [held for held in (self.formulas, self.constants)
-                if held is not None and len(held)]
+    def arrays(self) -> list[Constants]:
+        """The columns that hold any cell: the formula cells', the value cells'."""
+        return [columns for columns in (self.formulas, self.constants)
+                if columns is not None and len(columns)]
 
     @property
     def max_row(self) -> int:
         last = max(self.held, default=(0, 0))[0]  # keys are (row, col): rows first
-        return max([last, *(int(held.rows.max()) for held in self._arrays())])
+        return max([last, *(int(columns.rows.max()) for columns in self.arrays())])
 
     @property
     def max_col(self) -> int:
         last = max(map(itemgetter(1), self.held), default=0)
-        return max([last, *(int(held.cols.max()) for held in self._arrays())])
+        return max([last, *(int(columns.cols.max()) for columns in self.arrays())])

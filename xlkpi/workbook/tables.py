@@ -202,9 +202,8 @@ def _table_rows(sheet: Sheet, rows: dict[int, dict[int, Cell]], header: list[int
 def _text_rows(sheet: Sheet) -> set[int]:
     """The rows holding a text value: only they can hold a header's name or ref heading."""
     found = {row for (row, _), cell in sheet.held.items() if isinstance(cell.value, str)}
-    for held in (sheet.formulas, sheet.constants):
-        if held is not None and len(held):
-            found.update(held.rows[instances(held.values, str)].tolist())
+    for columns in sheet.arrays():
+        found.update(columns.rows[instances(columns.values, str)].tolist())
     return found
 
 
