@@ -107,24 +107,16 @@ class _FillPattern:
     def run(self, rows: list[int], texts: list[str | None], start: int) -> int:
         """How many of the column's formula cells from ``start`` on (``rows`` in order,
         ``texts`` their normal formulas' texts, None for other kinds) continue the block as
-        plain formulas filled down, compared a chunk at a time (growing, so a short run
-        costs little and a long one few steps), each chunk by ``map`` in C."""
-        first, done, size = self.block.row2 + 1, 0, 16
+        plain formulas filled down."""
         offsets = [n - self.block.row1 for n in self.rows]
-        while start + done < len(rows):
-            at = start + done
-            part = rows[at: at + size]
-            row = first + done
-            count = _count_until(map(ne, part, range(row, row + len(part))))
-            expected = map(self.template.format, *[
-                range(row + offset, row + offset + count) for offset in offsets
-            ]) if offsets else repeat(self.text_at(row), count)  # no row moves: one text
-            same = _count_until(map(ne, texts[at: at + count], expected))
-            done += same
-            if same < len(part):
-                break
-            size *= 4
-        return done
+
+        def expected(row: int, count: int) -> Iterator[str]:
+            if not offsets:  # no row moves: one text
+                return repeat(self.text_at(row), count)
+            return map(self.template.format, *[
+                range(row + offset, row + offset + count) for offset in offsets])
+
+        return _continuing(rows, start, texts, expected)
 
     def extends(self, formula: str, row: int) -> bool:
         return row == self.block.row2 + 1 and formula == self.text_at(row)
@@ -183,8 +175,9 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
             blocks.append(block)
             if pattern.plain and kind == "normal":
                 filled = pattern.run(rows, texts, at)  # the cells after it that continue it
-            elif pattern.plain and shared_key is not None:
-                filled = _sharing_run(rows, shared, at, shared_key)
+            elif pattern.plain and shared_key is not None:  # the next cells sharing it
+                filled = _continuing(rows, at, shared,
+                                     lambda _, count, key=shared_key: repeat(key, count))
             else:
                 filled = 0
             if filled:
@@ -199,16 +192,20 @@ def blocks_of(sheet: Sheet, prepare: Callable[[str, int, int], str] | None = Non
 _Column = tuple[list[int], list[Any], list[str | None], list[str | None]]
 
 
-def _sharing_run(rows: list[int], shared: list[str | None], start: int, index: str) -> int:
-    """How many of the column's cells from ``start`` on are the next rows, each sharing
-    formula ``index`` (compared a growing chunk at a time, each by ``map`` in C)."""
+def _continuing(rows: list[int], start: int, found: list[Any],
+                expected: Callable[[int, int], Iterator[Any]]) -> int:
+    """How many of a column's cells from ``start`` on are the rows right after
+    ``rows[start - 1]`` and hold what ``expected(row, count)`` gives for ``count`` rows
+    from ``row`` (``found``: what each cell holds). Compared a chunk at a time (growing, so
+    a short run costs little and a long one few steps), each chunk by ``map`` in C."""
     done, size = 0, 16
     first = rows[start - 1] + 1
     while start + done < len(rows):
         at = start + done
         part = rows[at: at + size]
-        count = _count_until(map(ne, part, range(first + done, first + done + len(part))))
-        same = _count_until(map(ne, shared[at: at + count], repeat(index)))
+        row = first + done
+        count = _count_until(map(ne, part, range(row, row + len(part))))
+        same = _count_until(map(ne, found[at: at + count], expected(row, count)))
         done += same
         if same < len(part):
             break
