@@ -153,8 +153,8 @@ class Formulas(Constants):
     lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     #: the shared formula's index (``si``) of a cell sharing one, else None
     shared: list[str | None] = field(default_factory=list)
-    #: each shared formula's anchor: index -> (text, row, col) (set once the whole sheet
-    #: is read)
+    #: each shared formula's anchor: index -> (text, row, col) (set by the reader once the
+    #: whole sheet is read)
     anchors: dict[str, tuple[str, int, int]] = field(default_factory=dict)
 
     @classmethod
@@ -176,8 +176,7 @@ class Formulas(Constants):
                    [text for part in parts for text in part.texts],
                    [kind for part in parts for kind in part.kinds],
                    np.concatenate([part.lengths for part in parts]),
-                   [index for part in parts for index in part.shared],
-                   {key: anchor for part in parts for key, anchor in part.anchors.items()})
+                   [index for part in parts for index in part.shared])
 
     def cell(self, k: int) -> Cell:
         """The ``k``th formula cell as a Cell."""

@@ -183,34 +183,36 @@ class SheetReader:
         found = [part for part in parts if part.first >= 0]
         in_order = all(part.in_order for part in parts) and all(
             a.last < b.first for a, b in pairwise(found))
-        for part in parts:
-            part.formulas.anchors = anchors
         constants: Constants | None = Constants.joined([part.constants for part in parts])
-        joined = Formulas.joined([part.formulas for part in parts])
-        self._check_anchors(joined)
-        formulas: Formulas | None = joined
+        formulas: Formulas | None = Formulas.joined([part.formulas for part in parts])
+        formulas.anchors = anchors  # type: ignore[union-attr]
+        self._share(formulas, [pair for part in parts for pair in part.pending])  # type: ignore[arg-type]
         if not in_order:
-            everything = [cell for part in parts for cell in (
-                part.constants.cells() + part.formulas.cells() + list(part.objects.values()))]
+            everything = (constants.cells() + formulas.cells()  # type: ignore[union-attr]
+                          + [cell for part in parts for cell in part.objects.values()])
             everything.sort(key=lambda cell: cell.span[0])
             objects = {(cell.row, cell.col): cell for cell in everything}
             constants = formulas = None
-        for part in parts:
-            for cell, index in part.pending:
-                if index not in anchors:
-                    raise PackageError(f"{self.where} cell R{cell.row}C{cell.col} uses "
-                                       f"shared formula {index} that has no anchor")
-                text_, row, col = anchors[index]
-                cell.shared_from = (text_, cell.row - row, cell.col - col)
         return objects, constants, formulas
 
-    def _check_anchors(self, formulas: Formulas) -> None:
-        """Every shared formula a cell in the columns uses has its anchor."""
-        missing = set(formulas.shared) - formulas.anchors.keys() - {None}
+    def _share(self, formulas: Formulas, pending: list[tuple[Cell, str]]) -> None:
+        """Every cell sharing a formula finds its anchor (in ``formulas.anchors``): those
+        held as objects are given the anchor's text and their offset from it."""
+        anchors = formulas.anchors
+        missing = set(formulas.shared) - anchors.keys() - {None}
         if missing:
             k = next(k for k, index in enumerate(formulas.shared) if index in missing)
-            raise PackageError(f"{self.where} cell R{formulas.rows[k]}C{formulas.cols[k]} "
-                               f"uses shared formula {formulas.shared[k]} that has no anchor")
+            raise self._no_anchor(int(formulas.rows[k]), int(formulas.cols[k]),
+                                  formulas.shared[k])
+        for cell, index in pending:
+            if index not in anchors:
+                raise self._no_anchor(cell.row, cell.col, index)
+            text, row, col = anchors[index]
+            cell.shared_from = (text, cell.row - row, cell.col - col)
+
+    def _no_anchor(self, row: int, col: int, index: str | None) -> PackageError:
+        return PackageError(f"{self.where} cell R{row}C{col} uses shared formula {index} "
+                            "that has no anchor")
 
     def _scan(self, text: str, begin: int, end: int) -> _Scanned:
         """The cells of ``text[begin:end]`` (positions in the whole text).
@@ -296,7 +298,7 @@ class SheetReader:
         constants = Constants.of(rows, cols, values, starts, ends)
         formulas = Formulas.of_formulas(f_rows, f_cols, f_values, f_starts, f_ends, f_texts,
                                         f_kinds, f_lengths, f_shared)
-        first = min([*(int(held.codes[0]) for held in (constants, formulas) if len(held)),
+        first = min([*(int(columns.codes[0]) for columns in (constants, formulas) if len(columns)),
                      *(row * ROW_STEP + col for row, col in objects)], default=-1)
         return _Scanned(objects, constants, formulas, first, last, in_order, anchors, pending)
 
