@@ -106,13 +106,23 @@ class Sheet:
                 out.setdefault(cell.row, {})[cell.col] = cell
         return {row: dict(sorted(cells.items())) for row, cells in sorted(out.items())}
 
+    def _located(self, rows: np.ndarray, cols: np.ndarray
+                 ) -> tuple[np.ndarray, dict[int, Cell | None]]:
+        """Where each (``rows[k]``, ``cols[k]``) is: its index in the formula columns
+        (-1: not there), and for each one not there, the cell held as an object (None:
+        neither)."""
+        formulas = self.formulas
+        index = formulas.find(rows, cols) if formulas is not None else np.full(len(rows), -1)
+        return index, {k: self.held.get((int(rows[k]), int(cols[k])))
+                       for k in np.flatnonzero(index < 0).tolist()}
+
     def targets(self, rows: np.ndarray, cols: np.ndarray) -> Targets:
         """Where the new values of the formula cells at (``rows[k]``, ``cols[k]``) go
         (``KeyError``: not a formula cell of this sheet); the plain ones are looked up in
         the arrays, without Cells."""
         n = len(rows)
         formulas = self.formulas
-        index = formulas.find(rows, cols) if formulas is not None else np.full(n, -1)
+        index, objects = self._located(rows, cols)
         kinds: list[str | None] = [None] * n
         places: list[tuple[int, int] | None] = [None] * n
         empties: list[str | None] = [None] * n
@@ -127,8 +137,9 @@ class Sheet:
                                     lengths[plain].tolist(), strict=True):
                 kinds[k] = formulas.kinds[i]  # type: ignore[union-attr]
                 places[k] = VALUE_IN_ELEMENT if length >= 0 else None
-        for k in np.flatnonzero(index < 0).tolist():
-            cell = self.held[(int(rows[k]), int(cols[k]))]
+        for k, cell in objects.items():
+            if cell is None:
+                raise KeyError((int(rows[k]), int(cols[k])))
             kinds[k], places[k], empties[k] = cell.kind, cell.value_at, cell.empty_value
             starts[k], ends[k] = cell.span
         return Targets(kinds, places, starts, ends, empties, lengths)
@@ -136,19 +147,22 @@ class Sheet:
     def writable(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Whether each (``rows[k]``, ``cols[k]``) is a cell a new value can be written
         to: a formula cell held in the arrays, or a cell held as an object."""
-        return self.stored(rows, cols)[1]
+        index, objects = self._located(rows, cols)
+        found = index >= 0
+        for k, cell in objects.items():
+            found[k] = cell is not None
+        return found
 
     def stored(self, rows: np.ndarray, cols: np.ndarray) -> tuple[list[Any], np.ndarray]:
         """The value stored at each (``rows[k]``, ``cols[k]``) (the cached one, for a
         formula) where it is a formula cell held in the arrays or a cell held as an
         object, and where it is (None and False elsewhere); no Cell made."""
         formulas = self.formulas
-        index = formulas.find(rows, cols) if formulas is not None else np.full(len(rows), -1)
+        index, objects = self._located(rows, cols)
         found = index >= 0
         values = (formulas.values[np.maximum(index, 0)].tolist()
                   if formulas is not None and len(formulas) else [None] * len(rows))
-        for k in np.flatnonzero(~found).tolist():
-            cell = self.held.get((int(rows[k]), int(cols[k])))
+        for k, cell in objects.items():
             values[k] = None if cell is None else cell.value
             found[k] = cell is not None
         return values, found
