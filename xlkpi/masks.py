@@ -2,7 +2,7 @@
 
 Tests like "is this an error value" run over whole columns of cells. numpy's
 ``frompyfunc`` calls the Python test once per cell; a test given a whole-array form
-(:func:`with_many`), such as ``map(isinstance, flat, repeat(XlError))``, runs in C.
+(:func:`with_many`), such as :func:`instances` (``map(isinstance, ...)``), runs in C.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ __all__ = ["identical", "instances", "mask_of", "with_many"]
 
 
 def with_many(test: Callable[[Any], bool],
-              many: Callable[[np.ndarray], Iterable[bool]]) -> Callable[[Any], bool]:
-    """``test`` with its whole-array form: ``many(flat)`` yields ``test`` of each element
-    of a flat object array, without a Python frame per element."""
+              many: Callable[[np.ndarray], np.ndarray]) -> Callable[[Any], bool]:
+    """``test`` with its whole-array form: ``many(flat)`` is ``test`` of each element of a
+    flat object array as a boolean array, without a Python frame per element (such as
+    :func:`instances` or :func:`identical`)."""
     test.many = many  # type: ignore[attr-defined]
     return test
 
@@ -32,8 +33,7 @@ def mask_of(test: Callable[[Any], bool], arr: np.ndarray) -> np.ndarray:
     many = getattr(test, "many", None)
     if many is None:
         return np.asarray(np.frompyfunc(test, 1, 1)(arr), dtype=bool)
-    flat = arr.ravel()
-    return np.fromiter(many(flat), dtype=bool, count=flat.size).reshape(arr.shape)
+    return many(arr.ravel()).reshape(arr.shape)
 
 
 def instances(values: Iterable[Any] | np.ndarray, kind: type | tuple[type, ...]) -> np.ndarray:

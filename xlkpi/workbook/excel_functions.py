@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import functools
 import importlib
-import operator
 import threading
 from collections.abc import Callable
-from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 import formulas.functions as _formulas_functions
@@ -36,7 +34,7 @@ from formulas.tokens.operand import XlError
 from xlkpi.calendar import count_days, shift_days
 from xlkpi.dates import EXCEL_EPOCH, parse_dates, to_serial
 from xlkpi.errors import ExcelError, KpiError
-from xlkpi.masks import mask_of, with_many
+from xlkpi.masks import identical, instances, mask_of, with_many
 from xlkpi.timescales import edate
 
 if TYPE_CHECKING:
@@ -128,9 +126,9 @@ def _is_str(value: Any) -> bool:
     return isinstance(value, str)
 
 
-with_many(_is_xl_error, lambda flat: map(isinstance, flat, repeat(XlError)))
-with_many(_is_empty_value, lambda flat: map(operator.is_, flat, repeat(EMPTY)))
-with_many(_is_str, lambda flat: map(isinstance, flat, repeat(str)))
+with_many(_is_xl_error, lambda flat: instances(flat, XlError))
+with_many(_is_empty_value, lambda flat: identical(flat, EMPTY))
+with_many(_is_str, lambda flat: instances(flat, str))
 
 
 def _error_cells(code: str) -> np.ndarray:
