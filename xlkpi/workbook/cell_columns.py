@@ -120,6 +120,17 @@ class Constants:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def ordered(self) -> Constants:
+        """The cells in the order their elements stand in the sheet text."""
+        if (np.diff(self.starts) > 0).all():
+            return self
+        return self.taken(np.argsort(self.starts, kind="stable"))
+
+    def taken(self, picked: np.ndarray) -> Constants:
+        """The cells at the indices ``picked``, in that order."""
+        return type(self)(self.rows[picked], self.cols[picked], self.values[picked],
+                          self.starts[picked], self.ends[picked])
+
     @cached_property
     def codes(self) -> np.ndarray:
         """Each cell's address as one number (``row * ROW_STEP + col``)."""
@@ -177,6 +188,15 @@ class Formulas(Constants):
                    [kind for part in parts for kind in part.kinds],
                    np.concatenate([part.lengths for part in parts]),
                    [index for part in parts for index in part.shared])
+
+    def taken(self, picked: np.ndarray) -> Formulas:
+        """The formula cells at the indices ``picked``, in that order (anchors kept)."""
+        listed = picked.tolist()
+        return Formulas(self.rows[picked], self.cols[picked], self.values[picked],
+                        self.starts[picked], self.ends[picked],
+                        list(map(self.texts.__getitem__, listed)),
+                        list(map(self.kinds.__getitem__, listed)), self.lengths[picked],
+                        list(map(self.shared.__getitem__, listed)), self.anchors)
 
     def cell(self, k: int) -> Cell:
         """The ``k``th formula cell as a Cell."""
