@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from tests.test_workbook_package import _plain_package
-from xlkpi.workbook import PackageError, recalc, sheet_xml
+from xlkpi.workbook import PackageError, recalc, sheet_bulk, sheet_xml
 from xlkpi.workbook.forked import ChildLostError, Forked, can_fork
 from xlkpi.workbook.package import Package
 
@@ -38,9 +38,14 @@ def _rows(bad_at: int | None = None, twice_at: int | None = None) -> str:
     return "".join(out)
 
 
-def _read(path, monkeypatch, parallel: bool):
+def _read(path, monkeypatch, parallel: bool, bulk: bool = False):
+    """The sheet read a cell at a time, in one pass or two halves (or in bulk)."""
     monkeypatch.setattr(sheet_xml, "PARALLEL_FROM", 0 if parallel else 1 << 62)
+    monkeypatch.setattr(sheet_bulk, "scan", _SCAN if bulk else lambda *args: None)
     return Package(path).sheets[0]
+
+
+_SCAN = sheet_bulk.scan
 
 
 def _same_sheet(one, two) -> None:
@@ -52,8 +57,9 @@ def _same_sheet(one, two) -> None:
             for field in ("rows", "cols", "starts", "ends"):
                 assert np.array_equal(getattr(a, field), getattr(b, field))
             assert a.values.tolist() == b.values.tolist()
-    assert one.formulas.texts == two.formulas.texts
-    assert np.array_equal(one.formulas.lengths, two.formulas.lengths)
+    if one.formulas is not None:
+        assert one.formulas.texts == two.formulas.texts
+        assert np.array_equal(one.formulas.lengths, two.formulas.lengths)
 
 
 def test_two_halves_read_as_one_pass_and_compute_the_same(tmp_path, monkeypatch):
@@ -70,6 +76,14 @@ def test_two_halves_read_as_one_pass_and_compute_the_same(tmp_path, monkeypatch)
     recalc(path, again)
     with zipfile.ZipFile(out) as a, zipfile.ZipFile(again) as b:
         assert all(a.read(n) == b.read(n) for n in a.namelist())
+
+
+def test_the_bulk_reader_with_cells_read_one_at_a_time_gives_the_same_sheet(
+        tmp_path, monkeypatch):
+    path = _plain_package(tmp_path / "long.xlsx", _rows())
+    _same_sheet(_read(path, monkeypatch, False), _read(path, monkeypatch, False, bulk=True))
+    path = _plain_package(tmp_path / "twice.xlsx", _rows(twice_at=300))  # out of order
+    _same_sheet(_read(path, monkeypatch, False), _read(path, monkeypatch, False, bulk=True))
 
 
 def test_a_cell_listed_again_in_the_other_half_is_the_later_one(tmp_path, monkeypatch):

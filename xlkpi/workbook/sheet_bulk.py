@@ -67,6 +67,16 @@ class Bulk:
     others: list[int]
     limits: list[int]
 
+    @classmethod
+    def joined(cls, parts: list[Bulk]) -> Bulk:
+        """The cells of ``parts``, one after another."""
+        if len(parts) == 1:
+            return parts[0]
+        return cls(Constants.joined([part.constants for part in parts]),
+                   Formulas.joined([part.formulas for part in parts]),
+                   [at for part in parts for at in part.others],
+                   [at for part in parts for at in part.limits])
+
     def shifted(self, by: int) -> Bulk:
         """The same cells, their positions ``by`` characters further on."""
         for columns in (self.constants, self.formulas):
@@ -85,20 +95,17 @@ def scan(text: str, shared: list[str], value: Callable[[str | None, str], Any]
     ``IndexError``) declines the sheet: the reader of one cell at a time reports it."""
     if "<![CDATA[" in text or (":c" in text and _PREFIXED_CELL.search(text)):
         return None
+    begin, end = 0, len(text)
     parts = []
-    begin = 0
-    while begin < len(text):  # a few thousand rows at a time: arrays that stay in cache
-        end = text.find("<row", begin + _CHUNK)
-        end = len(text) if end < 0 else end
-        part = _scan_part(text[begin:end], shared, value)
+    while begin < end:  # a few thousand rows at a time: arrays that stay in cache
+        stop = text.find("<row", begin + _CHUNK, end)
+        stop = end if stop < 0 else stop
+        part = _scan_part(text[begin:stop], shared, value)
         if part is None:
             return None
         parts.append(part.shifted(begin))
-        begin = end
-    return Bulk(Constants.joined([part.constants for part in parts]),
-                Formulas.joined([part.formulas for part in parts]),
-                [at for part in parts for at in part.others],
-                [at for part in parts for at in part.limits])
+        begin = stop
+    return Bulk.joined(parts)
 
 
 def _scan_part(text: str, shared: list[str], value: Callable[[str | None, str], Any]
