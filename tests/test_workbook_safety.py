@@ -147,6 +147,53 @@ def test_a_cell_that_would_hold_two_values_is_never_written(tmp_path, monkeypatc
     assert source.read_bytes() == before
 
 
+@pytest.mark.parametrize("shift", [1, -1, 3])
+def test_a_value_that_would_land_outside_its_element_is_never_written(tmp_path, monkeypatch,
+                                                                       shift):
+    """Values placed a few characters off (the kind of mistake that once wrote damaged
+    XML) stop the write: each place is checked to be a value element's text."""
+    import xlkpi.workbook.package as package
+
+    placed = package._value_places
+    monkeypatch.setattr(package, "_value_places",
+                        lambda *args: tuple(at + shift for at in placed(*args)))
+    for name, rows in (("plain", "".join(_row(r, f'<c r="A{r}"><v>{r}</v></c>'
+                                                 f'<c r="B{r}"><f>A{r}*2</f><v>0</v></c>')
+                                          for r in range(1, 30))), ("prefixed", PRESERVED)):
+        source = _package(tmp_path / f"{name}.xlsx", rows)
+        before = source.read_bytes()
+        result = runner.invoke(app, ["recalc", str(source), "--in-place"])
+        assert result.exit_code == 2, name
+        assert "would be written outside a cell's value" in _text(result)
+        assert "nothing was written" in _text(result)
+        assert source.read_bytes() == before
+
+
+def test_the_places_check_refuses_overlaps_and_spans_over_markup():
+    from xlkpi.workbook.writing import check_apart, check_places
+
+    text = '<c r="A1"><v>12</v></c><c r="B1"><v>3</v></c><c r="C1"><v/></c>'
+    first, second = text.index("12"), text.index(">3<") + 1
+    empty = text.index("<v/>")
+
+    def places(spans, whole=(), empties=()):
+        starts, ends = (np.array(side, dtype=np.int64) for side in zip(*spans, strict=True))
+        flags = [np.isin(np.arange(len(spans)), list(chosen)) for chosen in (whole, empties)]
+        check_apart("sheet1.xml", starts, ends)
+        check_places("sheet1.xml", text, starts, ends, *flags)
+
+    places([(first, first + 2), (second, second + 1), (empty, empty + 4)], empties=[2])
+    places([(0, text.index("<c r=\"B1\""))], whole=[0])
+    with pytest.raises(OSError, match="over one another"):
+        places([(first, first + 2), (first + 1, first + 2)])
+    with pytest.raises(OSError, match="outside a cell's value"):
+        places([(first, second + 1)])  # from one value to the next, over markup
+    with pytest.raises(OSError, match="outside a cell's value"):
+        places([(empty, empty + 4)])  # <v/> is not a value's text
+    with pytest.raises(OSError, match="outside a cell's value"):
+        places([(first - 3, first + 2)], whole=[0])  # not a cell element
+
+
 def test_a_sheet_that_would_not_parse_is_never_written(tmp_path, monkeypatch):
     import xlkpi.workbook.package as package
 

@@ -33,6 +33,8 @@ from xlkpi.workbook.sheet_xml import PackageError, SheetReader, decode_xstring
 from xlkpi.workbook.sheets import VALUE_IN_ELEMENT, Cell, Sheet, Targets
 from xlkpi.workbook.streaming import Streamed, encoded, stream_member, write_atomically
 from xlkpi.workbook.writing import (
+    check_apart,
+    check_places,
     check_written,
     check_xml,
     encode_xstring,
@@ -169,7 +171,9 @@ class Package:
     # writing -----------------------------------------------------------------
     def patched_sheet(self, sheet: Sheet, results: Mapping[tuple[int, int], Any]) -> Streamed:
         """The sheet part with the given cells' cached values replaced, the rest as it was:
-        checked now (one value per cell), made a chunk at a time as it is written."""
+        checked now (each new text is character data or a cell that parses, with one value,
+        and goes where a value was: the part stays as well-formed as it was), made a chunk
+        at a time as it is written."""
         text = self.texts[sheet.part]
         rows, cols = addresses(results)
         targets = sheet.targets(rows, cols)  # formula cells only (KeyError otherwise)
@@ -186,11 +190,15 @@ class Package:
             start, end = places[k] = int(targets.starts[k]), int(targets.ends[k])
             values[k] = patch_cell(text[start:end], kinds[k], values[k])
         check_written(sheet.part, [], [values[k] for k in whole])  # one <v> each
+        rewritten = np.zeros(len(values), dtype=bool)
+        rewritten[whole] = True
+        empty = np.zeros(len(values), dtype=bool)
         for k, prefix in enumerate(targets.empties):
             if prefix is not None and places[k] == targets.places[k]:  # <v/>: a value
                 values[k] = f"<{prefix}v>{values[k]}</{prefix}v>"  # element in its place
+                empty[k] = True
         starts, ends = _value_places(text, targets, places)
-        order = np.argsort(targets.starts, kind="stable")  # the elements' order
+        order = check_apart(sheet.part, starts, ends)  # the elements' order
         del targets, places
 
         def chunks() -> Iterator[bytes]:
@@ -199,6 +207,8 @@ class Package:
             last = 0
             for at in range(0, len(order), _CELLS_A_CHUNK):
                 chunk = order[at: at + _CELLS_A_CHUNK]
+                check_places(sheet.part, text, starts[chunk], ends[chunk], rewritten[chunk],
+                             empty[chunk])  # while the last chunk is compressed
                 kept_to = ends[chunk].tolist()
                 out: list[str] = [""] * (2 * len(kept_to))
                 out[0::2] = [text[a:b] for a, b in zip([last, *kept_to], starts[chunk].tolist(),
@@ -234,10 +244,10 @@ class Package:
     def save(self, out: str | Path, replaced: Mapping[str, bytes | Streamed]) -> None:
         """Write the package to ``out`` atomically, with ``replaced`` parts swapped in.
 
-        Every replaced part is parsed as XML before the file is kept: a whole one first, a
-        streamed one as it is written. The written file is then opened again: every member
-        there, every CRC right, a whole part's bytes the same, a streamed part's length
-        and CRC those of the chunks written."""
+        Every part replaced whole is parsed as XML before the file is kept; a streamed
+        sheet was checked as it was made (``patched_sheet``). The written file is then
+        opened again: every member there, every CRC right, a whole part's bytes the same,
+        a streamed part's length and CRC those of the chunks written."""
         whole = {name: part for name, part in replaced.items() if isinstance(part, bytes)}
         sums: dict[str, tuple[int, int]] = {}
 

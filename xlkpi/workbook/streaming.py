@@ -1,9 +1,9 @@
 """A replaced part written into the zip a chunk at a time, and a file written atomically.
 
 A recalculated sheet is never joined into one string and encoded whole: its chunks are
-parsed as XML as they are made (nothing that would not parse is kept) and compressed in a
-second thread while the next chunk is made. ``write_atomically`` puts the new file in
-place in one rename, after it has been checked.
+checked as they are made (``writing.check_places``: nothing misplaced is kept) and
+compressed in a second thread while the next chunk is made. ``write_atomically`` puts the
+new file in place in one rename, after it has been checked.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from xlkpi.workbook.writing import XmlCheck, file_mode
+from xlkpi.workbook.writing import file_mode
 
 __all__ = ["Streamed", "encoded", "stream_member", "write_atomically"]
 
@@ -27,9 +27,6 @@ __all__ = ["Streamed", "encoded", "stream_member", "write_atomically"]
 _TEXT_A_CHUNK = 1 << 22
 #: how often the interpreter is handed between threads while a part is streamed (s)
 _SWITCH_INTERVAL = 0.0002
-#: bytes parsed at a time: expat holds the interpreter while it parses, and the thread
-#: compressing the part needs it back between blocks
-_PARSED_A_STEP = 1 << 16
 #: a member this long or longer needs zip64 sizes
 _ZIP64_FROM = (1 << 31) - (1 << 24)
 #: the deflate level of a streamed part: 5 makes the 100,000-row bench sheet (22 MB of
@@ -49,37 +46,33 @@ class Streamed:
 
 def stream_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: Streamed
                   ) -> tuple[int, int]:
-    """Write ``part`` as the member ``info``, parsing it as it goes: (CRC, length).
+    """Write ``part`` as the member ``info``: (CRC, length).
 
-    Each chunk is compressed in a second thread while the next is made and parsed here:
+    Each chunk is compressed in a second thread while the next is made (and checked) here:
     zlib lets go of the interpreter while it works, so the two use both cores. The thread
     needs the interpreter back between its steps, and by default waits up to 5 ms for it
     each time; a shorter switch interval while the part is written makes the overlap real
     (measured: 0.41 -> 0.30 s for 100,000 rows). Chunks are written in order (one in
-    flight at a time); a chunk that does not parse stops the write before anything is
+    flight at a time); a chunk that fails its check stops the write before anything is
     kept.
     """
-    check = XmlCheck(info.filename)
     if info.compress_type == zipfile.ZIP_DEFLATED:
         info._compresslevel = _LEVEL  # type: ignore[attr-defined]  # (compress_level in 3.13)
     interval = sys.getswitchinterval()
-    sys.setswitchinterval(_SWITCH_INTERVAL)  # hand the interpreter over often (see below)
+    sys.setswitchinterval(_SWITCH_INTERVAL)  # hand the interpreter over often (see above)
     try:
-        return _stream_chunks(archive, info, part, check)
+        return _stream_chunks(archive, info, part)
     finally:
         sys.setswitchinterval(interval)
 
 
-def _stream_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: Streamed,
-                   check: XmlCheck) -> tuple[int, int]:
+def _stream_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: Streamed
+                   ) -> tuple[int, int]:
     crc = size = 0
     with ThreadPoolExecutor(1) as compressor, archive.open(
             info, "w", force_zip64=part.size > _ZIP64_FROM) as member:
         written: Future[Any] | None = None
         for chunk in part.chunks():
-            view = memoryview(chunk)
-            for at in range(0, len(chunk), _PARSED_A_STEP):  # short steps: the parser
-                check.feed(view[at: at + _PARSED_A_STEP])  # holds the interpreter
             crc = zlib.crc32(chunk, crc)
             size += len(chunk)
             if written is not None:
@@ -87,7 +80,6 @@ def _stream_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: Stream
             written = compressor.submit(member.write, chunk)
         if written is not None:
             written.result()
-    check.feed(b"", final=True)
     return crc, size
 
 

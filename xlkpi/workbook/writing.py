@@ -1,8 +1,9 @@
 """What a recalculation writes into a sheet part, and the checks made before it is kept.
 
 ``format_value`` and ``patch_cell`` make the text of one cell; ``check_written`` checks
-that what is written keeps one ``<v>`` per cell, and ``check_xml`` re-parses every
-replaced part before the new file takes the old one's place; ``file_mode`` and
+that what is written keeps one ``<v>`` per cell and is character data, ``check_places``
+and ``check_apart`` that it goes where a value was, and ``check_xml`` parses every part
+replaced whole before the new file takes the old one's place; ``file_mode`` and
 ``excel_owner`` keep a workbook on a shared drive as its users expect: its permission
 bits kept, and no write while Excel has it open.
 """
@@ -15,6 +16,7 @@ import os
 import re
 import stat
 from collections.abc import Collection, Mapping
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -26,6 +28,8 @@ from xlkpi.errors import ExcelError
 __all__ = [
     "WorkbookOpenError",
     "XmlCheck",
+    "check_apart",
+    "check_places",
     "check_written",
     "check_xml",
     "encode_xstring",
@@ -48,6 +52,14 @@ _INLINE = re.compile(r"<(?:[\w.-]+:)?is(?=[\s/>])[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?
 #: A ``<v>`` followed by another before its cell ends (one regex pass, not a Python loop).
 _TWO_VALUES = re.compile(
     rb"<(?:[\w.-]+:)?v[\s>/](?:(?!</(?:[\w.-]+:)?c>).)*?<(?:[\w.-]+:)?v[\s>/]", re.S)
+#: what a value text may not hold: markup, an ``&`` starting no entity ``format_value``
+#: writes, a CDATA end, a character XML cannot carry
+_NOT_CHARACTER_DATA = re.compile(
+    "<|&(?!(?:amp|lt|gt|quot|apos);)|]]>|[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_VALUE_OPENS = re.compile(r"<(?:[\w.-]+:)?v(?:\s[^<>]*)?>\Z")
+_VALUE_CLOSES = re.compile(r"</(?:[\w.-]+:)?v\s*>")
+_EMPTY_VALUE = re.compile(r"<(?:[\w.-]+:)?v(?:\s[^<>]*)?/>")
+_CELL_OPENS = re.compile(r"<(?:[\w.-]+:)?c[\s/>]")
 _T_ATTR = re.compile(r"""\st\s*=\s*(?:"[^"]*"|'[^']*')""")
 #: Characters XML 1.0 cannot carry (and carriage returns, which parsers turn into line
 #: feeds; lone surrogates, which UTF-8 cannot carry), written as ``_xHHHH_`` as Excel does.
@@ -132,17 +144,70 @@ def patch_cell(element: str, kind: str | None, text: str) -> str:
 
 def check_written(part: str, values: list[str], elements: list[str]) -> None:
     """Raise ``OSError`` unless what a recalculation writes into ``part`` keeps one value
-    per cell: each value text put inside a ``<v>`` holds no markup, and each cell element
-    written whole (``patch_cell``) has at most one ``<v>``. What Excel needs to open the
-    file without a repair; the cells not written are the workbook's own, kept as they are."""
-    marked = next((k for k, value in enumerate(values) if "<" in value), None)
-    if marked is not None:
-        raise OSError(f"part {part} would have markup inside a cell value "
-                      f"({values[marked][:40]!r}); nothing was written")
+    per cell and the part well-formed: each value text put inside a ``<v>`` is character
+    data (no markup, an ``&`` only in the entities ``format_value`` writes, no character
+    XML cannot carry), and each cell element written whole (``patch_cell``) parses and has
+    at most one ``<v>``. What Excel needs to open the file without a repair; the cells not
+    written are the workbook's own, kept as they are (``check_places``)."""
+    bad = _NOT_CHARACTER_DATA.search("\n".join(values))  # (a value's own line feeds are
+    if bad is not None:  # character data; a line feed between two values breaks no match)
+        value = next(value for value in values if _NOT_CHARACTER_DATA.search(value))
+        if bad.group() == "<":
+            raise OSError(f"part {part} would have markup inside a cell value "
+                          f"({value[:40]!r}); nothing was written")
+        raise OSError(f"part {part} would not be well-formed XML (the cell value "
+                      f"{value[:40]!r}); nothing was written")
     for element in elements:
         if _TWO_VALUES.search(element.encode("utf-8")):
             raise OSError(f"part {part} would have a cell with two values (<v>): "
                           f"{element[:60]!r}; nothing was written")
+    if elements:
+        XmlCheck(part).feed(("<c>" + "".join(elements) + "</c>").encode("utf-8"), final=True)
+
+
+def check_apart(part: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The order of the spans to be replaced in the text; ``OSError`` if two overlap."""
+    order = np.argsort(starts, kind="stable")
+    if (ends[order][:-1] > starts[order][1:]).any():
+        raise OSError(f"part {part}: two cell values would be written over one another; "
+                      "nothing was written")
+    return order
+
+
+def check_places(part: str, text: str, starts: np.ndarray, ends: np.ndarray,
+                 whole: np.ndarray, empty: np.ndarray) -> None:
+    """Raise ``OSError`` unless every span of ``text`` to be replaced is where a value
+    goes: the text inside a ``<v>`` element (no markup in it), an empty ``<v/>``
+    (``empty``), or a whole cell element (``whole``). With the new texts checked
+    (``check_written``) and no two spans overlapping (``check_apart``), the part is then
+    as well-formed as it was: only the character data of value elements, and cells
+    checked whole, change. (It replaced parsing the whole written part: 0.24 s of the
+    100,000-row bench sheet's writing, against 0.1 s for this.)"""
+    inside = np.flatnonzero(~whole & ~empty)
+    begin, end = starts[inside].tolist(), ends[inside].tolist()
+    count = len(inside)
+    placed = np.fromiter(map(text.startswith, repeat("<v>"), (starts[inside] - 3).tolist()),
+                         dtype=bool, count=count)
+    placed &= np.fromiter(map(text.startswith, repeat("</v>"), end), dtype=bool, count=count)
+    placed &= np.fromiter(map(text.find, repeat("<"), begin, end), dtype=np.int64,
+                          count=count) < 0
+    for k in inside[~placed].tolist():  # a prefixed or attributed <v>: by pattern
+        at, to = int(starts[k]), int(ends[k])
+        if not (_VALUE_OPENS.search(text, max(0, at - 200), at)
+                and _VALUE_CLOSES.match(text, to) and text.find("<", at, to) < 0):
+            _misplaced(part, text, at)
+    for k in np.flatnonzero(empty).tolist():
+        if not _EMPTY_VALUE.fullmatch(text, int(starts[k]), int(ends[k])):
+            _misplaced(part, text, int(starts[k]))
+    for k in np.flatnonzero(whole).tolist():
+        at, to = int(starts[k]), int(ends[k])
+        if not (_CELL_OPENS.match(text, at) and text.endswith(">", at, to)):
+            _misplaced(part, text, at)
+
+
+def _misplaced(part: str, text: str, at: int) -> None:
+    raise OSError(f"part {part}: a value would be written outside a cell's value, at "
+                  f"{text[max(0, at - 20):at + 20]!r}; nothing was written")
 
 
 class XmlCheck:
