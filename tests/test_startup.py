@@ -61,12 +61,30 @@ def test_the_command_tells_numpy_not_to_ask_for_huge_pages(given, expected) -> N
 
     scripts = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
     assert scripts["project"]["scripts"]["xlkpi"] == "xlkpi.cli:main"
-    code = ("import sys\nfrom xlkpi.cli import main\nsys.argv = ['xlkpi', 'workdays', "
-            "'2023-05-02', '2023-05-10']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
-            "import numpy._core.multiarray as m\nprint('HUGE', m._get_madvise_hugepage())")
+    code = ("import sys\nimport xlkpi.cli as cli\nleave = cli._leave\n"
+            "def report(code):\n    import numpy._core.multiarray as m\n"
+            "    print('HUGE', m._get_madvise_hugepage())\n    leave(code)\n"
+            "cli._leave = report\n"
+            "sys.argv = ['xlkpi', 'workdays', '2023-05-02', '2023-05-10']\ncli.main()")
     env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
     if given is not None:
         env["NUMPY_MADVISE_HUGEPAGE"] = given
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env=env)
     assert run.stdout.split()[-2:] == ["HUGE", str(expected)]
+
+
+@pytest.mark.parametrize(("ending", "code", "err"), [
+    ("raise SystemExit(3)", 3, ""), ("sys.exit('refused')", 1, "refused\n"),
+    ("pass", 0, "")])
+def test_the_command_ends_its_process_at_once_with_its_output_and_code(ending, code, err):
+    """``main`` ends the process without the interpreter's teardown (which frees every
+    object one at a time): everything printed is still there, and the exit code is the
+    command's."""
+    script = ("import sys\nimport xlkpi.cli as cli\ndef command():\n"
+              "    print('x' * 100_000)\n    print('to stderr', file=sys.stderr)\n"
+              f"    {ending}\ncli.app = command\ncli.main()\nprint('not reached')")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == code
+    assert run.stdout == "x" * 100_000 + "\n"
+    assert run.stderr == "to stderr\n" + err

@@ -4,9 +4,11 @@ line, no traceback)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.markup import escape
@@ -210,4 +212,22 @@ def main() -> None:
     # million-row recalc. The command owns its process, so numpy is told not to (it
     # reads this when first imported; a value the user set is kept)
     os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        _leave(done.code)
+    _leave(0)
+
+
+def _leave(code: object) -> NoReturn:
+    """End the process at once with ``code``, its output flushed. The interpreter's own
+    ending frees every object the command made, one at a time (0.15 to 0.2 s after a
+    100,000-row recalc); the operating system takes the memory back in one step. The
+    commands close their files, folders and worker processes before they return."""
+    if code is not None and not isinstance(code, int):  # sys.exit("message")
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (| head)
+            stream.flush()
+    os._exit(code or 0)
