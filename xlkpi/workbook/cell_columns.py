@@ -91,6 +91,21 @@ def _int64(numbers: Sequence[int]) -> np.ndarray:
     return np.array(numbers, dtype=np.int64)
 
 
+def _gathered(parts: Sequence[Any], name: str) -> Any:
+    """The column ``name`` of the parts end to end (an array, or a list); each part's own
+    column let go once it is taken."""
+    if isinstance(getattr(parts[0], name), list):
+        out: list[Any] = []
+        for part in parts:
+            out += getattr(part, name)
+            setattr(part, name, [])
+        return out
+    joined = np.concatenate([getattr(part, name) for part in parts])
+    for part in parts:
+        setattr(part, name, joined[:0])
+    return joined
+
+
 @dataclass
 class Constants:
     """Value cells (no formula) by column, in the order the sheet lists them."""
@@ -111,10 +126,13 @@ class Constants:
 
     @classmethod
     def joined(cls, parts: list[Constants]) -> Constants:
-        """The cells of ``parts``, one after another."""
+        """The cells of ``parts``, one after another. The parts are emptied as they are
+        joined, a column at a time: no more than one column is held twice (a sheet read
+        in a thousand stretches would otherwise be held twice over while it is joined)."""
+        parts = [part for part in parts if len(part)] or parts[:1]
         if len(parts) == 1:
             return parts[0]
-        return cls(*(np.concatenate([getattr(part, name) for part in parts])
+        return cls(*(_gathered(parts, name)
                      for name in ("rows", "cols", "values", "starts", "ends")))
 
     def __len__(self) -> int:
@@ -179,15 +197,13 @@ class Formulas(Constants):
 
     @classmethod
     def joined(cls, parts: list[Formulas]) -> Formulas:  # type: ignore[override]
-        """The formula cells of ``parts``, one after another."""
+        """The formula cells of ``parts``, one after another (emptied as they are
+        joined, as ``Constants.joined``)."""
+        parts = [part for part in parts if len(part)] or parts[:1]
         if len(parts) == 1:
             return parts[0]
-        held = Constants.joined(parts)  # type: ignore[arg-type]
-        return cls(held.rows, held.cols, held.values, held.starts, held.ends,
-                   [text for part in parts for text in part.texts],
-                   [kind for part in parts for kind in part.kinds],
-                   np.concatenate([part.lengths for part in parts]),
-                   [index for part in parts for index in part.shared])
+        return cls(*(_gathered(parts, name) for name in (
+            "rows", "cols", "values", "starts", "ends", "texts", "kinds", "lengths", "shared")))
 
     def taken(self, picked: np.ndarray) -> Formulas:
         """The formula cells at the indices ``picked``, in that order (anchors kept)."""

@@ -93,8 +93,6 @@ def scan(text: str, shared: list[str], value: Callable[[str | None, str], Any]
     raw)`` is a cell's value from its ``t`` attribute and value text, for a text other than
     a number or a shared string's index. A value text that cannot be read (``ValueError``,
     ``IndexError``) declines the sheet: the reader of one cell at a time reports it."""
-    if "<![CDATA[" in text or (":c" in text and _PREFIXED_CELL.search(text)):
-        return None
     begin, end = 0, len(text)
     parts = []
     while begin < end:  # a few thousand rows at a time: arrays that stay in cache
@@ -115,7 +113,8 @@ def _scan_part(text: str, shared: list[str], value: Callable[[str | None, str], 
     size = len(data)
     a = np.frombuffer(data + bytes(_PAD), dtype=np.uint8)
     tags = _Tags.of(a, size)
-    if tags is None:
+    if tags is None or tags.declined(a) or (
+            tags.prefixed(a, size) and _PREFIXED_CELL.search(text)):
         return None
     found = _Found(a, tags)
     try:
@@ -167,6 +166,18 @@ class _Tags:
         more = np.full(_AHEAD, size, dtype=starts.dtype)
         return cls(np.concatenate([starts, more]), np.concatenate([ends, more]))
 
+    def declined(self, a: np.ndarray) -> bool:
+        """Whether a CDATA section opens here (its text may hold what looks like cells)."""
+        starts = self.starts[:-_AHEAD]
+        return bool(((a[starts + 1] == ord("!")) & (a[starts + 2] == ord("["))).any())
+
+    @staticmethod
+    def prefixed(a: np.ndarray, size: int) -> bool:
+        """Whether ``:c`` followed by what may follow a cell's name is anywhere here
+        (a cell element with a namespace prefix, ``<x:c ...>``, to be looked for)."""
+        colons = np.flatnonzero(a[:size] == ord(":"))
+        return bool(((a[colons + 1] == ord("c")) & _AFTER_NAME[a[colons + 2]]).any())
+
     def named(self, a: np.ndarray, at: np.ndarray, name: bytes) -> np.ndarray:
         """Whether the tags ``at`` are exactly ``name`` (``<v>``, ``</f>``...)."""
         return (self.ends[at] - self.starts[at] == len(name) - 1) & _is(a, self.starts[at], name)
@@ -201,10 +212,10 @@ class _Found:
                         & (window[rows, letters] != ord("0"))
                         & (window[rows, np.minimum(letters + digits, 10)] == ord('"')))
         col = np.zeros(len(self.cells), dtype=np.int64)
-        for k in range(3):
+        for k in range(min(3, int(letters.max(initial=0)))):
             col = np.where(k < letters, col * 26 + window[:, k] - 64, col)
         row = np.zeros(len(self.cells), dtype=np.int64)
-        for k in range(10):
+        for k in range(min(10, int((letters + digits).max(initial=0)))):
             inside = (k >= letters) & (k < letters + digits)
             row = np.where(inside, row * 10 + window[:, k] - 48, row)
         self.rows, self.cols = row, col
@@ -318,7 +329,9 @@ class _Found:
             texts[escaped] = list(map(html.unescape, texts[escaped].tolist()))
         lengths = np.where(self.has_v[picked], positions.of(self.raw[1][picked])
                            - positions.of(self.raw[0][picked]), -1)
-        kinds = list(map(KINDS.__getitem__, self.kinds[picked].tolist()))
+        codes = self.kinds[picked]
+        kinds = (list(map(KINDS.__getitem__, codes.tolist())) if codes.any()
+                 else [None] * len(picked))  # (numbers: no t attribute)
         return Formulas(held.rows, held.cols, held.values, held.starts, held.ends,
                         texts.tolist(), kinds, lengths, sharing.tolist())
 
