@@ -1,6 +1,8 @@
 """A worksheet's cells read from its XML text.
 
-Each cell element is found by one regular expression (``_CELLS``: the form Excel and
+The cells in the common forms are found in bulk first (:mod:`.sheet_bulk`); the others,
+and every cell of a sheet the bulk reader declines, are read here one at a time. Each
+cell element is found by one regular expression (``_CELLS``: the form Excel and
 openpyxl write, read from the match's groups, else any form, read by ``_cell``). Value
 cells go to :class:`~xlkpi.workbook.sheets.Constants` and plain formula cells to
 :class:`~xlkpi.workbook.sheets.Formulas` (columns, no object per cell); shared and array
