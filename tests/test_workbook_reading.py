@@ -207,3 +207,28 @@ def test_a_value_the_bulk_reader_declines_is_reported_by_the_other_reader():
     reader = SheetReader("book.xlsx: sheet 'S'", SHARED)
     with pytest.raises(sheet_xml.PackageError, match=r"sheet 'S' cell A1: unreadable value '9'"):
         reader.read('<sheetData><row r="1"><c r="A1" t="s"><v>9</v></c></row></sheetData>')
+
+
+def test_every_sheet_excel_saved_is_read_in_bulk_and_as_one_cell_at_a_time():
+    """On the 283 workbooks Microsoft Excel saved (473 sheets), the bulk reader declines
+    no sheet, and what it reads (with the cells it hands over) is cell for cell what the
+    reader of one cell at a time gives."""
+    from compat.run import CORPUS
+    from xlkpi.workbook.package import Package
+
+    files = sorted(CORPUS.glob("**/*.xls[xm]"))
+    if not files:
+        pytest.skip(f"the Excel-saved workbooks are not at {CORPUS}")
+    sheets = 0
+    for path in files:
+        package = Package(path)
+        for sheet in package.sheets:
+            text = package.texts[sheet.part]
+            reader = SheetReader(f"{path.name}: {sheet.name}", package.shared_strings)
+            assert sheet_bulk.scan(text, package.shared_strings, reader._text_value), (
+                path, sheet.name)
+            one_by_one = reader._assembled([reader._scan(sheet_xml._CELLS.finditer(text))])
+            assert _described(text, reader.read(text)) == _described(text, one_by_one), (
+                path, sheet.name)
+            sheets += 1
+    assert sheets >= 473
