@@ -203,6 +203,15 @@ def test_the_bulk_reader_declines_what_it_does_not_read(text):
     assert sheet_bulk.scan(text, SHARED, reader._text_value) is None
 
 
+@pytest.mark.parametrize("text", ["", "<worksheet><sheetData/></worksheet>"])
+def test_a_sheet_without_cells_is_read_in_bulk_as_no_cells(text):
+    reader = SheetReader("test", SHARED)
+    found = sheet_bulk.scan(text, SHARED, reader._text_value)
+    assert (len(found.constants), len(found.formulas), found.others) == (0, 0, [])
+    held, constants, formulas = reader.read(text)
+    assert (held, len(constants), len(formulas)) == ({}, 0, 0)
+
+
 def test_a_value_the_bulk_reader_declines_is_reported_by_the_other_reader():
     reader = SheetReader("book.xlsx: sheet 'S'", SHARED)
     with pytest.raises(sheet_xml.PackageError, match=r"sheet 'S' cell A1: unreadable value '9'"):

@@ -29,8 +29,9 @@ from defusedxml import ElementTree as DefusedElementTree
 
 from xlkpi.workbook.cell_values import addresses
 from xlkpi.workbook.safety import check_archive, check_signature, refuse_dtd
-from xlkpi.workbook.sheet_xml import PackageError, SheetReader, decode_xstring
+from xlkpi.workbook.sheet_xml import PackageError, SheetReader
 from xlkpi.workbook.sheets import VALUE_IN_ELEMENT, Cell, Sheet, Targets
+from xlkpi.workbook.stored_values import decode_xstring
 from xlkpi.workbook.streaming import Streamed, encoded, stream_member, write_atomically
 from xlkpi.workbook.writing import (
     check_apart,

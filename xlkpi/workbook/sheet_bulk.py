@@ -3,12 +3,13 @@
 The cells in the forms Excel and openpyxl write nearly all of them (``<c r="B2" s="1"
 t="str"><f>A2*2</f><v>4</v></c>``, a value cell, a cell sharing a formula ``<f t="shared"
 si="0"/>``, a blank ``<c r="B2" s="1"/>``) are read here at once: where every element
-starts and ends, its address, type, formula and value text, by comparing and searching
-arrays of byte positions. Their values are converted by C-level ``map`` over the value
+starts and ends, its address, type, formula and value text, by comparing the bytes at
+the positions of the tags. Their values are converted by C-level ``map`` over the value
 texts. A cell in any other form (an inline string, a shared formula's anchor, an array
 formula, spaces or quotes Excel does not write) is left for the reader of one cell at a
 time, which also reads a sheet this module declines (``scan`` gives None): prefixed
-element names, CDATA, a cell element not closed before the next one starts.
+element names, CDATA, a ``>`` in text (the tags then do not alternate), a value text it
+cannot read.
 
 Positions are the sheet text's (characters, not bytes: the two differ after a
 character outside ASCII).
@@ -51,8 +52,6 @@ def _bytes(chosen: bytes) -> np.ndarray:
 #: what may follow ``<c`` in a cell's start tag (``_CELL``'s lookahead)
 _AFTER_NAME = _bytes(b" \t\r\n\f\v/>")
 _AFTER_F = _bytes(b" />")
-#: in a start tag, quotes and whitespace Excel does not write there
-_ODD = _bytes(b"'\t\r\n\f\v")
 
 
 @dataclass
@@ -93,11 +92,11 @@ def scan(text: str, shared: list[str], value: Callable[[str | None, str], Any]
     raw)`` is a cell's value from its ``t`` attribute and value text, for a text other than
     a number or a shared string's index. A value text that cannot be read (``ValueError``,
     ``IndexError``) declines the sheet: the reader of one cell at a time reports it."""
-    begin, end = 0, len(text)
     parts = []
-    while begin < end:  # a few thousand rows at a time: arrays that stay in cache
-        stop = text.find("<row", begin + _CHUNK, end)
-        stop = end if stop < 0 else stop
+    begin = 0
+    while not parts or begin < len(text):  # a few thousand rows at a time: arrays that
+        stop = text.find("<row", begin + _CHUNK)  # stay in cache
+        stop = len(text) if stop < 0 else stop
         part = _scan_part(text[begin:stop], shared, value)
         if part is None:
             return None

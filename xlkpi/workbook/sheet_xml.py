@@ -22,15 +22,14 @@ from typing import Any
 
 import numpy as np
 
-from xlkpi.errors import ExcelError
 from xlkpi.workbook import sheet_bulk
 from xlkpi.workbook.forked import ChildLostError, Forked, can_fork
 from xlkpi.workbook.references import col_number
 from xlkpi.workbook.sheets import ROW_STEP, VALUE_IN_ELEMENT, Cell, Constants, Formulas
+from xlkpi.workbook.stored_values import decode_xstring, stored_value
 
-__all__ = ["PARALLEL_FROM", "PackageError", "SheetReader", "decode_xstring"]
+__all__ = ["PARALLEL_FROM", "PackageError", "SheetReader"]
 
-_EXCEL_EPOCH_ORDINAL = 693594  # date(1899, 12, 30).toordinal()
 
 _CELL = re.compile(
     r"<(?P<p>[A-Za-z_][\w.-]*:)?c(?=[\s/>])(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?P=p)?c>)",
@@ -55,22 +54,13 @@ _FORMULA = re.compile(
 )
 _VALUE = re.compile(r"<(?P<p>[\w.-]+:)?v(?=[\s/>])[^>]*?(?:/>|>(?P<text>.*?)</(?:[\w.-]+:)?v>)",
                     re.DOTALL)
-_INLINE_TEXT = re.compile(r"<(?:[\w.-]+:)?t(?:\s[^>]*)?>(.*?)</(?:[\w.-]+:)?t>", re.DOTALL)
 _R_ATTR = re.compile(r"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _T_TYPE = re.compile(r"""(?:^|\s)t\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ADDRESS = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
-_XSTRING_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
 
 
 class PackageError(ValueError):
     """The file is not a workbook this engine can read (named in the message)."""
-
-
-def decode_xstring(text: str) -> str:
-    """Excel's stored text with its ``_xHHHH_`` escapes turned back into characters."""
-    if "_x" not in text:
-        return text
-    return _XSTRING_ESCAPE.sub(lambda m: chr(int(m.group()[2:6], 16)), text)
 
 
 def _attrs(text: str) -> dict[str, str]:
@@ -95,36 +85,6 @@ def _attribute(pattern: re.Pattern[str], head: str) -> str | None:
 @functools.cache
 def _column(letters: str) -> int:
     return col_number(letters)
-
-
-def _serial_from_iso(text: str) -> float:
-    from datetime import datetime
-
-    moment = datetime.fromisoformat(text)
-    days = moment.toordinal() - _EXCEL_EPOCH_ORDINAL
-    seconds = moment.hour * 3600 + moment.minute * 60 + moment.second
-    return days + seconds / 86400
-
-
-def _value(kind: str, raw: str | None, body: str, shared: list[str]) -> Any:
-    if kind == "inlineStr":
-        return decode_xstring("".join(html.unescape(t) for t in _INLINE_TEXT.findall(body)))
-    if raw is None:
-        return None
-    text = html.unescape(raw)
-    if kind == "s":
-        return shared[int(text)]
-    if kind in ("str", "inlineStr"):
-        return decode_xstring(text)
-    if kind == "b":
-        return text.strip() in ("1", "true")
-    if kind == "e":
-        return ExcelError(text.strip())
-    if kind == "d":
-        return _serial_from_iso(text)
-    if text == "":
-        return None
-    return float(text)
 
 
 #: a sheet text this long or longer is read in two halves, the second by a forked child
@@ -187,7 +147,7 @@ class SheetReader:
 
     def _text_value(self, kind: str | None, raw: str) -> Any:
         """A cell's value from its type and value text (for the bulk reader)."""
-        return _value(kind or "n", raw, "", self.shared)
+        return stored_value(kind or "n", raw, "", self.shared)
 
     def _with_others(self, text: str, bulk: sheet_bulk.Bulk) -> _Scanned | None:
         """The cells read in bulk with the others, read one at a time; None if one of
@@ -346,7 +306,7 @@ class SheetReader:
 
     def _value(self, kind: str, raw: str | None, body: str, address: str) -> Any:
         try:
-            return _value(kind, raw, body, self.shared)
+            return stored_value(kind, raw, body, self.shared)
         except (ValueError, IndexError):
             raise PackageError(f"{self.where} cell {address}: unreadable value "
                                f"{raw!r}") from None
