@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from xlkpi.workbook.cell_columns import Constants, Formulas
+from xlkpi.workbook.stored_values import sharing_index
 
 __all__ = ["Bulk", "scan"]
 
@@ -113,7 +114,7 @@ def _scan_part(text: str, shared: list[str], value: Callable[[str | None, str], 
     a = np.frombuffer(data + bytes(_PAD), dtype=np.uint8)
     tags = _Tags.of(a, size)
     if tags is None or tags.declined(a) or (
-            tags.prefixed(a, size) and _PREFIXED_CELL.search(text)):
+            _may_hold_prefixed_cells(a, size) and _PREFIXED_CELL.search(text)):
         return None
     found = _Found(a, tags)
     try:
@@ -137,6 +138,13 @@ def _is(a: np.ndarray, at: np.ndarray, pattern: bytes) -> np.ndarray:
 def _count(positions: np.ndarray, begin: np.ndarray, end: np.ndarray) -> np.ndarray:
     """How many of ``positions`` (sorted) lie in each span ``[begin, end)``."""
     return np.searchsorted(positions, end) - np.searchsorted(positions, begin)
+
+
+def _may_hold_prefixed_cells(a: np.ndarray, size: int) -> bool:
+    """Whether ``:c`` followed by what may follow a cell's name is anywhere in the first
+    ``size`` bytes (a cell element with a namespace prefix, ``<x:c ...>``, to look for)."""
+    colons = np.flatnonzero(a[:size] == ord(":"))
+    return bool(((a[colons + 1] == ord("c")) & _AFTER_NAME[a[colons + 2]]).any())
 
 
 def _first(positions: np.ndarray, after: np.ndarray) -> np.ndarray:
@@ -169,13 +177,6 @@ class _Tags:
         """Whether a CDATA section opens here (its text may hold what looks like cells)."""
         starts = self.starts[:-_AHEAD]
         return bool(((a[starts + 1] == ord("!")) & (a[starts + 2] == ord("["))).any())
-
-    @staticmethod
-    def prefixed(a: np.ndarray, size: int) -> bool:
-        """Whether ``:c`` followed by what may follow a cell's name is anywhere here
-        (a cell element with a namespace prefix, ``<x:c ...>``, to be looked for)."""
-        colons = np.flatnonzero(a[:size] == ord(":"))
-        return bool(((a[colons + 1] == ord("c")) & _AFTER_NAME[a[colons + 2]]).any())
 
     def named(self, a: np.ndarray, at: np.ndarray, name: bytes) -> np.ndarray:
         """Whether the tags ``at`` are exactly ``name`` (``<v>``, ``</f>``...)."""
@@ -272,16 +273,14 @@ class _Found:
             no_text = self.f_text[1] == self.f_text[0]
             self.simple &= ~has_attrs | (no_text & np.not_equal(sharing, None))
         positions = _Positions(data, len(text))
-        simple = self.simple
-        others = np.flatnonzero(~simple)
+        others = np.flatnonzero(~self.simple)
         nexts = np.append(self.cells[1:], len(data))
-        ends = self.ends
-        ours = np.flatnonzero(simple)
+        ours = np.flatnonzero(self.simple)
         values = self._values(text, data, ours, positions, shared, value)
         formula = self.has_f[ours]
         return Bulk(
-            self._columns(ours[~formula], values[~formula], ends, positions),
-            self._formulas(text, ours[formula], values[formula], ends, positions,
+            self._columns(ours[~formula], values[~formula], positions),
+            self._formulas(text, ours[formula], values[formula], positions,
                            sharing[ours[formula]]),
             positions.of(self.cells[others]).tolist(),
             positions.of(nexts[others]).tolist())
@@ -310,14 +309,14 @@ class _Found:
             raise _DeclinedError from None
         return out
 
-    def _columns(self, picked: np.ndarray, values: np.ndarray, ends: np.ndarray,
+    def _columns(self, picked: np.ndarray, values: np.ndarray,
                  positions: _Positions) -> Constants:
         return Constants(self.rows[picked], self.cols[picked], values,
-                         positions.of(self.cells[picked]), positions.of(ends[picked]))
+                         positions.of(self.cells[picked]), positions.of(self.ends[picked]))
 
-    def _formulas(self, text: str, picked: np.ndarray, values: np.ndarray, ends: np.ndarray,
+    def _formulas(self, text: str, picked: np.ndarray, values: np.ndarray,
                   positions: _Positions, sharing: np.ndarray) -> Formulas:
-        held = self._columns(picked, values, ends, positions)
+        held = self._columns(picked, values, positions)
         plain = np.equal(sharing, None)  # a cell sharing a formula has no text of its own
         texts = np.full(len(picked), None, dtype=object)
         spans = (self.f_text[0][picked], self.f_text[1][picked])
@@ -364,10 +363,8 @@ def _slices(source: Any, spans: tuple[np.ndarray, np.ndarray],
 def _shared_indices(data: bytes, spans: tuple[np.ndarray, np.ndarray],
                     picked: np.ndarray) -> list[str | None]:
     """The shared formula's index of each ``<f>`` whose attributes only share one."""
-    from xlkpi.workbook.sheet_xml import _sharing
-
     attributes = _slices(data, spans, picked)
-    known = {attrs: _sharing(attrs.decode("utf-8")) for attrs in set(attributes)}
+    known = {attrs: sharing_index(attrs.decode("utf-8")) for attrs in set(attributes)}
     return list(map(known.__getitem__, attributes))
 
 

@@ -26,7 +26,12 @@ from xlkpi.workbook import sheet_bulk
 from xlkpi.workbook.forked import ChildLostError, Forked, can_fork
 from xlkpi.workbook.references import col_number
 from xlkpi.workbook.sheets import ROW_STEP, VALUE_IN_ELEMENT, Cell, Constants, Formulas
-from xlkpi.workbook.stored_values import decode_xstring, stored_value
+from xlkpi.workbook.stored_values import (
+    attributes,
+    decode_xstring,
+    sharing_index,
+    stored_value,
+)
 
 __all__ = ["PARALLEL_FROM", "PackageError", "SheetReader"]
 
@@ -47,7 +52,6 @@ _SIMPLE_CELL = (
     r'(?:<v>(?P<fv>[^<]*)</v>|<is><t>(?P<fis>[^<]*)</t></is>)?</c>)'
 )
 _CELLS = re.compile(_SIMPLE_CELL + "|" + _CELL.pattern, re.DOTALL)
-_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _FORMULA = re.compile(
     r"<(?:[\w.-]+:)?f(?=[\s/>])(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</(?:[\w.-]+:)?f>)",
     re.DOTALL,
@@ -61,11 +65,6 @@ _ADDRESS = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]+)$")
 
 class PackageError(ValueError):
     """The file is not a workbook this engine can read (named in the message)."""
-
-
-def _attrs(text: str) -> dict[str, str]:
-    return {m.group(1): html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
-            for m in _ATTR.finditer(text)}
 
 
 def _attribute(pattern: re.Pattern[str], head: str) -> str | None:
@@ -278,7 +277,7 @@ class SheetReader:
             f_text = f_text or ""
             if "&" in f_text:
                 f_text = html.unescape(f_text)
-            index = _sharing(f_attrs) if f_attrs and not f_text else None
+            index = sharing_index(f_attrs) if f_attrs and not f_text else None
             if not f_attrs or index is not None:  # a plain formula, or one sharing its
                 f_rows.append(row)  # anchor's: to the columns
                 f_cols.append(col)
@@ -296,7 +295,7 @@ class SheetReader:
                                               match.span(), None, kind)
             if raw is not None:
                 cell.value_at = VALUE_IN_ELEMENT
-            _formula(cell, _attrs(f_attrs), f_text, anchors, pending)
+            _formula(cell, attributes(f_attrs), f_text, anchors, pending)
         constants = Constants.of(rows, cols, values, starts, ends)
         formulas = Formulas.of_formulas(f_rows, f_cols, f_values, f_starts, f_ends, f_texts,
                                         f_kinds, f_lengths, f_shared)
@@ -341,19 +340,11 @@ class SheetReader:
                 at = match.start("body")
                 cell.value_at = (at + value_match.start(), at + value_match.end())
                 cell.empty_value = value_match.group("p") or ""
-            f_attrs = _attrs(formula.group("attrs")) if formula.group("attrs") else {}
+            f_attrs = attributes(formula.group("attrs")) if formula.group("attrs") else {}
             f_text = formula.group("text") or ""
             f_text = html.unescape(f_text) if "&" in f_text else f_text
             _formula(cell, f_attrs, f_text, anchors, pending)
         return cell
-
-
-@functools.lru_cache(maxsize=4096)
-def _sharing(f_attrs: str) -> str | None:
-    """The shared formula's index of an ``<f>`` with these attributes and no text that
-    only shares one (``t="shared" si="N"``), else None."""
-    found = _attrs(f_attrs)
-    return found["si"] if found.keys() == {"t", "si"} and found["t"] == "shared" else None
 
 
 def _formula(cell: Cell, f_attrs: dict[str, str], f_text: str,

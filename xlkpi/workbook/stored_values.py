@@ -1,19 +1,36 @@
-"""A cell's value from the text a sheet stores: its type (``t``), the shared strings, and
-Excel's own escapes."""
+"""What a sheet stores for a cell, read: its value from the stored text (its type ``t``,
+the shared strings, Excel's own escapes) and its formula element's attributes. Used by
+both readers of a sheet (``sheet_bulk`` and ``sheet_xml``)."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import Any
 
 from xlkpi.errors import ExcelError
 
-__all__ = ["decode_xstring", "stored_value"]
+__all__ = ["attributes", "decode_xstring", "sharing_index", "stored_value"]
 
 _EXCEL_EPOCH_ORDINAL = 693594  # date(1899, 12, 30).toordinal()
 _INLINE_TEXT = re.compile(r"<(?:[\w.-]+:)?t(?:\s[^>]*)?>(.*?)</(?:[\w.-]+:)?t>", re.DOTALL)
 _XSTRING_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def attributes(text: str) -> dict[str, str]:
+    """The attributes written in a start tag's ``text`` (after its name), unescaped."""
+    return {m.group(1): html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
+            for m in _ATTR.finditer(text)}
+
+
+@functools.lru_cache(maxsize=4096)
+def sharing_index(f_attrs: str) -> str | None:
+    """The shared formula's index of an ``<f>`` with these attributes and no text that
+    only shares one (``t="shared" si="N"``), else None."""
+    found = attributes(f_attrs)
+    return found["si"] if found.keys() == {"t", "si"} and found["t"] == "shared" else None
 
 
 def decode_xstring(text: str) -> str:

@@ -18,7 +18,7 @@ import stat
 from collections.abc import Collection, Mapping
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from xml.parsers import expat
 
 import numpy as np
@@ -205,7 +205,7 @@ def check_places(part: str, text: str, starts: np.ndarray, ends: np.ndarray,
             _misplaced(part, text, at)
 
 
-def _misplaced(part: str, text: str, at: int) -> None:
+def _misplaced(part: str, text: str, at: int) -> NoReturn:
     raise OSError(f"part {part}: a value would be written outside a cell's value, at "
                   f"{text[max(0, at - 20):at + 20]!r}; nothing was written")
 
