@@ -45,7 +45,7 @@ FORMULAS_RUNS = {1_000: 3, 2_000: 3, 20_000: 1}
 _FORMULAS_SCRIPT = """
 import sys
 import formulas
-from xlkpi.workbook.excel_functions import register
+from xlkpi.workbook.function_table import register
 register(natives=False)
 model = formulas.ExcelModel().loads(sys.argv[1]).finish()
 model.calculate()

@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from formulas.functions import Array
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlkpi.workbook.conditional import FUNCTIONS
 from xlkpi.workbook.excel_functions import EMPTY, xl_error
+from xlkpi.workbook.xlvalues import Array
 
 _CELLS = st.one_of(st.sampled_from(["North", "north", "South", "23", "", "x*"]),
                    st.sampled_from([0.0, 1.0, 23.0, 45.0, 46.0, -2.5]),

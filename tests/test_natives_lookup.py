@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from formulas.functions import Array
 
 from tests.excel_formula import excel
 from xlkpi.workbook.conditional import FUNCTIONS as CONDITIONAL
 from xlkpi.workbook.excel_functions import EMPTY, xl_error
 from xlkpi.workbook.natives.aggregates import FUNCTIONS as AGGREGATES
 from xlkpi.workbook.natives.lookup import FUNCTIONS as LOOKUP
+from xlkpi.workbook.xlvalues import Array
 
 COLOURS = '{"red";"BLUE";"yellow";"dark blue";"light blue";"light yellow";"dark yellow"}'
 TREES = ('{"Tree","Height","Age","Yield","Profit";"Apple",18,20,14,105;"Pear",12,12,10,96;'

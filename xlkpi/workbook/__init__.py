@@ -1,8 +1,8 @@
 """The headless engine: recalculate scorecard workbooks and check them, nothing lost.
 
-Importing this package registers every KPI function (under all the names Excel stores
-them by) and the vectorised native date functions with ``formulas``, before any formula
-is parsed.
+Importing this package builds the table of worksheet functions the engine computes itself
+(:mod:`xlkpi.workbook.function_table`); ``formulas`` is imported only for a formula that
+needs it.
 """
 
 from xlkpi.workbook.api import (
@@ -13,7 +13,7 @@ from xlkpi.workbook.api import (
     recalc,
     same_value,
 )
-from xlkpi.workbook.excel_functions import register as _register
+from xlkpi.workbook.function_table import register as _register
 from xlkpi.workbook.package import PackageError
 
 _register()

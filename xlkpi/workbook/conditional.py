@@ -16,11 +16,10 @@ from itertools import repeat
 from typing import Any
 
 import numpy as np
-from formulas.functions import Array
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.criteria import Column, criterion
 from xlkpi.workbook.excel_functions import EMPTY, from_excel, xl_error
+from xlkpi.workbook.xlvalues import Array, XlError
 
 __all__ = ["FUNCTIONS"]
 

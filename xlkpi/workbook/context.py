@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from formulas.functions import Array
 
 from xlkpi.workbook.references import Rect
+from xlkpi.workbook.xlvalues import Array, xl_error
 
-__all__ = ["Context", "RangeArray", "current", "evaluating", "intersect", "range_array"]
+__all__ = ["Context", "RangeArray", "current", "evaluating", "intersect", "range_array",
+           "reference_span"]
 
 
 class RangeArray(Array):
@@ -109,25 +110,34 @@ def intersect(arg: Any) -> Any:
         rows = np.arange(out.row1, out.row2 + 1)
         inside = (rows >= rect.row1) & (rows <= rect.row2)
         result = np.empty((rows.size, 1), dtype=object)
-        from xlkpi.workbook.excel_functions import xl_error
-
         result[:] = xl_error("#VALUE!")
         taken = rows[inside] - rect.row1
         result[inside, 0] = arg[taken, 0]
         return result.view(Array) if rows.size > 1 else result[0, 0]
     if rect.row1 == rect.row2 and arg.shape[0] == 1 and out.col1 == out.col2:
-        from xlkpi.workbook.excel_functions import xl_error
-
         if rect.col1 <= out.col1 <= rect.col2:
             value = arg[0, out.col1 - rect.col1]
             if out.row2 > out.row1:
-                from xlkpi.workbook.excel_functions import filled
-
-                return filled((out.shape[0], 1), value).view(Array)
+                column = np.empty((out.shape[0], 1), dtype=object)
+                column.fill(value)  # np.full would turn an error into text
+                return column.view(Array)
             return value
         return xl_error("#VALUE!")
     if arg.ndim == 2 and arg.shape[0] > 1 and arg.shape[1] > 1:
-        from xlkpi.workbook.excel_functions import xl_error
-
         return xl_error("#VALUE!")  # a block of cells meets no single row and column
     return arg
+
+
+def reference_span(first: Any, last: Any) -> Any:
+    """``first:last`` between references that functions return
+    (``OFFSET(A1,1,1):OFFSET(A1,6,1)``, ``INDIRECT("B2"):B6``): the cells from the one to
+    the other, read through the engine; #VALUE! across sheets. None when either is not a
+    reference."""
+    a, b = getattr(first, "rect", None), getattr(last, "rect", None)
+    if a is None or b is None:
+        return None
+    context = current()
+    if context is None or a.sheet != b.sheet:
+        return xl_error("#VALUE!")
+    return context.read(Rect(a.sheet, min(a.row1, b.row1), min(a.col1, b.col1),
+                             max(a.row2, b.row2), max(a.col2, b.col2)))

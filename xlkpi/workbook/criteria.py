@@ -30,10 +30,10 @@ from itertools import repeat
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.excel_functions import EMPTY, from_excel
 from xlkpi.workbook.natives.base import hidden_blanks, number_or_none
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["Column", "Criterion", "criterion", "matches", "wildcard_regex"]
 

@@ -19,10 +19,10 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.blocks import Block, split_cells
 from xlkpi.workbook.references import Rect
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["UNKNOWN_REASON", "UnknownError", "iterate", "settle"]
 

@@ -1,10 +1,12 @@
 """Evaluate every formula of a workbook, a filled-down column at a time.
 
 Formula cells are grouped into blocks and ordered by their dependencies
-(:mod:`xlkpi.workbook.blocks`), then evaluated with the ``formulas`` package, each distinct
-formula compiled once. A block whose moving references are single cells in element-by-
-element positions (see :data:`~xlkpi.workbook.excel_functions.ELEMENTWISE`) is evaluated in
-one call over whole columns; any other block runs cell by cell with the same compiled
+(:mod:`xlkpi.workbook.blocks`), then evaluated, each distinct formula compiled once by the
+engine's own compiler (:mod:`xlkpi.workbook.formula_compiler`), or by the ``formulas``
+package for a function or syntax the engine lacks. A block whose moving references are
+single cells in element-by-element positions (see
+:data:`~xlkpi.workbook.excel_functions.ELEMENTWISE`) is evaluated in one call over whole
+columns; any other block runs cell by cell with the same compiled
 formula. Full-column references (``A:A``) are cut to the rows the sheet uses.
 """
 
@@ -16,26 +18,34 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import formulas
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.masks import identical, instances
 from xlkpi.workbook.batching import batchable, motion_of, moved
 from xlkpi.workbook.blocks import Block, blocks_of, order, reads, split_cells, split_running
 from xlkpi.workbook.cell_values import CellValues
-from xlkpi.workbook.context import Context, evaluating, intersect, range_array
+from xlkpi.workbook.context import (
+    Context,
+    evaluating,
+    intersect,
+    range_array,
+    reference_span,
+)
 from xlkpi.workbook.cycles import UNKNOWN_REASON, UnknownError, iterate, settle
 from xlkpi.workbook.excel_functions import EMPTY, filled, xl_error
+from xlkpi.workbook.formula_compiler import compile_formula
+from xlkpi.workbook.formula_parser import UnsupportedError
+from xlkpi.workbook.formulas_bridge import formulas_compile
+from xlkpi.workbook.function_table import table
 from xlkpi.workbook.grid import Grid, to_python
 from xlkpi.workbook.package import Package
 from xlkpi.workbook.references import MAX_COL, MAX_ROW, Rect, Reference, parse_range, shift_formula
 from xlkpi.workbook.rewriting import quote_sheet
 from xlkpi.workbook.structure import Structure
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["Evaluation", "evaluate"]
 
-_PARSER = formulas.Parser()
 #: Functions whose value changes between calculations.
 _VOLATILE = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY)\(",
                        re.IGNORECASE)
@@ -202,7 +212,7 @@ class _Engine:
         SHEET...) is compiled afresh for each place."""
         key = (formula, where if where is not None and _PLACED.search(formula) else None)
         if key not in self.compiled:
-            self.compiled[key] = _PARSER.ast("=" + formula)[1].compile()
+            self.compiled[key] = _compiled(formula)
         return self.compiled[key]
 
     def evaluate(self, block: Block) -> np.ndarray:
@@ -293,6 +303,21 @@ class _Engine:
         if getattr(result, "rect", None) is not None and result.size > 1:
             return intersect(result)  # a reference as a cell's value: its own row's cell
         return result
+
+
+def _compiled(formula: str) -> Any:
+    """The formula compiled by the engine, or by ``formulas`` where the engine lacks a
+    function or does not read the syntax."""
+    functions = table()
+    try:
+        return compile_formula(formula, functions, functions.known, _span)
+    except UnsupportedError:
+        return formulas_compile(formula)
+
+
+def _span(first: Any, last: Any) -> Any:
+    spanned = reference_span(first, last)
+    return xl_error("#VALUE!") if spanned is None else spanned
 
 
 class _CellError(XlError):

@@ -1,41 +1,30 @@
-"""The functions the engine gives ``formulas``: every KPI function, and faster natives.
+"""The KPI functions and the vectorised date functions, as the engine calls them.
 
-``register()`` (run once, when :mod:`xlkpi.workbook` is imported and so before any
-formula is parsed) puts into ``formulas``' function table:
+- :func:`kpi_evaluator` gives a registry function as a worksheet function (each is filed
+  under every name Excel stores it by, in :mod:`xlkpi.workbook.function_table`);
+- :data:`NATIVE_DATES`: NETWORKDAYS, NETWORKDAYS.INTL, WORKDAY, WORKDAY.INTL, EDATE and
+  DATEDIF over whole columns on :mod:`xlkpi.calendar` (``formulas`` runs those one element
+  at a time, 0.5 s per 20,000 rows for NETWORKDAYS, and refuses DATEDIF units written in
+  lower case).
 
-- each registry function under every name Excel stores it by: ``KPI_RAG`` (xlwings
-  classic and Lite), ``_XLDUDF_KPI_RAG`` (Office.js namespace ``KPI``, typed ``=KPI.RAG``)
-  and ``_XLDUDF_KPI_DEV_RAG`` (the ``KPI_DEV`` namespace of a development add-in);
-- vectorised NETWORKDAYS, NETWORKDAYS.INTL, WORKDAY, WORKDAY.INTL, EDATE and DATEDIF on
-  :mod:`xlkpi.calendar`: ``formulas`` runs those one element at a time (0.5 s per 20,000
-  rows for NETWORKDAYS) and refuses DATEDIF units written in lower case;
-- COUNTIF(S), SUMIF(S), AVERAGEIF(S) from :mod:`xlkpi.workbook.criteria`: ``formulas``
-  miscounts the ``"<>"`` (non-blank) criterion.
-
-Values arrive as ``formulas`` passes them: numbers, text, booleans, ``XlError`` and the
+Values arrive as the engine passes them: numbers, text, booleans, ``XlError`` and the
 ``EMPTY`` marker for a blank cell, alone or in 2-D arrays. An error in an input gives the
 same error in that element of the result; everything else is computed.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import formulas.functions as _formulas_functions
 import numpy as np
-import schedula as sh
-from formulas.functions import FUNCTIONS, Array, Error
-from formulas.tokens.operand import XlError
 
 from xlkpi.calendar import count_days, shift_days
 from xlkpi.dates import EXCEL_EPOCH, parse_dates, to_serial
 from xlkpi.errors import ExcelError, KpiError
 from xlkpi.masks import identical, instances, mask_of, with_many
 from xlkpi.timescales import edate
+from xlkpi.workbook.xlvalues import EMPTY, Array, XlError, xl_error
 
 if TYPE_CHECKING:
     from xlkpi.functions import KpiFunction
@@ -45,16 +34,15 @@ _LAST_SERIAL = 2_958_465  # 31 Dec 9999
 __all__ = [
     "ELEMENTWISE",
     "EMPTY",
+    "NATIVE_DATES",
     "POSITIONAL",
     "WEEKENDS",
     "filled",
     "from_excel",
-    "register",
+    "kpi_evaluator",
     "to_excel",
     "xl_error",
 ]
-
-EMPTY = sh.EMPTY
 
 #: Excel's weekend codes for the .INTL functions, as numpy weekmasks (1 = working day).
 WEEKENDS: dict[int, str] = {
@@ -89,20 +77,12 @@ ELEMENTWISE: dict[str, frozenset[int] | None] = {
 POSITIONAL = frozenset({"ROW", "COLUMN", "ROWS", "COLUMNS", "INDIRECT", "OFFSET", "CELL",
                         "TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY", "INFO"})
 
-_ERRORS = {str(code): err for code, err in Error.errors.items()}
-
-
 def filled(shape: Any, value: Any) -> np.ndarray:
     """An object array of ``shape`` holding ``value`` itself (``np.full`` turns an error
     or the blank marker, which are text subclasses, into plain text)."""
     out = np.empty(shape, dtype=object)
     out.fill(value)
     return out
-
-
-def xl_error(code: str) -> XlError:
-    """The ``formulas`` error value for an Excel error code (``#SPILL!`` kept as is)."""
-    return _ERRORS.get(str(code)) or XlError(str(code))
 
 
 def first_errors(arrays: list[np.ndarray], shape: tuple[int, ...],
@@ -192,7 +172,7 @@ def _result(values: np.ndarray, errors: np.ndarray | None) -> Any:
 
 
 # ----------------------------------------------------------------- KPI functions
-def _kpi(function: KpiFunction) -> Callable[..., Any]:
+def kpi_evaluator(function: KpiFunction) -> Callable[..., Any]:
     from xlkpi.cells import call_cells
 
     def evaluate(*args: Any) -> Any:
@@ -384,171 +364,12 @@ def _ymd(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return years, months, days
 
 
-class _Table(dict[str, Callable[..., Any]]):
-    """``formulas``' function table, filled as it is needed: the engine's own functions at
-    once, ``formulas``' own families (statistics imports scipy, 0.7 s) the first time a
-    name is looked up that the engine does not define. Their functions are given 0 for an
-    argument left out, as they expect."""
-
-    def __init__(self, ours: set[str]) -> None:
-        super().__init__()
-        self.ours = ours
-        self.loaded = False
-        self.kpi_loaded = False
-        self.lock = threading.RLock()
-
-    def load_kpi(self) -> None:
-        """Add the KPI functions under every name Excel stores them by (once): the registry
-        imports what the KPI functions use (pandas), so only a formula calling one does."""
-        with self.lock:
-            if self.kpi_loaded:
-                return
-            from xlkpi.functions import REGISTRY
-
-            for function in REGISTRY.values():
-                evaluate = _kpi(function)
-                for name in _kpi_names(function.name):
-                    FUNCTIONS[name] = evaluate
-                    dict.__setitem__(self, name, evaluate)
-            self.kpi_loaded = True
-
-    def known(self, name: str) -> bool:
-        """``name`` is the engine's (a KPI function or a native), without importing
-        ``formulas``' own functions."""
-        if name.startswith(_KPI_PREFIXES):
-            self.load_kpi()
-        return dict.__contains__(self, name)
-
-    def load(self) -> None:
-        """Add ``formulas``' own functions (once)."""
-        self.load_kpi()
-        with self.lock:
-            if self.loaded:
-                return
-            for name in _formulas_functions.SUBMODULES:
-                module = importlib.import_module(name, _formulas_functions.__name__)
-                self.add(module.FUNCTIONS)
-            self.add(FUNCTIONS)
-            self.loaded = True
-
-    def add(self, functions: dict[str, Callable[..., Any]]) -> None:
-        for name, function in functions.items():
-            if name not in self.ours and not name.startswith(("KPI", "_XLDUDF_")):
-                dict.__setitem__(self, name, _omitted_as_zero(function))
-            elif not dict.__contains__(self, name):
-                dict.__setitem__(self, name, function)
-
-    def __contains__(self, name: object) -> bool:
-        if dict.__contains__(self, name):
-            return True
-        if isinstance(name, str) and self.known(name):
-            return True
-        self.load()
-        return dict.__contains__(self, name)
-
-    def __missing__(self, name: str) -> Callable[..., Any]:
-        if self.known(name):
-            return dict.__getitem__(self, name)
-        if not self.loaded:
-            self.load()
-            if dict.__contains__(self, name):
-                return dict.__getitem__(self, name)
-        return _formulas_functions.not_implemented
-
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
-        return dict.get(self, name, default) if name not in self else self[name]
-
-
-#: How the names of KPI functions start, in every form Excel stores them by.
-_KPI_PREFIXES = ("KPI_", "KPI.", "_XLDUDF_KPI_")
-
-
-def _kpi_names(name: str) -> tuple[str, ...]:
-    """A KPI function's names: ``KPI_RAG`` (xlwings classic and Lite), ``_XLDUDF_KPI_RAG``
-    (Office.js namespace ``KPI``, typed ``=KPI.RAG``), ``_XLDUDF_KPI_DEV_RAG`` (the
-    ``KPI_DEV`` namespace of a development add-in) and ``KPI.RAG``."""
-    short = name.removeprefix("KPI_")
-    return (name, f"_XLDUDF_KPI_{short}", f"_XLDUDF_KPI_DEV_{short}", f"KPI.{short}")
-
-
-_TABLE: _Table | None = None
-#: ``formulas``' own table (every family imported at once), for ``register(natives=False)``.
-_FORMULAS_TABLE = _formulas_functions.get_functions
-
-
-def register(natives: bool = True) -> None:
-    """Make ``formulas`` compile function calls from the engine's table: the KPI functions
-    and (unless ``natives`` is False) the engine's natives, then ``formulas``' own
-    functions, imported the first time a formula calls one the engine does not define.
-
-    ``formulas`` looks its table up through ``get_functions()`` each time it compiles a
-    call; that function is replaced by one returning this table, and each entry also goes
-    into ``formulas``' module table, which the table is completed from.
-    """
-    global _TABLE
-    if not natives:  # formulas' own functions as they are, and the KPI functions
-        from xlkpi.functions import REGISTRY
-
-        plain = _TABLE if _TABLE is not None else _FORMULAS_TABLE()
-        for function in REGISTRY.values():
-            evaluate = _kpi(function)
-            for name in _kpi_names(function.name):
-                FUNCTIONS[name] = evaluate
-                dict.__setitem__(plain, name, evaluate)
-        return
-    ours: set[str] = set()
-    table = _Table(ours)
-
-    def put(name: str, function: Callable[..., Any]) -> None:
-        FUNCTIONS[name] = function
-        dict.__setitem__(table, name, function)
-
-    from xlkpi.workbook.conditional import FUNCTIONS as CONDITIONAL
-    from xlkpi.workbook.lambdas import FUNCTIONS as LAMBDAS
-    from xlkpi.workbook.natives import natives as native_functions
-
-    natives_table: dict[str, Callable[..., Any]] = {
-        "NETWORKDAYS": _workday_native(0, intl=False),
-        "NETWORKDAYS.INTL": _workday_native(0, intl=True),
-        "WORKDAY": _workday_native(None, intl=False),
-        "WORKDAY.INTL": _workday_native(None, intl=True),
-        "EDATE": _edate,
-        "DATEDIF": _datedif,
-        **CONDITIONAL,
-        **LAMBDAS,
-        **native_functions(),
-    }
-    natives_table["ARRAY"] = _array_constant
-    for name, function in natives_table.items():
-        for alias in (name, f"_XLFN.{name}", f"_XLFN._XLWS.{name}"):
-            put(alias, function)
-            ours.add(alias)
-    table.add(FUNCTIONS)  # formulas' base table (ARRAYROW...), already imported
-    _TABLE = table
-    _formulas_functions.get_functions = lambda: table
-    from xlkpi.workbook.syntax import patch_parser
-
-    patch_parser()  # after it an argument left out arrives as None: formulas' own
-    # functions are wrapped to keep reading it as 0 (see _Table.add)
-
-
-def _array_constant(*items: Any) -> Any:
-    """An array constant: ``{1,-2;3,4}`` is parsed as ARRAY(ARRAY(1,-2),ARRAY(3,4)). Each
-    item of a row is a single value (``formulas`` hands a negated number over as a
-    one-element array, which nested inside the row); rows stack into a 2-D array."""
-    if items and all(isinstance(i, np.ndarray) and i.ndim == 1 for i in items):
-        return np.asarray(items, dtype=object).view(Array)
-    row = np.empty(len(items), dtype=object)
-    for i, item in enumerate(items):
-        row[i] = item.ravel()[0] if isinstance(item, np.ndarray) and item.size == 1 else item
-    return row.view(Array)
-
-
-def _omitted_as_zero(function: Callable[..., Any]) -> Callable[..., Any]:
-    """A ``formulas`` function given 0 for each argument left out, as it expects."""
-
-    @functools.wraps(function)
-    def call(*args: Any) -> Any:
-        return function(*(0 if a is None else a for a in args))
-
-    return call
+#: The vectorised date functions on :mod:`xlkpi.calendar`, by Excel name.
+NATIVE_DATES: dict[str, Callable[..., Any]] = {
+    "NETWORKDAYS": _workday_native(0, intl=False),
+    "NETWORKDAYS.INTL": _workday_native(0, intl=True),
+    "WORKDAY": _workday_native(None, intl=False),
+    "WORKDAY.INTL": _workday_native(None, intl=True),
+    "EDATE": _edate,
+    "DATEDIF": _datedif,
+}

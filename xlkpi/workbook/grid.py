@@ -12,14 +12,13 @@ from operator import attrgetter
 from typing import Any
 
 import numpy as np
-from formulas.functions import Array
-from formulas.tokens.operand import XlError
 
 from xlkpi.errors import ExcelError
 from xlkpi.masks import identical, instances
 from xlkpi.workbook.excel_functions import EMPTY, xl_error
 from xlkpi.workbook.package import Sheet
 from xlkpi.workbook.references import MAX_COL, MAX_ROW, Rect
+from xlkpi.workbook.xlvalues import Array, XlError
 
 __all__ = ["Grid", "to_formulas", "to_python"]
 

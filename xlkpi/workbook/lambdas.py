@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from formulas.tokens.operand import XlError
-
 from xlkpi.workbook.rewriting import matching, split_args
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["FUNCTIONS", "IMMEDIATE", "OMITTED_CALL", "OmittedError", "as_let", "immediate_calls"]
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 __all__ = [
     "MAX_COL",
     "MAX_ROW",
+    "REFERENCE",
     "Call",
     "Rect",
     "Reference",
@@ -43,11 +44,15 @@ _CELL = r"(?P<c1a>\$?)(?P<c1>[A-Za-z]{1,3})(?P<r1a>\$?)(?P<r1>[0-9]+)"
 _CELL2 = r"(?P<c2a>\$?)(?P<c2>[A-Za-z]{1,3})(?P<r2a>\$?)(?P<r2>[0-9]+)"
 _COLS = r"(?P<k1a>\$?)(?P<k1>[A-Za-z]{1,3}):(?P<k2a>\$?)(?P<k2>[A-Za-z]{1,3})"
 _ROWS = r"(?P<w1a>\$?)(?P<w1>[0-9]+):(?P<w2a>\$?)(?P<w2>[0-9]+)"
+#: A reference as a regular expression (sheet, cell or range, whole columns or rows), in the
+#: group ``ref``.
+REFERENCE = (rf"(?P<ref>(?<![\w.$]){_SHEET}(?:{_CELL}(?::{_CELL2})?|{_COLS}|{_ROWS})"
+             r"(?![\w.(!\[]))")
 _TOKEN = re.compile(
     r'(?P<string>"(?:[^"]|"")*")'
     r"|(?P<error>#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!))"
     r"|(?P<func>[A-Za-z_][\w.]*)\("
-    rf"|(?P<ref>(?<![\w.$]){_SHEET}(?:{_CELL}(?::{_CELL2})?|{_COLS}|{_ROWS})(?![\w.(!\[]))"
+    rf"|{REFERENCE}"
     r"|(?P<name>[A-Za-z_\\][\w.\u00c0-\uffff]*)"
     r"|(?P<other>.)",
     re.DOTALL,

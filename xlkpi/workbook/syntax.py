@@ -58,18 +58,10 @@ def patch_parser() -> None:
     range_operator = OPERATORS[":"]
 
     def span(first: Any, last: Any) -> Any:
-        a, b = getattr(first, "rect", None), getattr(last, "rect", None)
-        if a is None or b is None:
-            return range_operator(first, last)
-        from xlkpi.workbook.context import current
-        from xlkpi.workbook.excel_functions import xl_error
-        from xlkpi.workbook.references import Rect
+        from xlkpi.workbook.context import reference_span
 
-        context = current()
-        if context is None or a.sheet != b.sheet:
-            return xl_error("#VALUE!")
-        return context.read(Rect(a.sheet, min(a.row1, b.row1), min(a.col1, b.col1),
-                                 max(a.row2, b.row2), max(a.col2, b.col2)))
+        spanned = reference_span(first, last)
+        return range_operator(first, last) if spanned is None else spanned
 
     OPERATORS[":"] = span
     _patch_unknown_functions()
@@ -92,7 +84,7 @@ class UndefinedFunctionError(Exception):
 def _unknown_function(name: str) -> Any:
     def call(*args: Any) -> Any:
         from xlkpi.workbook.context import current
-        from xlkpi.workbook.excel_functions import xl_error
+        from xlkpi.workbook.xlvalues import xl_error
 
         context = current()
         if context is not None and (context.macros or context.name(name) is not None):
@@ -116,7 +108,7 @@ def _patch_unknown_functions() -> None:
     original = Function.compile
 
     def get_functions() -> Any:
-        import formulas.functions  # register() replaces its get_functions
+        import formulas.functions  # the bridge replaced its get_functions
 
         return formulas.functions.get_functions()
 

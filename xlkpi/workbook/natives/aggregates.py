@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.natives.base import (
     EMPTY,
@@ -26,6 +25,7 @@ from xlkpi.workbook.natives.base import (
     number_or_none,
     xl_error,
 )
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["FUNCTIONS", "numbers", "text_number", "typed"]
 
@@ -69,9 +69,9 @@ def text_number(value: str) -> float:
     60); other text is #VALUE!."""
     found = number_or_none(value)
     if found is None:
-        from formulas.functions import _text2num
+        from xlkpi.workbook.formulas_bridge import formulas_module
 
-        read = _text2num(value)
+        read = formulas_module("formulas.functions")._text2num(value)
         if isinstance(read, int | float) and not isinstance(read, bool):
             return float(read)
         raise fail("#VALUE!")

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.natives.base import (
     EMPTY,
@@ -28,6 +27,7 @@ from xlkpi.workbook.natives.base import (
 )
 from xlkpi.workbook.natives.searching import as_grid as _grid
 from xlkpi.workbook.natives.searching import lift
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["FUNCTIONS"]
 

@@ -24,10 +24,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
-from formulas.functions import Array
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.excel_functions import EMPTY, filled, xl_error
+from xlkpi.workbook.xlvalues import Array, XlError
 
 __all__ = [
     "EMPTY",

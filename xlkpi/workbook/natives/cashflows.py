@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.natives.base import (
     EMPTY,
@@ -26,6 +25,7 @@ from xlkpi.workbook.natives.base import (
     values,
     xl_error,
 )
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["FUNCTIONS", "irr", "mirr", "xirr", "xnpv"]
 

@@ -21,7 +21,6 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.natives.base import (
     EMPTY,
@@ -32,6 +31,7 @@ from xlkpi.workbook.natives.base import (
     xl_error,
 )
 from xlkpi.workbook.natives.engineering import toolpak
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["FUNCTIONS", "format_complex", "parse_complex"]
 

@@ -24,10 +24,10 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.criteria import Column, criterion
 from xlkpi.workbook.natives.base import EMPTY, text, xl_error
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["FUNCTIONS"]
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.natives.base import EMPTY, boolean, fail
 from xlkpi.workbook.natives.dates import (
@@ -20,6 +19,7 @@ from xlkpi.workbook.natives.dates import (
     ymd,
 )
 from xlkpi.workbook.natives.lifting import lift
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["FUNCTIONS", "datedif", "days360", "isoweeknum", "weeknum", "yearfrac"]
 

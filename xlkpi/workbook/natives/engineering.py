@@ -16,10 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.natives.base import EMPTY, fail, number, text
 from xlkpi.workbook.natives.lifting import is_range, lift
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["FUNCTIONS", "toolpak"]
 

@@ -43,13 +43,15 @@ def _delegate(name: str, position: int) -> Callable[..., Any]:
     """``formulas``' ``name`` with its ``position``-th argument (the function) adapted."""
 
     def evaluate(*args: Any) -> Any:
-        from formulas.functions.look import FUNCTIONS as LOOK
+        from xlkpi.workbook.formulas_bridge import formulas_module
+
+        look = formulas_module("formulas.functions.look").FUNCTIONS
 
         if len(args) <= position:
             return xl_error("#VALUE!")
         adapted = list(args)
         adapted[position] = _adapted(args[position])
-        return LOOK[name](*adapted)
+        return look[name](*adapted)
 
     evaluate.__name__ = evaluate.__qualname__ = name.lower()
     evaluate.__doc__ = f"{name}: the ``formulas`` pivot with Excel's way of calling the function."

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.natives.base import elementwise, fail, number
 from xlkpi.workbook.natives.distributions import number as value_number
 from xlkpi.workbook.natives.statistics import grid, guard
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["FUNCTIONS"]
 
@@ -30,8 +30,10 @@ def _t_test(array1: Any, array2: Any, tails: Any, kind: Any) -> Any:
 
     @elementwise()
     def one(sides: Any, test: Any) -> Any:
-        from formulas.errors import FoundError
-        from formulas.functions.stat import xt_test
+        from xlkpi.workbook.formulas_bridge import formulas_module
+
+        FoundError = formulas_module("formulas.errors").FoundError  # noqa: N806
+        xt_test = formulas_module("formulas.functions.stat").xt_test
 
         try:
             return xt_test(array1, array2, math.trunc(number(sides)),

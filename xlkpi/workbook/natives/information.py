@@ -12,10 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.natives.base import EMPTY, fail, number, xl_error
 from xlkpi.workbook.natives.lifting import lift
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["ERROR_CODES", "FUNCTIONS", "is_number", "is_text"]
 

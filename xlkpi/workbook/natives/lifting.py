@@ -17,9 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.natives.base import elementwise, xl_error
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["is_range", "lift"]
 

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.natives.base import EMPTY, ExcelValueError, boolean, fail, xl_error
 from xlkpi.workbook.natives.information import is_number, is_text
 from xlkpi.workbook.natives.lifting import lift
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["FUNCTIONS", "logicals"]
 

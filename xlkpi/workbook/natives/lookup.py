@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.context import range_array
 from xlkpi.workbook.natives.base import (
@@ -35,6 +34,7 @@ from xlkpi.workbook.natives.searching import (
     single,
 )
 from xlkpi.workbook.references import Rect
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["FUNCTIONS"]
 

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.natives.base import (
     EMPTY,
@@ -26,6 +25,7 @@ from xlkpi.workbook.natives.base import (
     xl_error,
 )
 from xlkpi.workbook.natives.statistics import grid, guard, numbers, single, text_number
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["FUNCTIONS", "rank_of"]
 

@@ -17,10 +17,10 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.natives.base import EMPTY, array_result, boolean, fail, xl_error
 from xlkpi.workbook.natives.statistics import grid, guard, single
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["FUNCTIONS", "fit"]
 

@@ -24,7 +24,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.criteria import wildcard_regex
 from xlkpi.workbook.natives.base import (
@@ -34,6 +33,7 @@ from xlkpi.workbook.natives.base import (
     integer,
     xl_error,
 )
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["Searched", "approximate", "as_grid", "as_vector", "exact", "find", "int_arg",
            "lift", "single", "sort_key"]

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from formulas.tokens.operand import XlError
 
 from xlkpi.workbook.natives.base import (
     EMPTY,
@@ -28,6 +27,7 @@ from xlkpi.workbook.natives.base import (
     xl_error,
 )
 from xlkpi.workbook.natives.text import text
+from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["FUNCTIONS"]
 
