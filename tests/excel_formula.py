@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 import xlkpi.workbook  # noqa: F401  (registers the engine's functions)
-from xlkpi.workbook.engine import _PARSER
+from xlkpi.workbook.engine import compiled
 from xlkpi.workbook.grid import to_python
 
 __all__ = ["excel"]
@@ -17,7 +17,7 @@ __all__ = ["excel"]
 def excel(formula: str) -> Any:
     """The value of ``formula`` (``"=..."``): a number as float, text, bool, an
     ``ExcelError`` (compare with ``== "#VALUE!"``), or a list of rows for an array."""
-    function = _PARSER.ast(formula)[1].compile()
+    function = compiled(formula.removeprefix("="))
     result = function()
     if isinstance(result, np.ndarray):
         if result.size == 1:

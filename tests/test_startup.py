@@ -88,3 +88,24 @@ def test_the_command_ends_its_process_at_once_with_its_output_and_code(ending, c
     assert run.returncode == code
     assert run.stdout == "x" * 100_000 + "\n"
     assert run.stderr == "to stderr\n" + err
+
+
+@pytest.mark.parametrize("command", ["recalc", "check"])
+@pytest.mark.parametrize("workbook", ["workbooks/city_scorecard.xlsx",
+                                      "workbooks/board_priority_indicators.xlsx",
+                                      "tests/data/golden.xlsx"])
+def test_a_scorecard_the_engine_computes_itself_never_imports_formulas(tmp_path, command,
+                                                                        workbook) -> None:
+    """The engine parses, compiles and computes these scorecards' formulas (KPI
+    functions, IF, IFERROR, NETWORKDAYS, COUNTIFS, arithmetic) on its own."""
+    from pathlib import Path
+
+    path = Path(__file__).parent.parent / workbook
+    out = ["-o", str(tmp_path / "out.xlsx")] if command == "recalc" else []
+    code = ("import sys\nfrom xlkpi.cli import app\nsys.argv = ['xlkpi', " + repr(command)
+            + ", " + repr(str(path)) + ", *" + repr(out)
+            + "]\ntry:\n    app()\nexcept SystemExit:\n    pass")
+    loaded = _loaded(code)
+    assert "xlkpi" in loaded and "numpy" in loaded  # it did run the engine
+    assert not loaded & {"formulas", "scipy", "pandas"}, loaded & {"formulas", "scipy",
+                                                                    "pandas"}

@@ -44,7 +44,7 @@ from xlkpi.workbook.rewriting import quote_sheet
 from xlkpi.workbook.structure import Structure
 from xlkpi.workbook.xlvalues import XlError
 
-__all__ = ["Evaluation", "evaluate"]
+__all__ = ["Evaluation", "compiled", "evaluate"]
 
 #: Functions whose value changes between calculations.
 _VOLATILE = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY)\(",
@@ -212,7 +212,7 @@ class _Engine:
         SHEET...) is compiled afresh for each place."""
         key = (formula, where if where is not None and _PLACED.search(formula) else None)
         if key not in self.compiled:
-            self.compiled[key] = _compiled(formula)
+            self.compiled[key] = compiled(formula)
         return self.compiled[key]
 
     def evaluate(self, block: Block) -> np.ndarray:
@@ -305,7 +305,7 @@ class _Engine:
         return result
 
 
-def _compiled(formula: str) -> Any:
+def compiled(formula: str) -> Any:
     """The formula compiled by the engine, or by ``formulas`` where the engine lacks a
     function or does not read the syntax."""
     functions = table()

@@ -138,12 +138,16 @@ def _arithmetic(symbol: str) -> Callable[[Any, Any], Array]:
 
     def apply(x: Any, y: Any) -> Array:
         x, y = _aligned(x, y)
+        xs, ys = _as_numbers(x), _as_numbers(y)
         with np.errstate(all="ignore"):
-            numbers = np.asarray(vector(_as_numbers(x), _as_numbers(y)))
+            numbers = np.asarray(vector(xs, ys))
         out = numbers.astype(object)
-        slow = ~np.isfinite(numbers)
+        # an operand that is not a number, or a result a cell cannot hold (NaN ** 0 is 1,
+        # so the operands are looked at as well)
+        slow = ~np.isfinite(numbers) | np.isnan(xs) | np.isnan(ys)
         if slow.any():
-            out[slow] = element(x[slow], y[slow])
+            with np.errstate(all="ignore"):
+                out[slow] = element(x[slow], y[slow])
         return _result(out)
 
     apply.__name__ = apply.__qualname__ = f"excel_{symbol}"
