@@ -239,3 +239,15 @@ def test_operators_agree_with_the_formulas_package_on_every_pair(symbol):
     wrong = [(_POOL[k // n], _POOL[k % n], g, e) for k, (g, e) in
              enumerate(zip(got, expected, strict=True)) if not _same(g, e)]
     assert not wrong, wrong
+
+
+def test_formulas_imported_first_is_refused_with_a_message_not_half_shared():
+    import subprocess
+    import sys
+
+    code = ("import formulas.functions\nimport xlkpi.workbook\n"
+            "from xlkpi.workbook.formulas_bridge import formulas_compile\n"
+            "formulas_compile('1+1')\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "formulas was imported before xlkpi.workbook needed it" in run.stderr

@@ -195,12 +195,12 @@ def test_cli_recalc_writes_and_summarises(tmp_path):
 
 
 def test_a_raising_function_gives_value_errors_that_are_reported(tmp_path, monkeypatch):
-    from formulas.functions import get_functions
+    from xlkpi.workbook.function_table import table
 
     def boom(value):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(get_functions(), "XLKPI_TEST_BOOM", boom)
+    monkeypatch.setitem(table(), "XLKPI_TEST_BOOM", boom)
     rows = "".join(_row(r, f'<x:c r="A{r}"><x:v>{r}</x:v></x:c>'
                            f'<x:c r="B{r}"><x:f>XLKPI_TEST_BOOM(A{r})</x:f><x:v>0</x:v></x:c>'
                            f'<x:c r="C{r}"><x:f>A{r}*2</x:f><x:v>{2 * r}</x:v></x:c>')

@@ -300,12 +300,12 @@ def test_a_circular_reference_and_its_readers_keep_their_saved_values(tmp_path):
 
 
 def test_a_raising_function_keeps_the_cached_values_in_the_file(tmp_path, monkeypatch):
-    from formulas.functions import get_functions
+    from xlkpi.workbook.function_table import table
 
     def boom(value):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(get_functions(), "XLKPI_TEST_BOOM", boom)
+    monkeypatch.setitem(table(), "XLKPI_TEST_BOOM", boom)
     rows = "".join(_row(r, f'<x:c r="A{r}"><x:v>{r}</x:v></x:c>'
                            f'<x:c r="B{r}"><x:f>XLKPI_TEST_BOOM(A{r})</x:f>'
                            f'<x:v>{10 * r}</x:v></x:c>') for r in (1, 2))
@@ -319,9 +319,9 @@ def test_a_raising_function_keeps_the_cached_values_in_the_file(tmp_path, monkey
 @pytest.mark.parametrize("returned", [b"raw bytes", 1 + 2j, datetime.date(2024, 1, 1)])
 def test_a_result_a_cell_cannot_hold_is_kept_and_json_still_prints(tmp_path, monkeypatch,
                                                                     returned):
-    from formulas.functions import get_functions
+    from xlkpi.workbook.function_table import table
 
-    monkeypatch.setitem(get_functions(), "XLKPI_TEST_ODD", lambda value: returned)
+    monkeypatch.setitem(table(), "XLKPI_TEST_ODD", lambda value: returned)
     rows = _row(1, '<x:c r="A1"><x:v>1</x:v></x:c>'
                    '<x:c r="B1"><x:f>XLKPI_TEST_ODD(A1)</x:f><x:v>7</x:v></x:c>')
     source = _package(tmp_path / "odd.xlsx", rows)
@@ -341,9 +341,9 @@ def test_a_result_a_cell_cannot_hold_is_kept_and_json_still_prints(tmp_path, mon
     (np.float32(2.5), "<x:v>2.5</x:v>"), (np.int64(3), "<x:v>3</x:v>"),
     (np.bool_(True), "<x:v>1</x:v>"), (np.array([[4.0, 5.0]]), "<x:v>4</x:v>")])
 def test_numpy_results_are_written_as_plain_values(tmp_path, monkeypatch, returned, written):
-    from formulas.functions import get_functions
+    from xlkpi.workbook.function_table import table
 
-    monkeypatch.setitem(get_functions(), "XLKPI_TEST_NP", lambda value: returned)
+    monkeypatch.setitem(table(), "XLKPI_TEST_NP", lambda value: returned)
     rows = _row(1, '<x:c r="A1"><x:v>1</x:v></x:c>'
                    '<x:c r="B1"><x:f>XLKPI_TEST_NP(A1)</x:f><x:v>7</x:v></x:c>')
     out = tmp_path / "out.xlsx"

@@ -1,8 +1,8 @@
-"""A sheet's values held by column, in the form ``formulas`` computes with.
+"""A sheet's values held by column, in the form the engine computes with.
 
-Blanks are ``formulas``' ``EMPTY`` marker and errors its ``XlError``; values cross into
-and out of this form only here (``to_formulas`` when a file is read, ``to_python`` for
-results).
+Blanks are the ``EMPTY`` marker and errors ``XlError`` values
+(:mod:`xlkpi.workbook.xlvalues`); values cross into and out of this form only here
+(``to_formulas`` when a file is read, ``to_python`` for results).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ __all__ = ["Grid", "to_formulas", "to_python"]
 
 
 class Grid:
-    """A sheet's values by column, as ``formulas`` wants them (``EMPTY`` for blanks)."""
+    """A sheet's values by column, as the engine computes with them (``EMPTY`` for
+    blanks)."""
 
     def __init__(self, sheet: Sheet) -> None:
         self.max_row = max(sheet.max_row, 1)
@@ -91,7 +92,7 @@ def to_formulas(value: Any) -> Any:
 
 
 def to_python(value: Any) -> Any:
-    """A ``formulas`` result element as a cell value (errors as ExcelError)."""
+    """A result element as a cell value (errors as ExcelError)."""
     if isinstance(value, XlError):
         return ExcelError(str(value))
     if value is EMPTY:
