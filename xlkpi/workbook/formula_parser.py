@@ -20,8 +20,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from xlkpi.workbook.references import REFERENCE
-from xlkpi.workbook.xlvalues import ERRORS
+from xlkpi.workbook.xlvalues import ERRORS, Array
 
 __all__ = ["Call", "Constant", "Name", "Operation", "UnsupportedError", "parse"]
 
@@ -205,10 +207,6 @@ class _Parser:
 
     def array(self) -> Any:
         """An array constant's rows of values, as a 2-D object array."""
-        import numpy as np
-
-        from xlkpi.workbook.xlvalues import Array
-
         rows: list[list[Any]] = [[]]
         while True:
             rows[-1].append(self.array_item())
