@@ -6,7 +6,9 @@ over a filled-down column:
 
 - an error in an operand is the result (the left operand's first);
 - a blank is 0 (or empty text beside text, in a comparison; empty text for ``&``);
-- arithmetic reads text as a number where it is one (``"3"+1`` is 4) and otherwise gives
+- arithmetic reads text as a number where Excel does (``"3"+1`` is 4, ``"1,000"+1``
+  1001, ``"50%"*2`` 1, date text its serial number: the engine's one reading of text as a
+  number, :func:`xlkpi.workbook.natives.base.number_or_none`) and otherwise gives
   #VALUE!; TRUE is 1;
 - a result Excel cannot hold is an error: #DIV/0! for division by zero (and ``0^-1``),
   #NUM! for an overflow, ``0^0`` or a root of a negative number;
@@ -28,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from xlkpi.workbook.natives.base import number_or_none
 from xlkpi.workbook.xlvalues import EMPTY, ERRORS, Array, XlError, padded
 
 __all__ = ["OPERATORS", "UNARY"]
@@ -56,7 +59,7 @@ def _arithmetic_element(func: Callable[[float, float], float]) -> Callable[[Any,
         if error is not None:
             return error
         try:
-            return _checked(func(float(x), float(y)))
+            return _checked(func(_operand(x), _operand(y)))
         except (ValueError, TypeError):
             return _VALUE
         except ZeroDivisionError:
@@ -92,13 +95,23 @@ _ARITHMETIC: dict[str, tuple[Callable[[float, float], float], Any]] = {
 }
 
 
+def _operand(value: Any) -> float:
+    """An operand (not an error, not blank) as a number; ValueError when it is not one."""
+    if isinstance(value, str):
+        number = number_or_none(value)
+        if number is None:
+            raise ValueError(value)
+        return number
+    return float(value)
+
+
 def _number_or_nan(value: Any) -> float:
     if value is EMPTY:
         return 0.0
     if isinstance(value, str) and type(value) is not str:  # an error or another marker
         return math.nan
     try:
-        return float(value)
+        return _operand(value)
     except (ValueError, TypeError):
         return math.nan
 
