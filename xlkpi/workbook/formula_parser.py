@@ -34,6 +34,8 @@ class UnsupportedError(Exception):
 
 @dataclass(frozen=True)
 class Constant:
+    """A value written in the formula: a number, text, TRUE/FALSE, an error, an array."""
+
     value: Any
 
 
