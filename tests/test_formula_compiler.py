@@ -320,3 +320,65 @@ def test_every_pair_of_operators_binds_as_formulas_binds_them(first):
             expected = np.asarray(formulas_compile(text)(), dtype=object).ravel()[0]
             got = np.asarray(compiled(text)(), dtype=object).ravel()[0]
             assert _same(got, expected), (text, got, expected)
+
+
+# ------------------------------------------------------------------ LET
+LETS = [
+    ("=_xlfn.LET(_xlpm.x,2,_xlpm.x+1)", 3.0),
+    ("=_xlfn.LET(_xlpm.x,2,_xlpm.y,_xlpm.x*3,_xlpm.x+_xlpm.y)", 8.0),  # later sees earlier
+    ("=_xlfn.LET(_xlpm.x,1,_xlfn.LET(_xlpm.x,5,_xlpm.x)+_xlpm.x)", 6.0),  # inner shadows
+    ("=_xlfn.LET(_xlpm.Rate,4,_xlpm.rate^2)", 16.0),  # names ignore case
+    ('=_xlfn.LET(_xlpm.t,"ab",_xlpm.t&_xlpm.t)', "abab"),
+    ("=_xlfn.LET(_xlpm.a,{1,2,3},SUM(_xlpm.a))", 6.0),
+    ("=_xlfn.LET(_xlpm.e,1/0,IFERROR(_xlpm.e,-1))", -1.0),
+    ("=_xlfn.LET(_xlpm.r,RAND(),_xlpm.r-_xlpm.r)", 0.0),  # one draw, read twice
+]
+
+
+@pytest.mark.parametrize(("formula", "expected"), LETS)
+def test_let_binds_names_for_its_calculation(formula, expected):
+    assert isinstance(compiled(formula[1:]), CompiledFormula)
+    assert excel(formula) == expected
+
+
+def test_a_name_let_binds_is_computed_afresh_at_each_evaluation():
+    formula = compiled("_xlfn.LET(_xlpm.r,RAND(),_xlpm.r+0)")
+    assert len({float(np.ravel(formula())[0]) for _ in range(20)}) > 15
+
+
+def test_let_over_a_range_passes_the_reference_on():
+    column = _cells(4.0, 5.0, 6.0)
+    formula = compiled("_xlfn.LET(_xlpm.c,A1:A3,ROWS(_xlpm.c)*SUM(_xlpm.c))")
+    assert isinstance(formula, CompiledFormula) and formula.inputs == ["A1:A3"]
+    assert to_python(np.ravel(formula(column))[0]) == 45.0
+
+
+@pytest.mark.parametrize("formula", ["_xlpm.x+1", "_xlfn.LET(_xlpm.x,1)",
+                                     "_xlfn.LET(A1,1,A1)"])
+def test_a_name_no_let_binds_goes_to_formulas(formula):
+    from xlkpi.workbook.formula_compiler import compile_formula
+    from xlkpi.workbook.function_table import table
+
+    with pytest.raises(UnsupportedError):
+        compile_formula(formula, table(), table().known, lambda a, b: None)
+
+
+def test_a_workbook_of_let_and_lambda_calls_is_computed_without_formulas(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.test_workbook_package import _package, _row
+    from xlkpi.workbook import recalc
+
+    rows = _row(1, '<x:c r="A1"><x:v>5</x:v></x:c>'
+                   '<x:c r="B1"><x:f>_xlfn.LET(_xlpm.x,A1,_xlpm.x*_xlpm.x)</x:f><x:v>0</x:v></x:c>'
+                   '<x:c r="C1"><x:f>_xlfn.LAMBDA(_xlpm.v,_xlpm.v+1)(A1)</x:f><x:v>0</x:v></x:c>')
+    source = _package(tmp_path / "let.xlsx", rows)
+    result = recalc(source, tmp_path / "out.xlsx")
+    assert (result.value("Data", "B1"), result.value("Data", "C1")) == (25.0, 6.0)
+    code = ("import sys\nfrom xlkpi.cli import app\nsys.argv = ['xlkpi', 'recalc', "
+            f"{str(source)!r}, '-o', {str(tmp_path / 'out2.xlsx')!r}]\ntry:\n    app()\n"
+            "except SystemExit:\n    pass\nprint('FORMULAS:', 'formulas' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert run.stdout.rstrip().splitlines()[-1] == "FORMULAS: False"

@@ -13,7 +13,8 @@ knows its own functions and how to report one that nobody defines.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from xlkpi.workbook.formula_parser import Call, Constant, Name, Operation, UnsupportedError, parse
@@ -24,11 +25,29 @@ __all__ = ["CompiledFormula", "FunctionError", "compile_formula"]
 #: Functions whose value changes between calls: never computed at compile time.
 _VOLATILE = frozenset({"TODAY", "NOW", "RAND", "RANDBETWEEN", "RANDARRAY"})
 
-Evaluate = Callable[[tuple[Any, ...]], Any]
+Evaluate = Callable[[Sequence[Any]], Any]
 
 
 class FunctionError(Exception):
     """A function raised: the message says which, the last argument is what it raised."""
+
+
+#: A name LET binds, as Excel stores it (``_xlpm.rate``).
+_PARAMETER = re.compile(r"_xlpm\.", re.IGNORECASE)
+
+
+def _once(evaluate: Evaluate) -> Evaluate:
+    """``evaluate`` computed once per evaluation of the formula (a LET value read three
+    times, or a RAND() bound to a name, is one value), however often it is read."""
+    last: list[Any] = [None, None]  # the input values of the evaluation, its result
+
+    def once(values: Sequence[Any]) -> Any:
+        if last[0] is not values:
+            last[1] = evaluate(values)
+            last[0] = values
+        return last[1]
+
+    return once
 
 
 class CompiledFormula:
@@ -39,7 +58,9 @@ class CompiledFormula:
         self._evaluate = evaluate
 
     def __call__(self, *values: Any) -> Any:
-        return self._evaluate(values)
+        # a new list for each evaluation: what LET computes once is told apart by it
+        # (an empty tuple would be the same object every time)
+        return self._evaluate(list(values))
 
 
 class _Compiler:
@@ -50,6 +71,8 @@ class _Compiler:
         self.span = span
         self.inputs: list[str] = []
         self.index: dict[str, int] = {}
+        #: names LET has bound, innermost last: NAME -> (its value, whether constant)
+        self.scopes: list[dict[str, tuple[Evaluate, bool]]] = []
 
     def node(self, tree: Any) -> tuple[Evaluate, bool]:
         """The function computing ``tree`` from the input values, and whether it is a
@@ -60,6 +83,8 @@ class _Compiler:
         if tree is None:  # an argument left out
             return (lambda values: None), True
         if isinstance(tree, Name):
+            if _PARAMETER.match(tree.text):
+                return self.bound(tree.text)
             key = tree.text.replace("$", "").upper()
             if key not in self.index:
                 self.index[key] = len(self.inputs)
@@ -80,15 +105,41 @@ class _Compiler:
         binary = self.span if tree.symbol == ":" else OPERATORS[tree.symbol]
         return self.folded(lambda values: binary(left(values), right(values)), constant)
 
+    def bound(self, name: str) -> tuple[Evaluate, bool]:
+        """A name LET bound, from the innermost LET that binds it."""
+        for scope in reversed(self.scopes):
+            if name.upper() in scope:
+                return scope[name.upper()]
+        raise UnsupportedError(f"{name}: a LAMBDA parameter or a name no LET binds")
+
+    def let(self, args: tuple[Any, ...]) -> tuple[Evaluate, bool]:
+        """``LET(name1, value1, [name2, value2, ...], calculation)``: each value computed
+        once per evaluation, seen by the values after it and by the calculation."""
+        if len(args) < 3 or len(args) % 2 == 0:
+            raise UnsupportedError("LET with a name left without a value")
+        scope: dict[str, tuple[Evaluate, bool]] = {}
+        self.scopes.append(scope)
+        try:
+            for name, value in zip(args[:-1:2], args[1:-1:2], strict=True):
+                if not isinstance(name, Name) or not _PARAMETER.match(name.text):
+                    raise UnsupportedError("LET binding something other than a name")
+                evaluate, constant = self.node(value)
+                scope[name.text.upper()] = (_once(evaluate), constant)
+            return self.node(args[-1])
+        finally:
+            self.scopes.pop()
+
     def call(self, tree: Call) -> tuple[Evaluate, bool]:
         name = tree.name
+        if name in ("LET", "_XLFN.LET"):
+            return self.let(tree.args)
         if not self.known(name):
             raise UnsupportedError(f"{name} is not one of the engine's functions")
         function = self.functions[name]
         parts = [self.node(arg) for arg in tree.args]
         args = [evaluate for evaluate, _ in parts]
 
-        def call(values: tuple[Any, ...]) -> Any:
+        def call(values: Sequence[Any]) -> Any:
             try:
                 return function(*[arg(values) for arg in args])
             except Exception as err:

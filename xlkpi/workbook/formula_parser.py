@@ -8,10 +8,13 @@ the operators, from the tightest binding: ``:``, negation, ``%``, ``^``, ``*`` a
 when it holds an odd number of minus signs, a double negation (which makes a number) when
 it holds an even number, and nothing otherwise.
 
-What this parser does not read raises :class:`UnsupportedError`, and the engine hands the
-formula to ``formulas`` instead: the union and intersection operators (``(A1,B1)``,
-``A1:C3 B2:D4``), ``@``, spilled ranges (``A1#``), structured and external references,
-3-D references, LAMBDA and LET.
+``LET`` and the names it binds (``_xlpm.rate``) are read as a call and names; the
+compiler gives the names their values. What this parser does not read raises
+:class:`UnsupportedError`, and the engine hands the formula to ``formulas`` instead: the
+union and intersection operators (``(A1,B1)``, ``A1:C3 B2:D4``), ``@``, spilled ranges
+(``A1#``), structured and external references, 3-D references, and a LAMBDA that is not
+called where it is written (one that is, and a name defined as a LAMBDA, reach the engine
+as LET: :mod:`xlkpi.workbook.lambdas`).
 """
 
 from __future__ import annotations
@@ -82,8 +85,7 @@ _PREFIX = 7
 #: Tokens that begin an operand: after an operand with only space between, the space is
 #: Excel's intersection operator.
 _OPERAND_STARTS = frozenset({"string", "error", "func", "ref", "number", "name"})
-_UNREAD_NAMES = re.compile(r"^(?:_xlfn\.)?(?:LAMBDA|LET)$|^_xll\.|^_xlpm\.|^_xleta\.",
-                           re.IGNORECASE)
+_UNREAD_NAMES = re.compile(r"^(?:_xlfn\.)?LAMBDA$|^_xll\.|^_xleta\.", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
