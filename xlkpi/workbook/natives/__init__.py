@@ -20,7 +20,7 @@ FAMILIES = ("mathematics", "engineering", "complexnumbers", "text", "textarrays"
             "database", "information", "aggregates", "logical", "reference",
             "bessel", "conversions", "arrays", "financial", "bonds", "cashflows", "prices",
             "oddcoupons", "statistics", "matrices", "regression", "distributions", "grouping",
-            "hypothesis", "ranking", "volatile")
+            "hypothesis", "ranking", "volatile", "pairs")
 
 
 def natives() -> dict[str, Callable[..., Any]]:
