@@ -59,3 +59,26 @@ def test_the_line_goes_through_the_means():
     intercept = excel(f"=INTERCEPT({Y7},{X7})")
     assert math.isclose(intercept + slope * 6, excel(f"=FORECAST(6,{Y7},{X7})"))
     assert math.isclose(excel(f"=RSQ({Y7},{X7})"), excel(f"=CORREL({Y7},{X7})") ** 2)
+
+
+def test_a_trend_line_is_computed_without_formulas_or_scipy(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.test_workbook_package import _package, _row
+    from xlkpi.workbook import recalc
+
+    rows = "".join(_row(r, f'<x:c r="A{r}"><x:v>{r}</x:v></x:c>'
+                           f'<x:c r="B{r}"><x:v>{2 * r + 1}</x:v></x:c>') for r in range(1, 5))
+    rows += _row(5, '<x:c r="C5"><x:f>SLOPE(B1:B4,A1:A4)</x:f><x:v>0</x:v></x:c>'
+                    '<x:c r="D5"><x:f>FORECAST(10,B1:B4,A1:A4)</x:f><x:v>0</x:v></x:c>')
+    source = _package(tmp_path / "trend.xlsx", rows)
+    result = recalc(source, tmp_path / "out.xlsx")
+    assert (result.value("Data", "C5"), result.value("Data", "D5")) == (2.0, 21.0)
+    code = ("import sys\nfrom xlkpi.cli import app\nsys.argv = ['xlkpi', 'recalc', "
+            f"{str(source)!r}, '-o', {str(tmp_path / 'out2.xlsx')!r}]\ntry:\n    app()\n"
+            "except SystemExit:\n    pass\n"
+            "print('LOADED:', sorted({'formulas', 'scipy'} & set(sys.modules)))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert run.stdout.rstrip().splitlines()[-1] == "LOADED: []"
