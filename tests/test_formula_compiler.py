@@ -364,9 +364,7 @@ def test_a_name_no_let_binds_goes_to_formulas(formula):
 
 
 def test_a_workbook_of_let_and_lambda_calls_is_computed_without_formulas(tmp_path):
-    import subprocess
-    import sys
-
+    from tests.fresh_process import cli_loads
     from tests.test_workbook_package import _package, _row
     from xlkpi.workbook import recalc
 
@@ -376,9 +374,6 @@ def test_a_workbook_of_let_and_lambda_calls_is_computed_without_formulas(tmp_pat
     source = _package(tmp_path / "let.xlsx", rows)
     result = recalc(source, tmp_path / "out.xlsx")
     assert (result.value("Data", "B1"), result.value("Data", "C1")) == (25.0, 6.0)
-    code = ("import sys\nfrom xlkpi.cli import app\nsys.argv = ['xlkpi', 'recalc', "
-            f"{str(source)!r}, '-o', {str(tmp_path / 'out2.xlsx')!r}]\ntry:\n    app()\n"
-            "except SystemExit:\n    pass\nprint('FORMULAS:', 'formulas' in sys.modules)")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert run.stdout.rstrip().splitlines()[-1] == "FORMULAS: False"
+    loaded, _ = cli_loads(["recalc", str(source), "-o", str(tmp_path / "out2.xlsx")],
+                          ["formulas"])
+    assert not loaded

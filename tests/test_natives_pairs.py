@@ -62,9 +62,7 @@ def test_the_line_goes_through_the_means():
 
 
 def test_a_trend_line_is_computed_without_formulas_or_scipy(tmp_path):
-    import subprocess
-    import sys
-
+    from tests.fresh_process import cli_loads
     from tests.test_workbook_package import _package, _row
     from xlkpi.workbook import recalc
 
@@ -75,10 +73,6 @@ def test_a_trend_line_is_computed_without_formulas_or_scipy(tmp_path):
     source = _package(tmp_path / "trend.xlsx", rows)
     result = recalc(source, tmp_path / "out.xlsx")
     assert (result.value("Data", "C5"), result.value("Data", "D5")) == (2.0, 21.0)
-    code = ("import sys\nfrom xlkpi.cli import app\nsys.argv = ['xlkpi', 'recalc', "
-            f"{str(source)!r}, '-o', {str(tmp_path / 'out2.xlsx')!r}]\ntry:\n    app()\n"
-            "except SystemExit:\n    pass\n"
-            "print('LOADED:', sorted({'formulas', 'scipy'} & set(sys.modules)))")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert run.stdout.rstrip().splitlines()[-1] == "LOADED: []"
+    loaded, _ = cli_loads(["recalc", str(source), "-o", str(tmp_path / "out2.xlsx")],
+                          ["formulas", "scipy"])
+    assert not loaded

@@ -6,13 +6,12 @@ Python's own date and time, Excel's serial 1 being 1 January 1900 (day 0 = 30 De
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from tests.excel_formula import excel
+from tests.fresh_process import cli_loads
 from tests.test_workbook_package import _package, _row
 from xlkpi.workbook import check, recalc
 from xlkpi.workbook.engine import compiled
@@ -84,9 +83,6 @@ def test_a_scorecard_dated_with_today_is_computed_and_left_out_of_the_comparison
     assert result.value("Data", "A1") == today
     assert result.value("Data", "B1") == today - (dt.date(2026, 1, 1) - _EPOCH).days
     assert check(source).ok  # Excel's value is from its own day: not a difference
-    code = ("import sys\nfrom xlkpi.cli import app\nsys.argv = ['xlkpi', 'recalc', "
-            f"{str(source)!r}, '-o', {str(tmp_path / 'out2.xlsx')!r}]\ntry:\n    app()\n"
-            "except SystemExit:\n    pass\nprint('MODULES:', 'formulas' in sys.modules)")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert run.stdout.rstrip().splitlines()[-1] == "MODULES: False"
+    loaded, _ = cli_loads(["recalc", str(source), "-o", str(tmp_path / "out2.xlsx")],
+                          ["formulas"])
+    assert not loaded

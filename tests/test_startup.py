@@ -100,12 +100,10 @@ def test_a_scorecard_the_engine_computes_itself_never_imports_formulas(tmp_path,
     functions, IF, IFERROR, NETWORKDAYS, COUNTIFS, arithmetic) on its own."""
     from pathlib import Path
 
+    from tests.fresh_process import cli_loads
+
     path = Path(__file__).parent.parent / workbook
     out = ["-o", str(tmp_path / "out.xlsx")] if command == "recalc" else []
-    code = ("import sys\nfrom xlkpi.cli import app\nsys.argv = ['xlkpi', " + repr(command)
-            + ", " + repr(str(path)) + ", *" + repr(out)
-            + "]\ntry:\n    app()\nexcept SystemExit:\n    pass")
-    loaded = _loaded(code)
-    assert "xlkpi" in loaded and "numpy" in loaded  # it did run the engine
-    assert not loaded & {"formulas", "scipy", "pandas"}, loaded & {"formulas", "scipy",
-                                                                    "pandas"}
+    loaded, _ = cli_loads([command, str(path), *out],
+                          ["xlkpi.workbook.engine", "formulas", "scipy", "pandas"])
+    assert loaded == {"xlkpi.workbook.engine"}  # it did run the engine, and nothing else

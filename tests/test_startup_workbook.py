@@ -1,22 +1,23 @@
 """``xlkpi recalc`` and ``xlkpi check`` of a scorecard the engine computes natively load
-neither scipy nor pandas, nor ``formulas``' function families beyond the parser's
-operators (which import its text and lookup helpers), nor openpyxl (issue 21): each is
-imported only when a formula needs it (a KPI function, or a function the engine leaves to
-``formulas``). The KPI functions and the linter ``check`` runs need none of them."""
+neither scipy nor pandas, nor ``formulas`` at all (the engine parses and compiles the
+formulas itself), nor openpyxl (issue 21): each is imported only when a formula needs it
+(a function the engine leaves to ``formulas``). The KPI functions and the linter
+``check`` runs need none of them."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
+from tests.fresh_process import cli_loads
+
 #: what the native path must never load (``formulas``' statistics family imports scipy)
-HEAVY = ("scipy", "pandas", "openpyxl", "formulas.functions.stat", "formulas.functions.math",
-         "formulas.functions.financial", "formulas.functions.eng", "formulas.functions.date",
-         "formulas.functions.logic", "formulas.functions.info", "formulas.excel", "pydantic")
+HEAVY = ("scipy", "pandas", "openpyxl", "formulas", "formulas.functions.stat",
+         "formulas.functions.math", "formulas.functions.financial", "formulas.functions.eng",
+         "formulas.functions.date", "formulas.functions.logic", "formulas.functions.info",
+         "formulas.excel", "pydantic")
 
 
 def _scorecard(path: Path) -> Path:
@@ -47,14 +48,7 @@ def _scorecard(path: Path) -> Path:
 def _loaded_after(argv: list[str]) -> tuple[set[str], str]:
     """The modules of ``HEAVY`` loaded by the command line run with ``argv`` in a fresh
     interpreter, and what it printed."""
-    code = ("import sys\nfrom xlkpi.cli import app\nsys.argv = ['xlkpi', *" + repr(argv)
-            + "]\ntry:\n    app()\nexcept SystemExit:\n    pass\n"
-            + "print('MODULES:', *sorted(m for m in " + repr(HEAVY) + " if m in sys.modules))")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    last = run.stdout.rstrip().splitlines()[-1]
-    assert last.startswith("MODULES:"), run.stdout + run.stderr
-    return set(last.split()[1:]), run.stdout
+    return cli_loads(argv, HEAVY)
 
 
 @pytest.mark.parametrize("command", ["recalc", "check"])
