@@ -16,25 +16,11 @@ import argparse
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 from compat.run import CORPUS
 
 __all__ = ["main"]
-
-
-def _calls(tree: object) -> Iterator[str]:
-    """The names of the functions a parsed formula calls."""
-    from xlkpi.workbook.formula_parser import Call, Operation
-
-    if isinstance(tree, Call):
-        yield tree.name
-        for arg in tree.args:
-            yield from _calls(arg)
-    elif isinstance(tree, Operation):
-        for operand in tree.operands:
-            yield from _calls(operand)
 
 
 def _reason(err: Exception) -> str:
@@ -52,8 +38,9 @@ def main() -> None:
 
     import xlkpi.workbook
     from xlkpi.workbook import engine
-    from xlkpi.workbook.formula_parser import UnsupportedError, parse
+    from xlkpi.workbook.formula_parser import UnsupportedError
     from xlkpi.workbook.function_table import table
+    from xlkpi.workbook.references import calls
 
     ours = table().ours
 
@@ -69,8 +56,8 @@ def main() -> None:
             raise
         # once formulas is loaded (by an earlier workbook) its functions are in the
         # table too: a formula calling one of them is counted as handed over
-        theirs = sorted({n for n in _calls(parse(text)) if n not in ours
-                         and n not in ("LET", "_XLFN.LET")})
+        theirs = sorted({call.name for call in calls(text) if call.name not in ours
+                         and call.name not in ("LET", "_XLFN.LET")})
         if theirs:
             handed[text] = f"function {theirs[0]}"
         else:

@@ -25,15 +25,16 @@ import threading
 from types import FunctionType, ModuleType
 from typing import Any
 
+from xlkpi.workbook import xlvalues
 from xlkpi.workbook.xlvalues import ERRORS, Array, XlError
 
 __all__ = ["formulas_compile", "formulas_functions", "formulas_module"]
 
 _LOCK = threading.RLock()
 _LOADED: dict[str, Any] = {}
-_ERROR_NAMES = {"NULL": "#NULL!", "DIV": "#DIV/0!", "VALUE": "#VALUE!", "REF": "#REF!",
-                "NUM": "#NUM!", "NAME": "#NAME?", "NA": "#N/A",
-                "GETTING_DATA": "#GETTING_DATA"}
+#: The module-level names both ``formulas.tokens.operand`` and :mod:`xlkpi.workbook.xlvalues`
+#: give their error values.
+_ERROR_NAMES = ("NULL", "DIV", "VALUE", "REF", "NUM", "NAME", "NA", "GETTING_DATA")
 
 
 def _swap_defaults(module: ModuleType, swaps: dict[int, Any]) -> None:
@@ -55,9 +56,10 @@ def _share_values() -> ModuleType:
             "be the engine's: import xlkpi.workbook first, and formulas through it")
     operand = importlib.import_module("formulas.tokens.operand")
     swaps: dict[int, Any] = {id(operand.XlError): XlError}
-    for name, code in _ERROR_NAMES.items():
-        swaps[id(getattr(operand, name))] = ERRORS[code]
-        setattr(operand, name, ERRORS[code])
+    for name in _ERROR_NAMES:
+        ours = getattr(xlvalues, name)
+        swaps[id(getattr(operand, name))] = ours
+        setattr(operand, name, ours)
     operand.XlError = XlError
     operand.Error.errors.clear()
     operand.Error.errors.update(ERRORS)

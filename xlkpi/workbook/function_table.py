@@ -33,10 +33,6 @@ def _kpi_names(name: str) -> tuple[str, ...]:
     return (name, f"_XLDUDF_KPI_{short}", f"_XLDUDF_KPI_DEV_{short}", f"KPI.{short}")
 
 
-def _not_implemented(*args: Any) -> Any:
-    raise NotImplementedError("a function no one defines")
-
-
 class FunctionTable(dict[str, Callable[..., Any]]):
     """Functions by upper-case name, filled as they are needed (see the module)."""
 
@@ -101,10 +97,14 @@ class FunctionTable(dict[str, Callable[..., Any]]):
         return dict.__contains__(self, name)
 
     def __missing__(self, name: str) -> Callable[..., Any]:
+        """A name no table entry has: ``formulas``' own marker for a function nobody
+        defines (its dispatcher treats what that raises as "not implemented")."""
         if self.known(name):
             return dict.__getitem__(self, name)
         self.load_formulas()
-        return dict.get(self, name, _not_implemented)
+        from xlkpi.workbook.formulas_bridge import formulas_functions
+
+        return dict.get(self, name, formulas_functions().not_implemented)
 
     def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
         # not dict.get, which would skip __missing__

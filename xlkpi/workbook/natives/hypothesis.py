@@ -13,10 +13,9 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from xlkpi.workbook.natives.base import elementwise, fail, number
 from xlkpi.workbook.natives.distributions import number as value_number
+from xlkpi.workbook.natives.information import is_number
 from xlkpi.workbook.natives.statistics import grid, guard
 from xlkpi.workbook.xlvalues import XlError
 
@@ -44,10 +43,6 @@ def _t_test(array1: Any, array2: Any, tails: Any, kind: Any) -> Any:
     return one(tails, kind)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, float | int | np.number) and not isinstance(value, bool | np.bool_)
-
-
 def _prob(x_range: Any, prob_range: Any, lower: Any, upper: Any = None) -> Any:
     """PROB: the probabilities of the values from ``lower`` to ``upper`` (only
     ``lower`` when ``upper`` is left out; 0 when ``upper`` is below ``lower``). The two
@@ -61,7 +56,7 @@ def _prob(x_range: Any, prob_range: Any, lower: Any, upper: Any = None) -> Any:
         if isinstance(v, XlError):
             raise fail(str(v))
     pairs = [(float(x), float(p)) for x, p in zip(xs, ps, strict=True)
-             if _is_number(x) and _is_number(p)]
+             if is_number(x) and is_number(p)]
 
     @elementwise()
     def one(start: Any, end: Any = None) -> float:

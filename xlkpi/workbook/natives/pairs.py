@@ -20,15 +20,12 @@ import numpy as np
 
 from xlkpi.workbook.natives.aggregates import text_number
 from xlkpi.workbook.natives.base import EMPTY, ExcelValueError, fail, values
+from xlkpi.workbook.natives.information import is_number
 from xlkpi.workbook.natives.lifting import lift
 from xlkpi.workbook.natives.statistics import guard
 from xlkpi.workbook.xlvalues import XlError
 
 __all__ = ["FUNCTIONS", "paired"]
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, float | int) and not isinstance(value, bool)
 
 
 def paired(known_y: Any, known_x: Any, null_as_num: bool = True,
@@ -46,7 +43,7 @@ def paired(known_y: Any, known_x: Any, null_as_num: bool = True,
         error = y if isinstance(y, XlError) else x if isinstance(x, XlError) else None
         if error is not None:
             raise fail("#NUM!" if null_as_num and str(error) == "#NULL!" else str(error))
-        if _is_number(y) and _is_number(x):
+        if is_number(y) and is_number(x):
             y_out.append(y)
             x_out.append(x)
     return np.array(y_out, dtype=np.float64), np.array(x_out, dtype=np.float64)
